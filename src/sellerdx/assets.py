@@ -1,0 +1,58 @@
+"""Locate the data that ships with sellerdx: SQL queries, pandera schemas, TOML data, templates.
+
+Everything is found through :mod:`importlib.resources`, so it works the same from an installed wheel
+(where ``queries/`` and ``schemas/`` are force-included as ``sellerdx/queries`` and
+``sellerdx/schemas``) and from a source checkout with an editable install (where they stay at the top of
+the repository and ``src/sellerdx/queries`` does not exist).
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+_TOP_LEVEL = ("queries", "schemas")
+
+
+def _package_root() -> Traversable:
+    return resources.files("sellerdx")
+
+
+@functools.cache
+def asset_dir(name: str) -> Traversable:
+    """The folder ``name`` (``queries``, ``schemas``, ``data``, ``templates``) as packaged."""
+    packaged = _package_root() / name
+    if packaged.is_dir():
+        return packaged
+    if name in _TOP_LEVEL:
+        # Editable install from a source checkout: hatchling's force-include is not applied there, so
+        # the folder is at the repository root, two levels above the package (src/sellerdx).
+        checkout = Path(str(_package_root())).parent.parent / name
+        if checkout.is_dir():
+            return checkout
+    raise FileNotFoundError(f"sellerdx is missing its {name!r} folder; reinstall the package")
+
+
+def read_text(folder: str, filename: str) -> str:
+    return (asset_dir(folder) / filename).read_text(encoding="utf-8")
+
+
+@functools.cache
+def load_query(name: str) -> str:
+    """The text of ``queries/<name>.sql``."""
+    return read_text("queries", f"{name}.sql")
+
+
+@functools.cache
+def load_toml(filename: str) -> dict[str, Any]:
+    """A TOML file from ``src/sellerdx/data/`` (e.g. ``reports.toml`` or ``rules/late_shipment.toml``)."""
+    return tomllib.loads(read_text("data", filename))
+
+
+def list_assets(folder: str, suffix: str = "") -> list[str]:
+    """Names of the files directly inside a packaged folder, sorted."""
+    return sorted(p.name for p in asset_dir(folder).iterdir() if p.name.endswith(suffix) and p.is_file())
