@@ -1,0 +1,110 @@
+"""Report kinds and their pandera schemas, read from data (``data/reports.toml``, ``schemas/*.yaml``).
+
+``ReportSpec`` joins the two: which headers map to which canonical field and how each is parsed
+(reports.toml), and the field's type, nullability and checks (the pandera schema). The DuckDB types of
+the stage tables are derived from the pandera dtypes here, in one place.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import pandera.pandas as pa
+
+from . import assets
+from .model import TABLE_KINDS
+
+# pandera dtype (as printed) -> DuckDB type of the stage column
+_DUCKDB_TYPES = {
+    "str": "VARCHAR", "string[pyarrow]": "VARCHAR", "string": "VARCHAR",
+    "int64": "BIGINT", "float64": "DOUBLE", "bool": "BOOLEAN",
+    "datetime64[ns]": "TIMESTAMP", "date": "DATE",
+}
+
+
+def normalize_header(text: str) -> str:
+    """Header key used for matching: NFKC, casefold, BOM and quotes gone, '-', '_', spaces removed."""
+    text = unicodedata.normalize("NFKC", text).replace("\ufeff", "").strip().strip('"').strip()
+    return re.sub(r"[\s\-_]+", "", text.casefold())
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    headers: tuple[str, ...]
+    parse: str                 # text | order_id | timestamp | date | feedback_date | int | money | bool
+    duckdb_type: str
+    nullable: bool
+    title: str
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    kind: str
+    label: str
+    where: str
+    fields: dict[str, FieldSpec]
+    identify: tuple[tuple[str, ...], ...]
+    required: tuple[str, ...]
+    specific: frozenset[str]               # normalised headers that only this kind uses
+    quiet_columns: frozenset[str]          # normalised headers known but unused (no warning)
+    positional: tuple[str, ...]
+    schema: pa.DataFrameSchema
+
+    def header_index(self) -> dict[str, str]:
+        """normalised header -> canonical field."""
+        index: dict[str, str] = {}
+        for f in self.fields.values():
+            for h in (f.name, *f.headers):
+                index.setdefault(normalize_header(h), f.name)
+        return index
+
+    def stage_columns(self) -> list[tuple[str, str]]:
+        """(column, DuckDB type) of the stage table: fields, a ``<ts>_has_time`` per timestamp, provenance."""
+        cols: list[tuple[str, str]] = []
+        for f in self.fields.values():
+            cols.append((f.name, f.duckdb_type))
+            if f.duckdb_type == "TIMESTAMP":
+                cols.append((f"{f.name}_has_time", "BOOLEAN"))
+        cols += [("source_file", "VARCHAR"), ("source_line", "BIGINT")]
+        return cols
+
+
+@functools.cache
+def pandera_schema(kind: str) -> pa.DataFrameSchema:
+    """The pandera schema of a report kind, from ``schemas/<kind>.yaml``."""
+    return pa.DataFrameSchema.from_yaml(assets.read_text("schemas", f"{kind}.yaml"))
+
+
+@functools.cache
+def report_specs() -> dict[str, ReportSpec]:
+    data = assets.load_toml("reports.toml")
+    specs: dict[str, ReportSpec] = {}
+    for kind in TABLE_KINDS:
+        entry = data[kind]
+        schema = pandera_schema(kind)
+        fields: dict[str, FieldSpec] = {}
+        for name, fdef in entry["fields"].items():
+            if name not in schema.columns:
+                raise RuntimeError(f"reports.toml field {kind}.{name} is not in schemas/{kind}.yaml")
+            col = schema.columns[name]
+            fields[name] = FieldSpec(
+                name=name, headers=tuple(fdef["headers"]), parse=fdef["parse"],
+                duckdb_type=_DUCKDB_TYPES[str(col.dtype)], nullable=bool(col.nullable),
+                title=col.title or name.replace("_", " "))
+        missing = set(schema.columns) - set(fields)
+        if missing:
+            raise RuntimeError(f"schemas/{kind}.yaml columns without a reports.toml field: {sorted(missing)}")
+        specific = {normalize_header(h) for h in entry.get("specific", [])}
+        if not specific:  # kinds with distinctive headers everywhere: every synonym is specific
+            specific = {normalize_header(h) for f in fields.values() for h in f.headers}
+        specs[kind] = ReportSpec(
+            kind=kind, label=entry["label"], where=entry["where"], fields=fields,
+            identify=tuple(tuple(s) for s in entry["identify"]), required=tuple(entry["required"]),
+            specific=frozenset(specific),
+            quiet_columns=frozenset(normalize_header(h) for h in entry.get("columns_without_use", {}).get("names", [])),
+            positional=tuple(entry.get("positional", ())), schema=schema)
+    return specs

@@ -1,0 +1,110 @@
+"""The DuckDB store: connection settings, vocabulary, stage tables and the canonical tables.
+
+Validated rows of every file land in ``stage_<kind>`` (typed, with provenance); ``finalize`` then runs
+``queries/load_<kind>.sql`` for every kind to build the canonical tables described in
+docs/architecture.md (derived codes, overlapping exports deduplicated). Kinds that had no file still get
+an empty canonical table, so no query fails on a missing table; ``supplied_kinds`` tells which were given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+import duckdb
+import pandas as pd
+
+from . import assets
+from .model import TABLE_KINDS
+from .schema import report_specs
+
+
+def _vnorm_py(word: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", word).strip().lower()
+
+
+def connect(path: str | None = None, *, memory_limit: str | None = None,
+            threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection ready for sellerdx: UTC session time zone, macros and vocabulary loaded."""
+    con = duckdb.connect(path or ":memory:")
+    con.execute("SET TimeZone = 'UTC'")
+    if memory_limit:
+        con.execute("SET memory_limit = $m", {"m": memory_limit})
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    # The vocabulary normalisation used by the load queries; mirrors _vnorm_py.
+    con.execute(r"CREATE OR REPLACE MACRO vnorm(x) AS lower(trim(regexp_replace(x, '[\s_\-]+', ' ', 'g')))")
+    load_vocabulary(con)
+    create_stage_tables(con)
+    return con
+
+
+def load_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create ``vocabulary(domain, word, code)`` from data/vocabulary.toml."""
+    rows = [(domain, _vnorm_py(word), code)
+            for domain, codes in assets.load_toml("vocabulary.toml").items()
+            for code, words in codes.items() for word in words]
+    con.execute("CREATE OR REPLACE TABLE vocabulary (domain VARCHAR, word VARCHAR, code VARCHAR)")
+    con.executemany("INSERT INTO vocabulary VALUES (?, ?, ?)", rows)
+    con.execute("CREATE TABLE IF NOT EXISTS supplied (kind VARCHAR PRIMARY KEY)")
+
+
+def stage_ddl(kind: str) -> str:
+    cols = ", ".join(f"{name} {typ}" for name, typ in report_specs()[kind].stage_columns())
+    return f"CREATE TABLE IF NOT EXISTS stage_{kind} ({cols})"
+
+
+def create_stage_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for kind in TABLE_KINDS:
+        con.execute(stage_ddl(kind))
+
+
+def mark_supplied(con: duckdb.DuckDBPyConnection, kinds: Iterable[str]) -> None:
+    for kind in kinds:
+        con.execute("INSERT OR IGNORE INTO supplied VALUES ($k)", {"k": kind})
+
+
+def supplied_kinds(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The report kinds for which at least one file was read (its table may still be empty)."""
+    return {row[0] for row in con.execute("SELECT kind FROM supplied").fetchall()}
+
+
+def finalize(con: duckdb.DuckDBPyConnection) -> None:
+    """Build every canonical table from its stage table (queries/load_<kind>.sql)."""
+    for kind in TABLE_KINDS:
+        con.execute(assets.load_query(f"load_{kind}"))
+
+
+def load_frames(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame],
+                *, source_file: str = "<frame>") -> None:
+    """Load hand-built DataFrames (columns named as in ``schemas/<kind>.yaml``) and build the tables.
+
+    For tests and notebooks. Missing columns are NULL; ``<ts>_has_time`` defaults to whether the value
+    has a time of day other than midnight; ``source_line`` is the row position + 2 (as if under a header).
+    Every kind given is marked supplied, even with an empty frame.
+    """
+    specs = report_specs()
+    for kind, frame in frames.items():
+        if kind not in specs:
+            raise ValueError(f"unknown report kind {kind!r}")
+        stage = pd.DataFrame(index=range(len(frame)))
+        for name, typ in specs[kind].stage_columns():
+            if name in frame.columns:
+                stage[name] = frame[name].to_numpy()
+            elif name.endswith("_has_time") and name[: -len("_has_time")] in frame.columns:
+                ts = pd.to_datetime(frame[name[: -len("_has_time")]])
+                stage[name] = (ts.notna() & (ts != ts.dt.normalize())).to_numpy()
+            elif name == "source_file":
+                stage[name] = source_file
+            elif name == "source_line":
+                stage[name] = range(2, len(frame) + 2)
+            else:
+                stage[name] = None
+        casts = ", ".join(f"CAST({name} AS {typ}) AS {name}" for name, typ in specs[kind].stage_columns())
+        con.register("_frame", stage)
+        try:
+            con.execute(f"INSERT INTO stage_{kind} SELECT {casts} FROM _frame")
+        finally:
+            con.unregister("_frame")
+    mark_supplied(con, frames)
+    finalize(con)
