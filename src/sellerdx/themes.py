@@ -1,0 +1,408 @@
+"""Multilingual feedback themes: which complaint(s) a buyer's feedback comment is about.
+
+The vocabulary is data (``src/sellerdx/data/lexicon.toml``); this module only compiles and applies it.
+
+* **Themes** (``THEMES``): ``not_as_described``, ``damaged``, ``late_delivery`` (includes "never arrived" /
+  "not received"), ``wrong_item``, ``quality``, ``customer_service``, ``authenticity``, ``condition``,
+  ``expired``.
+* **Flags** (``FLAGS``), used to decide whether Amazon would remove the feedback: ``product_review`` (the
+  comment is only about the product, not the seller's service), ``obscene``, ``personal_data`` (an e-mail
+  address or a phone number).
+
+Languages: English, German, French, Italian, Spanish, Japanese, Chinese (simplified and traditional) and
+Vietnamese. Comments and lexicon entries are normalised alike (NFKC, casefold, Latin accents stripped,
+traditional Chinese folded to simplified). Latin-script entries match at word starts (whole words unless
+the entry is a ``stem*``); CJK entries match as substrings. Cheap negation ("not damaged", "nicht
+beschädigt", "没有坏", "壊れていない") drops a hit. See the header of ``lexicon.toml`` for the rules.
+
+Speed: the whole lexicon is compiled into one trie-shaped regular expression per script family (Latin,
+CJK) plus one for the few free-form regexes, so a comment is scanned once per family;
+``classify_many`` handles about a million short comments in well under 20 seconds on one core.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from sellerdx.assets import load_toml
+
+LEXICON_FILE = "lexicon.toml"
+
+_NEUTRAL = "__neutral__"
+_PRODUCT = "__product__"
+_SERVICE = "__service__"
+_OBSCENE = "obscene"
+
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+_TOKEN = re.compile(r"[\w']+")
+_CLAUSE_PUNCT = re.compile(r"[.,;:!?()\[\]{}\n|]")
+_MANY_DIGITS = re.compile(r"\d(?:[ ()./+-]?\d){6}")
+
+
+# --------------------------------------------------------------------------------------------------
+# Normalisation
+
+
+def _build_fold_table(extra_folds: dict[str, str], hant_to_hans: str) -> dict[int, str | None]:
+    """A ``str.translate`` table: Latin letters with diacritics -> base letter, extra folds, hant -> hans."""
+    table: dict[int, str | None] = {}
+    for cp in (*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)):
+        ch = chr(cp)
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        if base != ch and base.isascii() and base:
+            table[cp] = base.casefold()
+    for cp in range(0x0300, 0x0370):          # stray combining diacritics
+        table[cp] = None
+    for src, dst in extra_folds.items():
+        table[ord(src)] = dst
+    for pair in hant_to_hans.split():
+        if len(pair) != 2:
+            raise ValueError(f"lexicon.toml: hant_to_hans entry {pair!r} is not a character pair")
+        table[ord(pair[0])] = pair[1]
+    return table
+
+
+def _normaliser(table: dict[int, str | None]):
+    def normalise(text: str) -> str:
+        s = unicodedata.normalize("NFKC", text).casefold()
+        if not s.isascii():
+            s = s.translate(table)
+        return " ".join(s.split())
+    return normalise
+
+
+# --------------------------------------------------------------------------------------------------
+# Regex compilation
+
+
+def _trie_pattern(entries: dict[str, bool], *, latin: bool) -> str:
+    """One regex alternation shaped as a trie; ``entries`` maps normalised text -> is_stem.
+
+    At each node longer continuations are tried before the end of an entry, so the longest entry wins.
+    Latin entries must start at a word start and end at a word end (stems: anywhere in the word).
+    """
+    trie: dict[str, Any] = {}
+    for text, stem in entries.items():
+        node = trie
+        for ch in text:
+            node = node.setdefault(ch, {})
+        node[""] = bool(stem) or bool(node.get("", False))
+
+    end_word, end_stem = (r"(?!\w)", r"\w*") if latin else ("", "")
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch != ""]
+        if "" in node:
+            alts.append(end_stem if node[""] else end_word)
+        if len(alts) == 1:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")"
+
+    if not trie:
+        return r"(?!x)x"
+    body = emit(trie)
+    return (r"(?<!\w)" + body) if latin else body
+
+
+@dataclass
+class _Family:
+    """The compiled lexicon of one script family (Latin or CJK)."""
+    latin: bool
+    exact: dict[str, set[str]] = field(default_factory=dict)   # normalised entry -> categories
+    stems: dict[str, set[str]] = field(default_factory=dict)   # normalised stem -> categories
+    regexes: list[tuple[str, str]] = field(default_factory=list)  # (category, pattern)
+    trie_re: re.Pattern[str] | None = None
+    raw_re: re.Pattern[str] | None = None
+    raw_groups: dict[str, str] = field(default_factory=dict)   # group name -> category
+
+    def add(self, text: str, stem: bool, category: str) -> None:
+        target = self.stems if (stem and self.latin) else self.exact
+        target.setdefault(text, set()).add(category)
+
+    def compile(self) -> None:
+        entries: dict[str, bool] = {t: False for t in self.exact}
+        for t in self.stems:
+            entries[t] = True
+        self.trie_re = re.compile(_trie_pattern(entries, latin=self.latin))
+        parts = []
+        for i, (category, pattern) in enumerate(self.regexes):
+            probe = re.compile(pattern)
+            if probe.groups:
+                raise ValueError(f"lexicon.toml: regex {pattern!r} has capturing groups; use (?:...)")
+            name = f"r{i}"
+            self.raw_groups[name] = category
+            parts.append(f"(?P<{name}>{pattern})")
+        self.raw_re = re.compile("|".join(parts)) if parts else None
+
+    def categories(self, matched: str) -> set[str]:
+        found = set(self.exact.get(matched, ()))
+        if self.stems:
+            for k in range(len(matched), 0, -1):
+                found |= self.stems.get(matched[:k], set())
+        return found
+
+
+@dataclass
+class _Lexicon:
+    themes: tuple[str, ...]
+    flags: tuple[str, ...]
+    normalise: Any
+    latin: _Family
+    cjk: _Family
+    negators: frozenset[str]
+    pseudo_followers: frozenset[str]
+    clause_breaks: frozenset[str]
+    latin_window: int
+    cjk_before: tuple[str, ...]
+    cjk_after: tuple[str, ...]
+    cjk_window: int
+    product_themes: frozenset[str]
+    service_themes: frozenset[str]
+    pd_ignore: re.Pattern[str] | None
+    pd_re: re.Pattern[str] | None
+
+
+def _entry_variants(entry: str, normalise, variants: dict[str, str]) -> set[str]:
+    """The normalised spellings of one lexicon entry (with the ae/oe/ue spelling of umlauts)."""
+    out = {normalise(entry)}
+    folded = unicodedata.normalize("NFKC", entry).casefold()
+    if any(k in folded for k in variants):
+        for k, v in variants.items():
+            folded = folded.replace(k, v)
+        out.add(normalise(folded))
+    out.discard("")
+    return out
+
+
+@functools.cache
+def _lexicon() -> _Lexicon:
+    data = load_toml(LEXICON_FILE)
+    meta = data["meta"]
+    norm_cfg = data["normalise"]
+    table = _build_fold_table(norm_cfg.get("extra_folds", {}), norm_cfg.get("hant_to_hans", ""))
+    normalise = _normaliser(table)
+    variants = {unicodedata.normalize("NFKC", k).casefold(): v
+                for k, v in norm_cfg.get("spelling_variants", {}).items()}
+    cjk_langs = set(meta["cjk_languages"])
+    latin, cjk = _Family(latin=True), _Family(latin=False)
+
+    def add_lists(per_lang: dict[str, list[str]], category: str) -> None:
+        for lang, words in per_lang.items():
+            fam = cjk if lang in cjk_langs else latin
+            for word in words:
+                stem = word.endswith("*")
+                for text in _entry_variants(word.rstrip("*"), normalise, variants):
+                    fam.add(text, stem, category)
+
+    def add_regexes(per_lang: dict[str, list[str]], category: str) -> None:
+        for lang, patterns in per_lang.items():
+            fam = cjk if lang in cjk_langs else latin
+            fam.regexes.extend((category, p) for p in patterns)
+
+    for theme in meta["themes"]:
+        spec = data["themes"][theme]
+        add_lists(spec.get("keywords", {}), theme)
+        add_regexes(spec.get("regex", {}), theme)
+    add_lists(data.get("neutral", {}).get("keywords", {}), _NEUTRAL)
+    flags = data["flags"]
+    add_lists(flags["product_review"].get("keywords", {}), _PRODUCT)
+    add_lists(flags["product_review"].get("service_words", {}), _SERVICE)
+    add_lists(flags["obscene"].get("keywords", {}), _OBSCENE)
+    add_regexes(flags["obscene"].get("regex", {}), _OBSCENE)
+    latin.compile()
+    cjk.compile()
+
+    neg_l, neg_c = data["negation"]["latin"], data["negation"]["cjk"]
+    pd = flags["personal_data"]
+    return _Lexicon(
+        themes=tuple(meta["themes"]),
+        flags=tuple(meta["flags"]),
+        normalise=normalise,
+        latin=latin,
+        cjk=cjk,
+        negators=frozenset(normalise(w) for w in neg_l["negators"]),
+        pseudo_followers=frozenset(normalise(w) for w in neg_l["pseudo_followers"]),
+        clause_breaks=frozenset(normalise(w) for w in neg_l["clause_breaks"]),
+        latin_window=int(neg_l["window"]),
+        cjk_before=tuple(normalise(w) for w in neg_c["before"]),
+        cjk_after=tuple(normalise(w) for w in neg_c["after"]),
+        cjk_window=int(neg_c["window"]),
+        product_themes=frozenset(flags["product_review"]["product_themes"]),
+        service_themes=frozenset(flags["product_review"]["service_themes"]),
+        pd_ignore=re.compile("|".join(pd["ignore"])) if pd.get("ignore") else None,
+        pd_re=re.compile("|".join(f"(?:{p})" for p in pd["regex"])) if pd.get("regex") else None,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Matching
+
+
+def _latin_negated(lex: _Lexicon, text: str, start: int, matched: str) -> bool:
+    first = _TOKEN.match(matched)
+    if first and first.group() in lex.negators:
+        return False            # the entry is itself a negative phrase ("not as described")
+    pre = text[max(0, start - 120):start]
+    cut = None
+    for cut in _CLAUSE_PUNCT.finditer(pre):
+        pass
+    if cut is not None:
+        pre = pre[cut.end():]
+    tokens = _TOKEN.findall(pre)[-lex.latin_window:]
+    for i in range(len(tokens) - 1, -1, -1):
+        tok = tokens[i]
+        if tok in lex.clause_breaks:
+            return False
+        if tok in lex.negators:
+            follower = tokens[i + 1] if i + 1 < len(tokens) else None
+            if follower not in lex.pseudo_followers:
+                return True
+    return False
+
+
+def _cjk_negated(lex: _Lexicon, text: str, start: int, end: int, matched: str) -> bool:
+    if matched.startswith(lex.cjk_before):
+        return False
+    pre = text[max(0, start - lex.cjk_window):start]
+    if any(neg in pre for neg in lex.cjk_before):
+        return True
+    return text.startswith(lex.cjk_after, end)
+
+
+def _hits(lex: _Lexicon, fam: _Family, text: str) -> Iterator[tuple[set[str], int, int, str]]:
+    assert fam.trie_re is not None
+    for m in fam.trie_re.finditer(text):
+        cats = fam.categories(m.group())
+        if cats:
+            yield cats, m.start(), m.end(), m.group()
+    if fam.raw_re is not None:
+        for m in fam.raw_re.finditer(text):
+            assert m.lastgroup is not None
+            yield {fam.raw_groups[m.lastgroup]}, m.start(), m.end(), m.group()
+
+
+def _classify_normalised(lex: _Lexicon, text: str) -> frozenset[str]:
+    themes: set[str] = set()
+    product = service = obscene = False
+    families = [lex.latin]
+    if not text.isascii() and _CJK_CHAR.search(text):
+        families.append(lex.cjk)
+    for fam in families:
+        for cats, start, end, matched in _hits(lex, fam, text):
+            if _OBSCENE in cats:
+                obscene = True
+            if _PRODUCT in cats:
+                product = True
+            if _SERVICE in cats:
+                service = True
+            theme_cats = [c for c in cats if c in lex.themes]
+            if not theme_cats:
+                continue
+            negated = (_latin_negated(lex, text, start, matched) if fam.latin
+                       else _cjk_negated(lex, text, start, end, matched))
+            if not negated:
+                themes.update(theme_cats)
+    out = set(themes)
+    if (product or themes & lex.product_themes) and not (themes & lex.service_themes) and not service:
+        out.add("product_review")
+    if obscene:
+        out.add("obscene")
+    if lex.pd_re is not None and ("@" in text or _MANY_DIGITS.search(text)):
+        probe = text
+        if lex.pd_ignore is not None:
+            probe = lex.pd_ignore.sub(lambda m: " " * len(m.group()), probe)
+        if lex.pd_re.search(probe):
+            out.add("personal_data")
+    return frozenset(out)
+
+
+_EMPTY: frozenset[str] = frozenset()
+
+#: The nine theme codes, in the lexicon's stable order.
+THEMES: tuple[str, ...] = tuple(load_toml(LEXICON_FILE)["meta"]["themes"])
+#: The removability flags ``classify`` may add beside the themes.
+FLAGS: tuple[str, ...] = tuple(load_toml(LEXICON_FILE)["meta"]["flags"])
+
+
+@functools.lru_cache(maxsize=65536)
+def _classify_cached(comment: str) -> frozenset[str]:
+    lex = _lexicon()
+    text = lex.normalise(comment)
+    if not text:
+        return _EMPTY
+    return _classify_normalised(lex, text)
+
+
+def normalise(text: str) -> str:
+    """The lexicon's normalisation of ``text`` (NFKC, casefold, Latin accents stripped, hant -> hans)."""
+    return _lexicon().normalise(text)
+
+
+def classify(comment: str | None) -> frozenset[str]:
+    """Theme codes and flags of one feedback comment (empty for ``None``, blank or theme-less text).
+
+    >>> sorted(classify("Arrived late and the box was crushed"))
+    ['damaged', 'late_delivery']
+    """
+    if comment is None or not isinstance(comment, str):
+        return _EMPTY
+    return _classify_cached(comment)
+
+
+def classify_many(comments: Iterable[str | None]) -> list[frozenset[str]]:
+    """``classify`` over many comments, in order (repeated comments are classified once)."""
+    return [classify(c) for c in comments]
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def theme_table(con: duckdb.DuckDBPyConnection, table: str = "feedback") -> None:
+    """Create or replace ``feedback_themes(order_id VARCHAR, theme VARCHAR)`` in ``con``.
+
+    One row per (order_id, code) for every theme and flag of the ``comments`` of ``table`` (columns
+    ``order_id``, ``comments``). ``theme`` holds theme codes (``THEMES``) and flag codes (``FLAGS``:
+    ``product_review``, ``obscene``, ``personal_data``); filter on ``THEMES`` for themes only. Each distinct
+    comment is classified once in Python; the fan-out to orders is a DuckDB join.
+    """
+    source = _quote_ident(table)
+    distinct = con.execute(
+        f"SELECT DISTINCT comments FROM {source} WHERE comments IS NOT NULL AND trim(comments) <> ''"
+    ).fetchall()
+    texts: list[str] = []
+    codes: list[str] = []
+    for (comment,) in distinct:
+        for code in sorted(classify(comment)):
+            texts.append(comment)
+            codes.append(code)
+    mapping = pa.table({"comments": pa.array(texts, pa.string()), "theme": pa.array(codes, pa.string())})
+    view = "__sellerdx_comment_themes"
+    con.register(view, mapping)
+    try:
+        con.execute(
+            "CREATE OR REPLACE TABLE feedback_themes AS "
+            f"SELECT DISTINCT CAST(f.order_id AS VARCHAR) AS order_id, CAST(m.theme AS VARCHAR) AS theme "
+            f"FROM {source} AS f JOIN {view} AS m ON f.comments = m.comments "
+            "ORDER BY order_id, theme"
+        )
+    finally:
+        con.unregister(view)
+
+
+def lexicon_languages() -> dict[str, dict[str, list[str]]]:
+    """For each theme, the languages that have keyword entries (used by tests and docs)."""
+    data = load_toml(LEXICON_FILE)
+    out: dict[str, dict[str, list[str]]] = {}
+    for theme in data["meta"]["themes"]:
+        kw = data["themes"][theme].get("keywords", {})
+        out[theme] = {lang: list(words) for lang, words in kw.items() if words}
+    return out
