@@ -53,6 +53,7 @@ class ReportSpec:
     quiet_columns: frozenset[str]          # normalised headers known but unused (no warning)
     positional: tuple[str, ...]
     schema: pa.DataFrameSchema
+    date_field: str
 
     def header_index(self) -> dict[str, str]:
         """normalised header -> canonical field."""
@@ -106,5 +107,6 @@ def report_specs() -> dict[str, ReportSpec]:
             identify=tuple(tuple(s) for s in entry["identify"]), required=tuple(entry["required"]),
             specific=frozenset(specific),
             quiet_columns=frozenset(normalize_header(h) for h in entry.get("columns_without_use", {}).get("names", [])),
-            positional=tuple(entry.get("positional", ())), schema=schema)
+            positional=tuple(entry.get("positional", ())), schema=schema,
+            date_field=entry["date_field"])
     return specs

@@ -1,0 +1,484 @@
+"""Stage 2 — read every recognised file into DuckDB, type and check each row, quarantine what fails.
+
+Rows are read as lists of text fields with their physical line number (``raw``), then typed and checked
+by SQL compiled from the pandera schema of the kind (``schemas/<kind>.yaml``): pandera declares what a
+valid row is, DuckDB evaluates it over millions of rows without pulling them into pandas. Every data row
+ends up in exactly one place: ``stage_<kind>`` (loaded) or ``rejected_rows`` (file, line, column, value,
+reason), so for every file ``rows_read == rows_loaded + rows_rejected``.
+
+Text encodings DuckDB cannot read offline (cp1252, Shift-JIS, UTF-16) are transcoded to UTF-8 in a
+streaming pass first; comma/semicolon files re-saved by Excel (quoted, possibly multi-line) are read with
+Python's csv module. Amazon's tab-separated files are read by DuckDB directly with no quote character.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import functools
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from . import assets, store
+from .errors import UnreadableFileError
+from .ingest import Inventory, SourceFile
+from .model import FileReport, TABLE_KINDS
+from .schema import FieldSpec, ReportSpec, report_specs
+
+_BATCH = 50_000
+_SAMPLE_ROWS = 20_000        # date-format inference on big columns: ISO is confirmed on a sample first
+_FMT_LABELS = {"iso": "ISO 8601 (YYYY-MM-DD…)", "us": "MM/DD/YYYY", "day_first": "DD/MM/YYYY",
+               "dotted": "DD.MM.YYYY", "named_month": "DD-Mon-YYYY", "ymd_slash": "YYYY/MM/DD",
+               "jp": "YY/MM/DD", "four_digit_us": "MM/DD/YYYY", "four_digit_day_first": "DD/MM/YYYY",
+               "dotted4": "DD.MM.YYYY"}
+_FEEDBACK_LABELS = {"us": "M/D/YY", "day_first": "D/M/YY", "dotted": "D.M.YY", "jp": "YY/M/D"}
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What the read/validate stage produced: a report per file and Amazon's JSON if present."""
+    files: tuple[FileReport, ...]
+    performance: tuple[tuple[str, Any], ...] = ()    # (path, parsed JSON)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(f.rows_rejected for f in self.files)
+
+
+@dataclass
+class _FileState:
+    """Mutable bookkeeping while one file is read."""
+    src: SourceFile
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    warnings: list[str] = field(default_factory=list)
+    date_min: dt.date | None = None
+    date_max: dt.date | None = None
+    encoding: str = ""
+
+
+# --------------------------------------------------------------------------------------------- raw lines
+def _create_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE TABLE IF NOT EXISTS rejected_rows (path VARCHAR, line BIGINT, "
+                "column_name VARCHAR, value VARCHAR, reason VARCHAR)")
+
+
+def _transcode_to_temp(src: SourceFile, encoding: str, tmpdir: str) -> str:
+    """Stream ``src`` decoded from ``encoding`` into a UTF-8 temp file; errors name the line."""
+    out_path = os.path.join(tmpdir, f"transcoded-{abs(hash(src.path))}.txt")
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    line = 1
+    with src.location.open() as stream, open(out_path, "w", encoding="utf-8", newline="") as out:
+        while True:
+            chunk = stream.read(1 << 20)
+            final = not chunk
+            try:
+                text = decoder.decode(chunk, final=final)
+            except UnicodeDecodeError as exc:
+                good = chunk[: exc.start]
+                bad_line = line + good.count(b"\n")
+                raise UnreadableFileError(
+                    f"byte 0x{chunk[exc.start]:02x} cannot be read as {encoding}", path=src.path, line=bad_line,
+                    hint="the file mixes encodings or is damaged; download it again from Seller Central") from None
+            line += chunk.count(b"\n")
+            out.write(text.lstrip("\ufeff") if out.tell() == 0 else text)
+            if final:
+                break
+    return out_path
+
+
+def _load_tsv_lines(con: duckdb.DuckDBPyConnection, path: str, gzipped: bool) -> None:
+    """Every physical line of a UTF-8 file as one text value; ``rowid`` + 1 is its line number."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE raw_lines AS SELECT line AS text FROM read_csv($path, "
+        "columns = {'line': 'VARCHAR'}, delim = $delim, header = false, quote = '', escape = '', "
+        "auto_detect = false, strict_mode = false, compression = $comp)",
+        {"path": path, "delim": "\x1f", "comp": "gzip" if gzipped else "none"})
+    con.execute("CREATE OR REPLACE TEMP TABLE raw AS SELECT rowid + 1 AS line, "
+                "string_split(text, chr(9)) AS fields FROM raw_lines "
+                "WHERE text IS NOT NULL AND trim(text) <> ''")
+    con.execute("DROP TABLE raw_lines")
+
+
+def _csv_records(src: SourceFile, encoding: str) -> Iterator[tuple[int, list[str]]]:
+    """(first physical line, fields) of each record of a quoted comma/semicolon file."""
+    with src.location.open() as stream:
+        text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
+        reader = csv.reader(text, delimiter=src.delimiter, quotechar='"')
+        start = 1
+        try:
+            for record in reader:
+                if any(cell.strip() for cell in record):
+                    yield start, record
+                start = reader.line_num + 1
+        except UnicodeDecodeError:
+            raise UnreadableFileError(f"cannot be read as {encoding}", path=src.path, line=start,
+                                      hint="download the report again or save it as 'CSV UTF-8'") from None
+        except csv.Error as exc:
+            raise UnreadableFileError(f"is not valid CSV ({exc})", path=src.path, line=start,
+                                      hint="an unclosed quote? save it again from Excel as CSV") from None
+
+
+def _load_csv_lines(con: duckdb.DuckDBPyConnection, src: SourceFile, encoding: str) -> None:
+    con.execute("CREATE OR REPLACE TEMP TABLE raw (line BIGINT, fields VARCHAR[])")
+    lines: list[int] = []
+    fields: list[list[str]] = []
+
+    def flush() -> None:
+        if lines:
+            batch = pa.table({"line": pa.array(lines, pa.int64()), "fields": pa.array(fields, pa.list_(pa.string()))})
+            con.register("_batch", batch)
+            con.execute("INSERT INTO raw SELECT line, fields FROM _batch")
+            con.unregister("_batch")
+            lines.clear()
+            fields.clear()
+
+    for line, record in _csv_records(src, encoding):
+        lines.append(line)
+        fields.append(record)
+        if len(lines) >= _BATCH:
+            flush()
+    flush()
+
+
+def read_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, tmpdir: str) -> str:
+    """Fill the temp table ``raw(line, fields)`` from one file; return the encoding actually used."""
+    encoding = src.encoding
+    if src.delimiter != "\t":
+        _load_csv_lines(con, src, "utf-8-sig" if encoding == "utf-8" else encoding)
+        return encoding
+    loc = src.location
+    if encoding in ("utf-8", "utf-8-sig") and loc.member is None:
+        try:
+            _load_tsv_lines(con, loc.disk_path, loc.gzipped)
+            return encoding
+        except duckdb.Error as exc:
+            if "unicode" not in str(exc).lower() and "utf" not in str(exc).lower():
+                raise UnreadableFileError(f"cannot be read ({str(exc).splitlines()[0]})", path=src.path,
+                                          hint="download the report again from Seller Central") from None
+            # Valid UTF-8 at the start, not further on: the file is in a legacy encoding after all.
+            encoding = "cp1252"
+    path = _transcode_to_temp(src, encoding, tmpdir)
+    try:
+        _load_tsv_lines(con, path, gzipped=False)
+    finally:
+        os.unlink(path)
+    return encoding
+
+
+# --------------------------------------------------------------------------------------------- compiling
+@functools.cache
+def _dates() -> dict[str, Any]:
+    return assets.load_toml("dates.toml")
+
+
+def _zone_fix(expr: str) -> str:
+    """SQL that turns a trailing zone name (' PDT') into an offset ('-07:00')."""
+    out = expr
+    for name, offset in _dates()["zones"].items():
+        out = f"regexp_replace({out}, ' {name}$', '{offset}')"
+    return out
+
+
+def _group_order(parse: str, marketplace: str | None) -> list[tuple[str, list[str]]]:
+    dates = _dates()
+    groups = dates["feedback_groups"] if parse == "feedback_date" else dates["groups"]
+    order = dates["marketplaces"].get((marketplace or "").upper(), dates["marketplaces"]["default"])
+    names = [g for g in order if g in groups] + [g for g in groups if g not in order]
+    return [(g, groups[g]) for g in names]
+
+
+def _parse_expr(column: str, group: str, param: str, zones: bool) -> str:
+    """SQL reading the text ``column`` as a UTC TIMESTAMP in one format group (NULL when it does not fit)."""
+    value = _zone_fix(column) if zones else column
+    if group == "iso":
+        return f"CAST(TRY_CAST({value} AS TIMESTAMPTZ) AS TIMESTAMP)"
+    parsed = f"CAST(TRY_STRPTIME({value}, ${param}) AS TIMESTAMP)"
+    # '%Y' reads "26" as the year 26: a date outside 1990-2100 is a misread, not a date.
+    return f"(CASE WHEN year({parsed}) BETWEEN 1990 AND 2100 THEN {parsed} END)"
+
+
+def _infer_date_group(con: duckdb.DuckDBPyConnection, column: str, parse: str, marketplace: str | None,
+                      rows: int) -> tuple[str, list[str], bool, bool]:
+    """(group, formats, has zone names, ambiguous) for one date column, decided from its values.
+
+    Every candidate format group is tried on the whole column and the one that reads most values wins;
+    ties go to the marketplace's own order. A big column (the orders report) is first tried as ISO on a
+    sample, which is what Amazon writes there.
+    """
+    groups = _group_order(parse, marketplace)
+    zones = bool(con.execute(f"SELECT bool_or(regexp_matches({column}, ' [A-Z]{{1,4}}$')) FROM parsed").fetchone()[0])
+    if parse != "feedback_date" and rows > _SAMPLE_ROWS:
+        iso = _parse_expr(column, "iso", "", zones)
+        ok, total = con.execute(f"SELECT count({iso}), count({column}) FROM (SELECT {column} FROM parsed "
+                                f"WHERE {column} IS NOT NULL LIMIT {_SAMPLE_ROWS})").fetchone()
+        if total and ok == total:
+            return "iso", [], zones, False
+    params = {f"g{i}": fmts for i, (_, fmts) in enumerate(groups) if fmts}
+    selects = [f"count({_parse_expr(column, name, f'g{i}', zones)})" for i, (name, _) in enumerate(groups)]
+    counts = con.execute(f"SELECT {', '.join(selects)} FROM parsed", params).fetchone()
+    best = max(counts)
+    winners = [groups[i] for i, found in enumerate(counts) if found == best]
+    name, fmts = winners[0]
+    ambiguous = best > 0 and len(winners) > 1 and name != "iso"
+    return name, fmts, zones, ambiguous
+
+
+def _check_sql(spec: FieldSpec, check: Any, typed: str, params: dict[str, Any], n: int) -> tuple[str, str]:
+    """(SQL condition that is TRUE when the value FAILS, reason) for one pandera check."""
+    stats = check.statistics
+    name = check.name
+    p = f"k{n}"
+    if name == "str_matches":
+        params[p] = "^(?:" + stats["pattern"] + ")"
+        reason = (f"{spec.title} is not shaped like 123-1234567-1234567" if spec.parse == "order_id"
+                  else f"{spec.title} does not match the pattern {stats['pattern']}")
+        return f"NOT regexp_matches({typed}, ${p})", reason
+    if name == "in_range":
+        lo, hi = stats["min_value"], stats["max_value"]
+        params[p + "a"], params[p + "b"] = lo, hi
+        lo_op = "<" if stats.get("include_min", True) else "<="
+        hi_op = ">" if stats.get("include_max", True) else ">="
+        return f"({typed} {lo_op} ${p}a OR {typed} {hi_op} ${p}b)", f"{spec.title} outside {lo}–{hi}"
+    comparisons = {"greater_than_or_equal_to": ("<", "below {v}"), "greater_than": ("<=", "not above {v}"),
+                   "less_than_or_equal_to": (">", "above {v}"), "less_than": (">=", "not below {v}"),
+                   "equal_to": ("<>", "not equal to {v}"), "not_equal_to": ("=", "equal to {v}")}
+    if name in comparisons:
+        op, text = comparisons[name]
+        value = next(iter(stats.values()))
+        params[p] = value
+        return f"{typed} {op} ${p}", f"{spec.title} {text.format(v=value)}"
+    if name in ("isin", "notin"):
+        values = list(stats["allowed_values"] if name == "isin" else stats["forbidden_values"])
+        params[p] = [str(v) for v in values]
+        cond = f"NOT list_contains(${p}, {typed})" if name == "isin" else f"list_contains(${p}, {typed})"
+        return cond, f"{spec.title} is not one of {', '.join(map(str, values))}" if name == "isin" \
+            else f"{spec.title} is not allowed"
+    if name == "str_length":
+        lo, hi = stats.get("min_value"), stats.get("max_value")
+        conds = []
+        if lo is not None:
+            params[p + "a"] = lo
+            conds.append(f"length({typed}) < ${p}a")
+        if hi is not None:
+            params[p + "b"] = hi
+            conds.append(f"length({typed}) > ${p}b")
+        return "(" + " OR ".join(conds) + ")", f"{spec.title} length outside {lo}–{hi}"
+    raise NotImplementedError(f"pandera check {name!r} has no SQL translation; add it to validate._check_sql")
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: dict[str, Any]
+    columns: list[str]          # stage columns filled (fields + has_time)
+    warnings: list[str]
+
+
+def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportSpec, *,
+                  marketplace: str | None, header_len: int, rows: int) -> _Compiled:
+    """SQL that types and checks the ``parsed`` table of one file into ``staged``."""
+    params: dict[str, Any] = {"ncols": header_len}
+    warnings: list[str] = []
+    typed_cols: list[str] = []
+    problem_items: list[str] = []
+    stage_cols: list[str] = []
+    checks_by_col = {name: col.checks for name, col in spec.schema.columns.items()}
+    decimal_comma = src.delimiter == ";"
+    truth = assets.load_toml("vocabulary.toml")["boolean"]
+    params["true_words"] = [store._vnorm_py(w) for w in truth["true"]]
+    params["false_words"] = [store._vnorm_py(w) for w in truth["false"]]
+    n = 0
+    for name, fspec in spec.fields.items():
+        if name not in src.mapping:
+            typed_cols.append(f"CAST(NULL AS {fspec.duckdb_type}) AS {name}")
+            stage_cols.append(name)
+            if fspec.duckdb_type == "TIMESTAMP":
+                typed_cols.append(f"CAST(NULL AS BOOLEAN) AS {name}_has_time")
+                stage_cols.append(f"{name}_has_time")
+            continue
+        c = f"c_{name}"
+        header_name = src.header[src.mapping[name]] if src.mapping[name] < len(src.header) else name
+        params[f"h_{name}"] = header_name
+        parse_fail: str | None = None
+        parse_reason = ""
+        if fspec.parse in ("text", "order_id"):
+            typed = c
+        elif fspec.parse == "int":
+            typed = f"TRY_CAST({c} AS BIGINT)"
+            parse_fail, parse_reason = f"{c} IS NOT NULL AND {typed} IS NULL", f"{fspec.title} is not a whole number"
+        elif fspec.parse == "money":
+            digits = f"regexp_replace({c}, '[^0-9,.\\-]', '', 'g')"
+            typed = (f"TRY_CAST(replace(replace({digits}, '.', ''), ',', '.') AS DOUBLE)" if decimal_comma
+                     else f"TRY_CAST(replace({digits}, ',', '') AS DOUBLE)")
+            parse_fail, parse_reason = f"{c} IS NOT NULL AND {typed} IS NULL", f"{fspec.title} is not an amount"
+        elif fspec.parse == "bool":
+            typed = (f"CASE WHEN list_contains($true_words, vnorm({c})) THEN true "
+                     f"WHEN list_contains($false_words, vnorm({c})) THEN false END")
+            parse_fail, parse_reason = f"{c} IS NOT NULL AND {typed} IS NULL", f"{fspec.title} is not yes/no"
+        else:  # timestamp | date | feedback_date
+            group, fmts, zones, ambiguous = _infer_date_group(con, c, fspec.parse, marketplace, rows)
+            params[f"f_{name}"] = fmts
+            labels = _FEEDBACK_LABELS if fspec.parse == "feedback_date" else _FMT_LABELS
+            label = labels.get(group, _FMT_LABELS.get(group, group))
+            if ambiguous:
+                warnings.append(f"dates in {header_name!r} fit several formats; read as {label} "
+                                f"(pass --marketplace to choose)")
+            ts = _parse_expr(c, group, f"f_{name}", zones)
+            if group == "iso":
+                params.pop(f"f_{name}")
+            typed = ts if fspec.duckdb_type == "TIMESTAMP" else f"CAST({ts} AS DATE)"
+            parse_fail = f"{c} IS NOT NULL AND {ts} IS NULL"
+            parse_reason = f"{fspec.title} is not a date in the column's format ({label})"
+            if fspec.duckdb_type == "TIMESTAMP":
+                typed_cols.append(f"regexp_matches({c}, '\\d:\\d\\d') AS {name}_has_time")
+                stage_cols.append(f"{name}_has_time")
+        typed_cols.append(f"{typed} AS {name}")
+        stage_cols.append(name)
+
+        def item(cond: str, reason: str) -> str:
+            nonlocal n
+            n += 1
+            params[f"r{n}"] = reason
+            return (f"CASE WHEN {cond} THEN {{'column_name': $h_{name}, 'value': {c}, 'reason': $r{n}}} END")
+
+        if parse_fail:
+            problem_items.append(item(parse_fail, parse_reason))
+        if not fspec.nullable:
+            problem_items.append(item(f"{c} IS NULL", f"{fspec.title} is empty"))
+        for check in checks_by_col.get(name, []):
+            n += 1
+            cond, reason = _check_sql(fspec, check, typed, params, n)
+            problem_items.append(item(f"{typed} IS NOT NULL AND {cond}", reason))
+    # Required fields that are absent from this file are not checked per row (ingest stops on those).
+    field_count = ("CASE WHEN n_fields <> $ncols THEN {'column_name': NULL, 'value': left(array_to_string(fields, "
+                   "chr(9)), 200), 'reason': 'line has ' || n_fields || ' fields, the header has ' || $ncols "
+                   "|| ' (a truncated or shifted line)'} END")
+    problems = (f"CASE WHEN n_fields <> $ncols THEN list_filter([{field_count}], lambda x: x IS NOT NULL) "
+                f"ELSE list_filter([{', '.join(problem_items) or 'NULL'}], lambda x: x IS NOT NULL) END")
+    sql = (f"CREATE OR REPLACE TEMP TABLE staged AS SELECT line, {', '.join(typed_cols)}, "
+           f"{problems} AS problems FROM parsed")
+    used = set(re.findall(r"\$(\w+)", sql))
+    return _Compiled(sql, {k: v for k, v in params.items() if k in used}, stage_cols, warnings)
+
+
+def _parsed_sql(src: SourceFile) -> str:
+    cols = ", ".join(f"nullif(trim(fields[{i + 1}]), '') AS c_{name}" for name, i in src.mapping.items())
+    return (f"CREATE OR REPLACE TEMP TABLE parsed AS SELECT line, len(fields) AS n_fields, fields, {cols} "
+            f"FROM raw WHERE line > $header_line")
+
+
+# --------------------------------------------------------------------------------------------- driver
+def load_file(con: duckdb.DuckDBPyConnection, src: SourceFile, *, marketplace: str | None,
+              tmpdir: str) -> FileReport:
+    """Read, type, check and stage one file. Returns its report (counts always add up)."""
+    spec = report_specs()[src.kind]
+    state = _FileState(src)
+    state.encoding = read_raw(con, src, tmpdir)
+    header_line = con.execute("SELECT min(line) FROM raw").fetchone()[0]
+    if header_line is None:
+        return _report(state)
+    con.execute(_parsed_sql(src), {"header_line": header_line})
+    state.rows_read = con.execute("SELECT count(*) FROM parsed").fetchone()[0]
+    compiled = compile_stage(con, src, spec, marketplace=marketplace, header_len=len(src.header),
+                             rows=state.rows_read)
+    state.warnings.extend(compiled.warnings)
+    con.execute(compiled.sql, compiled.params)
+    cols = ", ".join(compiled.columns)
+    con.execute(f"INSERT INTO stage_{src.kind} ({cols}, source_file, source_line) "
+                f"SELECT {cols}, $path, line FROM staged WHERE len(problems) = 0", {"path": src.path})
+    con.execute("INSERT INTO rejected_rows SELECT $path, line, problems[1].column_name, problems[1].value, "
+                "array_to_string(list_transform(problems, lambda x: x.reason), '; ') FROM staged "
+                "WHERE len(problems) > 0", {"path": src.path})
+    loaded, rejected, dmin, dmax = con.execute(
+        f"SELECT count(*) FILTER (WHERE len(problems) = 0), count(*) FILTER (WHERE len(problems) > 0), "
+        f"CAST(min({spec.date_field}) AS DATE), CAST(max({spec.date_field}) AS DATE) FROM staged").fetchone()
+    state.rows_loaded, state.rows_rejected, state.date_min, state.date_max = loaded, rejected, dmin, dmax
+    for table in ("staged", "parsed", "raw"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    return _report(state)
+
+
+def _report(state: _FileState) -> FileReport:
+    src = state.src
+    return FileReport(
+        path=src.path, kind=src.kind, encoding=state.encoding or src.encoding,
+        delimiter={"\t": "tab", ",": "comma", ";": "semicolon", "": "-"}[src.delimiter],
+        rows_read=state.rows_read, rows_loaded=state.rows_loaded, rows_rejected=state.rows_rejected,
+        date_min=state.date_min, date_max=state.date_max, columns_mapped=src.columns_mapped,
+        unknown_columns=src.unknown_columns, warnings=tuple(src.warnings) + tuple(state.warnings))
+
+
+def reject_cross_file(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Quarantine staged rows that contradict another file (a ship-confirm before the purchase).
+
+    Returns rows moved to ``rejected_rows`` per file.
+    """
+    con.execute(f"CREATE OR REPLACE TEMP TABLE cross_rejects AS {assets.load_query('reject_shipments_before_purchase')}")
+    con.execute("INSERT INTO rejected_rows SELECT path, line, column_name, value, reason FROM cross_rejects")
+    con.execute("DELETE FROM stage_shipments WHERE (source_file, source_line) IN "
+                "(SELECT (path, line) FROM cross_rejects)")
+    moved = dict(con.execute("SELECT path, count(*) FROM cross_rejects GROUP BY path").fetchall())
+    con.execute("DROP TABLE cross_rejects")
+    return moved
+
+
+def load_inventory(con: duckdb.DuckDBPyConnection, inventory: Inventory, *, marketplace: str | None = None,
+                   progress: Callable[[SourceFile], None] | None = None) -> LoadResult:
+    """Read every source of the inventory into ``stage_<kind>`` and build the canonical tables."""
+    _create_rejects(con)
+    reports: list[FileReport] = []
+    performance: list[tuple[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="sellerdx-") as tmpdir:
+        for src in inventory.sources:
+            if progress:
+                progress(src)
+            if src.kind == "performance":
+                with src.location.open() as stream:
+                    performance.append((src.path, json.loads(stream.read().decode(src.encoding))))
+                continue
+            reports.append(load_file(con, src, marketplace=marketplace, tmpdir=tmpdir))
+    moved = reject_cross_file(con)
+    if moved:
+        reports = [_moved(r, moved.get(r.path, 0)) for r in reports]
+    store.mark_supplied(con, inventory.kinds)
+    store.finalize(con)
+    dupes = _duplicates(con)
+    reports = [_with_dupes(r, dupes.get(r.path, 0)) for r in reports]
+    return LoadResult(tuple(reports), tuple(performance))
+
+
+def _moved(report: FileReport, n: int) -> FileReport:
+    if not n:
+        return report
+    from dataclasses import replace
+    return replace(report, rows_loaded=report.rows_loaded - n, rows_rejected=report.rows_rejected + n)
+
+
+def _with_dupes(report: FileReport, n: int) -> FileReport:
+    from dataclasses import replace
+    return replace(report, rows_duplicate=n) if n else report
+
+
+def _duplicates(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Staged rows per file that dedup replaced with a newer copy from another export."""
+    parts = " UNION ALL ".join(
+        f"SELECT s.source_file AS path, count(*) AS n FROM stage_{k} s ANTI JOIN {k} t "
+        f"ON s.source_file = t.source_file AND s.source_line = t.source_line GROUP BY 1" for k in TABLE_KINDS)
+    return dict(con.execute(f"SELECT path, sum(n)::BIGINT FROM ({parts}) GROUP BY path").fetchall())
