@@ -1,0 +1,35 @@
+-- breakdown: one metric's window split by one attribute, biggest contributor first.
+-- The grouping expression __BY__ is not a parameter: metrics.py replaces it with a column taken from the
+-- whitelist in src/sellerdx/data/breakdowns.toml (never from user text); `m.` is metric_orders,
+-- `f.` is order_facts.
+-- Inputs: metric_orders, order_facts.
+-- Parameters: $family VARCHAR, $window_start DATE, $window_end DATE,
+--   $defects_only BOOLEAN  group only the bad outcomes (for attributes that only defects have, such as the
+--                          defect type or claim reason); the denominator is then the whole window's
+-- Output columns: value (the attribute, '(none)' when empty), count (bad outcomes in the group),
+--   denominator (orders in the group, or the window's orders when $defects_only), rate (count /
+--   denominator), share (count / all bad outcomes in the window; NULL when there are none)
+WITH members AS (
+    SELECT m.order_id, m.is_defect, CAST(__BY__ AS VARCHAR) AS value
+    FROM metric_orders AS m
+    JOIN order_facts AS f USING (order_id)
+    WHERE m.family = $family
+      AND m.purchase_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
+),
+totals AS (
+    SELECT count(*) AS orders, count(*) FILTER (WHERE is_defect) AS defects FROM members
+),
+grouped AS (
+    SELECT coalesce(nullif(trim(value), ''), '(none)') AS value,
+           count(*) FILTER (WHERE is_defect) AS count,
+           count(*) AS orders
+    FROM members
+    WHERE is_defect OR NOT $defects_only
+    GROUP BY 1
+)
+SELECT g.value, g.count,
+       CASE WHEN $defects_only THEN t.orders ELSE g.orders END AS denominator,
+       g.count / nullif(CASE WHEN $defects_only THEN t.orders ELSE g.orders END, 0) AS rate,
+       g.count / nullif(t.defects, 0) AS share
+FROM grouped AS g CROSS JOIN totals AS t
+ORDER BY g.count DESC, denominator DESC, g.value

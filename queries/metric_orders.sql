@@ -1,0 +1,38 @@
+-- metric_orders: the orders in each metric family's denominator, one row per (family, order), with the
+-- order's bad outcome. Breakdowns, daily series, recovery calendar and recovery simulation read this, so
+-- every consumer uses the same membership rules as the metric queries (all taken from order_facts flags).
+-- Inputs: order_facts (queries/order_facts.sql). Parameters: none.
+-- Families: odr_mfn, odr_afn, odr_all, pfcr, lsr (10- and 30-day windows), vtr, otdr.
+-- Output columns:
+--   family, order_id, purchase_date
+--   is_defect     the bad outcome (ODR defect, seller cancellation, late shipment, invalid tracking,
+--                 late delivery)
+--   in_numerator  what the metric's numerator counts (= is_defect, except VTR / OTDR which count the good)
+--   defect        label of the bad outcome (NULL when none): the ODR defect type(s), the cancellation
+--                 reason code, 'late_shipment', 'invalid_tracking', 'late_delivery'
+CREATE OR REPLACE TEMP VIEW metric_orders AS
+SELECT 'odr_mfn' AS family, order_id, purchase_date, is_odr_defect AS is_defect,
+       is_odr_defect AS in_numerator, odr_defect_type AS defect
+FROM order_facts WHERE channel = 'MFN'
+UNION ALL
+SELECT 'odr_afn', order_id, purchase_date, is_odr_defect, is_odr_defect, odr_defect_type
+FROM order_facts WHERE channel = 'AFN'
+UNION ALL
+SELECT 'odr_all', order_id, purchase_date, is_odr_defect, is_odr_defect, odr_defect_type
+FROM order_facts
+UNION ALL
+SELECT 'pfcr', order_id, purchase_date, pfcr_defect, pfcr_defect,
+       CASE WHEN pfcr_defect THEN coalesce(cancel_reason_code, 'unknown') END
+FROM order_facts WHERE pfcr_eligible
+UNION ALL
+SELECT 'lsr', order_id, purchase_date, lsr_defect, lsr_defect,
+       CASE WHEN lsr_defect THEN 'late_shipment' END
+FROM order_facts WHERE lsr_eligible
+UNION ALL
+SELECT 'vtr', order_id, purchase_date, vtr_invalid, NOT vtr_invalid,
+       CASE WHEN vtr_invalid THEN 'invalid_tracking' END
+FROM order_facts WHERE vtr_eligible
+UNION ALL
+SELECT 'otdr', order_id, purchase_date, otdr_late, NOT otdr_late,
+       CASE WHEN otdr_late THEN 'late_delivery' END
+FROM order_facts WHERE otdr_eligible

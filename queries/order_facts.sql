@@ -1,0 +1,145 @@
+-- order_facts: one row per order (amazon-order-id) with everything the metrics, breakdowns, recovery
+-- calendar and diagnosis rules need. Built once per loaded data set (it does not depend on as-of).
+-- Inputs: orders (one row per order item), defect_events (queries/defect_events.sql), cancellations,
+--   shipments.
+-- Parameters:
+--   $cancelled_statuses VARCHAR[]  lower-case order-status / item-status words meaning cancelled
+--   $has_cancellations  BOOLEAN    a cancellations export was supplied (else order-status decides PFCR)
+--   $invalid_carriers   VARCHAR[]  lower-case carrier names that do not make tracking valid ('' = blank)
+-- Output columns:
+--   order_id
+--   purchase_ts TIMESTAMP (UTC, earliest of the order's rows), purchase_date DATE (its UTC date)
+--   purchase_weekday ('Monday'..), purchase_iso_week ('2026-W40')
+--   channel 'MFN' | 'AFN' (an order with any seller-fulfilled item is MFN)
+--   order_status (of the most recently updated row), sales_channel, ship_service_level
+--   is_cancelled   order-status is cancelled, or every item's item-status is
+--   seller_cancelled  PFCR numerator flag: a counting cancellation row (defect_events) when a cancellations
+--                  export was supplied (any item counts the order), else is_cancelled (an upper bound)
+--   cancel_reason_code, cancel_initiator  of the first counting cancellation ('unknown' without the export)
+--   is_late        LSR numerator flag: any late_shipment event; an order with no shipment row is on time
+--   has_shipment_row, ship_confirmed (a row with a confirmation time or a tracking id), first_confirm_ts,
+--   expected_ship_ts (earliest)
+--   carrier, tracking_id (first shipment row), shipping_service (shipments, else ship-service-level)
+--   tracking_valid every confirmed shipment row has a tracking id and a carrier not in $invalid_carriers
+--   has_delivery_dates a row with both promised and delivered dates; delivered_on_time every such row
+--                  delivered on or before its promised date
+--   first_asin, first_sku, first_product_name (the order's first item row), item_count (item rows),
+--   units (sum of quantity), order_value (sum of item-price)
+--   ship_state, ship_country, ship_postal_code
+--   has_negative_feedback, has_counting_claim, has_counting_chargeback  (ODR defects, rules in defect_events)
+--   negative_feedback_date, claim_date, chargeback_date (earliest counting event of each kind)
+--   claim_reason_code, chargeback_reason_code (of the earliest counting event)
+--   is_odr_defect  any of the three; odr_defect_type 'negative_feedback' | 'a_to_z_claim' | 'chargeback'
+--                  or their '+'-joined combination (NULL when no defect)
+--   pfcr_eligible / lsr_eligible / vtr_eligible / otdr_eligible   denominators (MFN; LSR not cancelled;
+--                  VTR shipment confirmed; OTDR valid tracking with both delivery dates)
+--   pfcr_defect / lsr_defect / vtr_invalid / otdr_late               the metric's bad outcomes
+CREATE OR REPLACE TEMP TABLE order_facts AS
+WITH o AS (
+    SELECT order_id,
+           min(purchase_ts) AS purchase_ts,
+           max(channel) AS channel,   -- 'MFN' > 'AFN': any seller-fulfilled item makes the order MFN
+           arg_max(order_status, coalesce(last_updated_ts, purchase_ts)) AS order_status,
+           max(sales_channel) AS sales_channel,
+           max(ship_service_level) AS ship_service_level,
+           coalesce(list_contains(CAST($cancelled_statuses AS VARCHAR[]),
+                                  lower(trim(arg_max(order_status, coalesce(last_updated_ts, purchase_ts))))), false)
+             OR bool_and(coalesce(list_contains(CAST($cancelled_statuses AS VARCHAR[]), lower(trim(item_status))), false))
+             AS is_cancelled,
+           arg_min(asin, (source_file, source_line)) AS first_asin,
+           arg_min(sku, (source_file, source_line)) AS first_sku,
+           arg_min(product_name, (source_file, source_line)) AS first_product_name,
+           count(*) AS item_count,
+           coalesce(sum(quantity), 0) AS units,
+           sum(item_price) AS order_value,
+           max(ship_state) AS ship_state,
+           max(ship_country) AS ship_country,
+           max(ship_postal_code) AS ship_postal_code
+    FROM orders
+    GROUP BY order_id
+),
+ev AS (
+    SELECT order_id,
+           bool_or(kind = 'negative_feedback') AS has_negative_feedback,
+           bool_or(kind = 'a_to_z_claim') AS has_counting_claim,
+           bool_or(kind = 'chargeback') AS has_counting_chargeback,
+           bool_or(kind = 'seller_cancellation') AS has_seller_cancellation,
+           bool_or(kind = 'late_shipment') AS is_late,
+           min(event_date) FILTER (WHERE kind = 'negative_feedback') AS negative_feedback_date,
+           min(event_date) FILTER (WHERE kind = 'a_to_z_claim') AS claim_date,
+           min(event_date) FILTER (WHERE kind = 'chargeback') AS chargeback_date,
+           arg_min(reason_code, (event_date, source_line)) FILTER (WHERE kind = 'a_to_z_claim') AS claim_reason_code,
+           arg_min(reason_code, (event_date, source_line)) FILTER (WHERE kind = 'chargeback') AS chargeback_reason_code,
+           arg_min(reason_code, (event_date, source_line)) FILTER (WHERE kind = 'seller_cancellation') AS cancel_reason_code
+    FROM defect_events
+    GROUP BY order_id
+),
+c AS (
+    SELECT order_id, arg_min(coalesce(initiator_code, 'unknown'), (cancel_date, source_line)) AS cancel_initiator
+    FROM cancellations
+    GROUP BY order_id
+),
+s AS (
+    SELECT order_id,
+           true AS has_shipment_row,
+           bool_or(ship_confirm_ts IS NOT NULL OR tracking_id IS NOT NULL) AS ship_confirmed,
+           min(ship_confirm_ts) AS first_confirm_ts,
+           min(expected_ship_ts) AS expected_ship_ts,
+           arg_min(carrier, (source_file, source_line)) AS carrier,
+           arg_min(tracking_id, (source_file, source_line)) AS tracking_id,
+           arg_min(shipping_service, (source_file, source_line)) AS shipping_service,
+           bool_and(tracking_id IS NOT NULL
+                    AND NOT list_contains(CAST($invalid_carriers AS VARCHAR[]), lower(trim(coalesce(carrier, '')))))
+               FILTER (WHERE ship_confirm_ts IS NOT NULL OR tracking_id IS NOT NULL) AS tracking_valid,
+           bool_or(promised_delivery_date IS NOT NULL AND delivered_date IS NOT NULL) AS has_delivery_dates,
+           bool_and(delivered_date <= promised_delivery_date)
+               FILTER (WHERE promised_delivery_date IS NOT NULL AND delivered_date IS NOT NULL) AS delivered_on_time
+    FROM shipments
+    GROUP BY order_id
+),
+joined AS (
+    SELECT o.order_id, o.purchase_ts, CAST(o.purchase_ts AS DATE) AS purchase_date,
+           dayname(CAST(o.purchase_ts AS DATE)) AS purchase_weekday,
+           strftime(CAST(o.purchase_ts AS DATE), '%G-W%V') AS purchase_iso_week,
+           o.channel, o.order_status, o.sales_channel, o.ship_service_level, o.is_cancelled,
+           CASE WHEN $has_cancellations THEN coalesce(ev.has_seller_cancellation, false)
+                ELSE o.is_cancelled END AS seller_cancelled,
+           CASE WHEN $has_cancellations THEN ev.cancel_reason_code
+                WHEN o.is_cancelled THEN 'unknown' END AS cancel_reason_code,
+           CASE WHEN $has_cancellations THEN c.cancel_initiator
+                WHEN o.is_cancelled THEN 'unknown' END AS cancel_initiator,
+           coalesce(ev.is_late, false) AS is_late,
+           coalesce(s.has_shipment_row, false) AS has_shipment_row,
+           coalesce(s.ship_confirmed, false) AS ship_confirmed,
+           s.first_confirm_ts, s.expected_ship_ts, s.carrier, s.tracking_id,
+           coalesce(s.shipping_service, o.ship_service_level) AS shipping_service,
+           coalesce(s.tracking_valid, false) AS tracking_valid,
+           coalesce(s.has_delivery_dates, false) AS has_delivery_dates,
+           coalesce(s.delivered_on_time, false) AS delivered_on_time,
+           o.first_asin, o.first_sku, o.first_product_name, o.item_count, o.units, o.order_value,
+           o.ship_state, o.ship_country, o.ship_postal_code,
+           coalesce(ev.has_negative_feedback, false) AS has_negative_feedback,
+           coalesce(ev.has_counting_claim, false) AS has_counting_claim,
+           coalesce(ev.has_counting_chargeback, false) AS has_counting_chargeback,
+           ev.negative_feedback_date, ev.claim_date, ev.chargeback_date,
+           ev.claim_reason_code, ev.chargeback_reason_code
+    FROM o
+    LEFT JOIN ev USING (order_id)
+    LEFT JOIN c USING (order_id)
+    LEFT JOIN s USING (order_id)
+)
+SELECT *,
+       (has_negative_feedback OR has_counting_claim OR has_counting_chargeback) AS is_odr_defect,
+       nullif(concat_ws('+',
+                        CASE WHEN has_negative_feedback THEN 'negative_feedback' END,
+                        CASE WHEN has_counting_claim THEN 'a_to_z_claim' END,
+                        CASE WHEN has_counting_chargeback THEN 'chargeback' END), '') AS odr_defect_type,
+       channel = 'MFN' AS pfcr_eligible,
+       channel = 'MFN' AND seller_cancelled AS pfcr_defect,
+       channel = 'MFN' AND NOT is_cancelled AS lsr_eligible,
+       channel = 'MFN' AND NOT is_cancelled AND is_late AS lsr_defect,
+       channel = 'MFN' AND ship_confirmed AS vtr_eligible,
+       channel = 'MFN' AND ship_confirmed AND NOT tracking_valid AS vtr_invalid,
+       channel = 'MFN' AND tracking_valid AND has_delivery_dates AS otdr_eligible,
+       channel = 'MFN' AND tracking_valid AND has_delivery_dates AND NOT delivered_on_time AS otdr_late
+FROM joined

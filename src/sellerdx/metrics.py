@@ -1,0 +1,569 @@
+"""The metrics engine: account-health rates recomputed from the canonical DuckDB tables.
+
+Every number comes from a query in ``queries/`` run with bound parameters; this module only chooses the
+parameters (from ``data/metrics.toml`` and :class:`MetricParams`), turns the small aggregate rows into
+:class:`~sellerdx.model.MetricResult` values and adds what SQL does not do well (the Wilson interval, the
+recovery-date simulation, the removable-feedback rules).
+
+The queries build on two derived objects, created on the connection the first time they are needed and
+rebuilt when the loaded data changes:
+
+* ``defect_events`` (queries/defect_events.sql): every counting defect event, row by row;
+* ``order_facts`` (queries/order_facts.sql): one row per order with its flags, and the view
+  ``metric_orders`` (queries/metric_orders.sql): the orders in each metric's denominator.
+
+Metric keys: ``odr_mfn, odr_afn, odr_all, pfcr, lsr_10d, lsr_30d, vtr, otdr`` (see :data:`METRIC_KEYS`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from . import assets, store
+from .errors import BadOptionError, NoInputError, QueryParameterError
+from .model import MetricResult
+
+# --------------------------------------------------------------------------------------------------
+# Configuration (data/metrics.toml, data/breakdowns.toml)
+
+
+def _config() -> dict[str, Any]:
+    return assets.load_toml("metrics.toml")
+
+
+def _metric_configs() -> dict[str, dict[str, Any]]:
+    return _config()["metrics"]
+
+
+def _breakdown_configs() -> dict[str, dict[str, Any]]:
+    return assets.load_toml("breakdowns.toml")["by"]
+
+
+METRIC_KEYS: tuple[str, ...] = tuple(_metric_configs())
+"""The metric keys, in display order: odr_mfn, odr_afn, odr_all, pfcr, lsr_10d, lsr_30d, vtr, otdr."""
+
+BREAKDOWNS: tuple[str, ...] = tuple(_breakdown_configs())
+"""The names accepted by ``breakdown(..., by=...)`` (whitelist in data/breakdowns.toml)."""
+
+_BY_COLUMN = re.compile(r"^[mf]\.[a-z_][a-z0-9_]*$")
+
+
+def _default_lag() -> int:
+    return int(_config()["defaults"]["odr_lag_days"])
+
+
+@dataclass(frozen=True)
+class MetricParams:
+    """What the user may choose for a metrics run (metrics-spec [choice] parameters)."""
+    as_of: dt.date | None = None          # None -> the latest purchase date in the orders data
+    odr_lag_days: int = field(default_factory=_default_lag)   # ODR window ends on as_of - lag
+
+
+def metric_definitions() -> dict[str, dict[str, Any]]:
+    """For the report's "Definitions" section: key -> label, definition, target, direction, window_days."""
+    return {key: {"label": cfg["label"], "definition": " ".join(cfg["definition"].split()),
+                  "target": float(cfg["target"]), "direction": cfg["direction"],
+                  "window_days": int(cfg["window_days"]), "lagged": bool(cfg["lagged"])}
+            for key, cfg in _metric_configs().items()}
+
+
+# --------------------------------------------------------------------------------------------------
+# Running queries with checked parameters
+
+BINDINGS: dict[str, frozenset[str]] = {
+    "defect_events": frozenset({"claim_excluded_statuses", "buyer_initiators", "buyer_reasons"}),
+    "order_facts": frozenset({"cancelled_statuses", "has_cancellations", "invalid_carriers"}),
+    "metric_orders": frozenset(),
+    "source_counts": frozenset(),
+    "order_span": frozenset(),
+    "shipment_coverage": frozenset(),
+    "odr": frozenset({"as_of", "odr_lag_days", "window_days", "removed_feedback_orders"}),
+    "pfcr": frozenset({"as_of", "window_days"}),
+    "lsr": frozenset({"as_of", "window_days"}),
+    "vtr": frozenset({"as_of", "window_days"}),
+    "otdr": frozenset({"as_of", "window_days"}),
+    "metric_daily": frozenset({"family", "lag_days", "window_days"}),
+    "metric_day_counts": frozenset({"family", "date_from", "date_to"}),
+    "breakdown": frozenset({"family", "window_start", "window_end", "defects_only"}),
+    "recovery": frozenset({"family", "as_of", "lag_days", "window_days"}),
+    "unmatched_defects": frozenset(),
+    "table_exists": frozenset({"name"}),
+    "removable_feedback": frozenset({"as_of", "removal_days"}),
+}
+"""Query name -> the ``$parameters`` this module binds when it runs ``queries/<name>.sql``.
+
+:func:`_run` refuses to run a query with any other set, and tests/test_queries_params.py checks that
+each set equals the parameters the SQL text declares."""
+
+_COMMENT_OR_STRING = re.compile(r"--[^\n]*|'(?:[^']|'')*'")
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def query_parameters(sql: str) -> frozenset[str]:
+    """The ``$name`` parameters used by a SQL text (comments and string literals ignored)."""
+    return frozenset(_PARAM.findall(_COMMENT_OR_STRING.sub(" ", sql)))
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None,
+         *, sql: str | None = None) -> duckdb.DuckDBPyConnection:
+    params = dict(params or {})
+    expected = BINDINGS[name]
+    if set(params) != expected:
+        raise QueryParameterError(
+            f"query {name!r} bound with {sorted(params)}, expected {sorted(expected)}",
+            hint="update metrics.BINDINGS and the query header together")
+    return con.execute(sql if sql is not None else assets.load_query(name), params or None)
+
+
+def _one(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    cur = _run(con, name, params)
+    cols = [d[0] for d in cur.description]
+    row = cur.fetchone()
+    return dict(zip(cols, row)) if row is not None else {}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None,
+          *, sql: str | None = None) -> list[dict[str, Any]]:
+    cur = _run(con, name, params, sql=sql)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def _frame(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None,
+           *, sql: str | None = None) -> pd.DataFrame:
+    return _run(con, name, params, sql=sql).df()
+
+
+# --------------------------------------------------------------------------------------------------
+# Derived tables
+
+_PREPARED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple] = weakref.WeakKeyDictionary()
+
+
+def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> None:
+    """Build ``defect_events``, ``order_facts`` and ``metric_orders`` unless already built for this data.
+
+    Rebuilt when the row counts of the source tables or the supplied kinds changed, or with ``force``.
+    """
+    supplied = store.supplied_kinds(con)
+    key = (tuple(sorted(_one(con, "source_counts").items())), tuple(sorted(supplied)))
+    if not force and _PREPARED.get(con) == key:
+        return
+    cfg = _config()
+    _run(con, "defect_events", {
+        "claim_excluded_statuses": list(cfg["claims"]["excluded_statuses"]),
+        "buyer_initiators": list(cfg["cancellations"]["buyer_initiators"]),
+        "buyer_reasons": list(cfg["cancellations"]["buyer_reasons"]),
+    })
+    _run(con, "order_facts", {
+        "cancelled_statuses": [w.lower() for w in cfg["orders"]["cancelled_statuses"]],
+        "has_cancellations": "cancellations" in supplied,
+        "invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]],
+    })
+    _run(con, "metric_orders")
+    _PREPARED[con] = key
+
+
+# --------------------------------------------------------------------------------------------------
+# Small-sample arithmetic
+
+
+def wilson_interval(k: int, n: int, z: float | None = None) -> tuple[float, float] | None:
+    """The Wilson score interval of the proportion k/n (95% by default); None when n is 0."""
+    if n <= 0:
+        return None
+    if z is None:
+        z = float(_config()["defaults"]["wilson_z"])
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _meets(rate: float, target: float, direction: str) -> bool:
+    return rate < target if direction == "below" else rate > target
+
+
+def simulate_recovery(days: Mapping[dt.date, tuple[int, int]], *, as_of: dt.date, lag_days: int,
+                      window_days: int, target: float, direction: str, daily_volume: float,
+                      horizon_days: int | None = None) -> dt.date | None:
+    """First as-of date after ``as_of`` on which the metric meets its target, if no new defect arrives.
+
+    ``days`` maps a purchase date (up to ``as_of``) to (orders, bad outcomes) of the metric's
+    denominator. For a future as-of ``as_of + k`` the window is shifted by k days; purchase dates up to
+    ``as_of`` keep their known orders and defects, later dates get ``daily_volume`` orders and no defect.
+    A window without any order and without any defect also ends the at-risk state. None if the target is
+    not met within the horizon (lag + window days by default, after which the window holds only new days).
+    """
+    horizon = horizon_days if horizon_days is not None else lag_days + window_days
+    for k in range(1, horizon + 1):
+        end = as_of + dt.timedelta(days=k - lag_days)
+        start = end - dt.timedelta(days=window_days - 1)
+        orders = 0.0
+        bad = 0
+        for day, (n, b) in days.items():
+            if start <= day <= end:
+                orders += n
+                bad += b
+        future_first = max(start, as_of + dt.timedelta(days=1))
+        if end >= future_first:
+            orders += daily_volume * ((end - future_first).days + 1)
+        if orders <= 0:
+            if bad == 0:
+                return as_of + dt.timedelta(days=k)
+            continue
+        bad_rate = bad / orders
+        rate = bad_rate if direction == "below" else 1.0 - bad_rate
+        if _meets(rate, target, direction):
+            return as_of + dt.timedelta(days=k)
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# as-of and windows
+
+
+def resolve_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.date | str | None) -> dt.date:
+    """The as-of date: the given date (a ``date`` or ``YYYY-MM-DD``), else the latest purchase date."""
+    if isinstance(as_of, dt.datetime):
+        return as_of.date()
+    if isinstance(as_of, dt.date):
+        return as_of
+    if isinstance(as_of, str):
+        try:
+            return dt.date.fromisoformat(as_of.strip())
+        except ValueError:
+            raise BadOptionError(f"--as-of {as_of!r} is not a date", hint="write it as YYYY-MM-DD") from None
+    last = _one(con, "order_span")["last_date"]
+    if last is None:
+        raise NoInputError("the orders data is empty, so there is no as-of date",
+                           hint="add an All Orders report or pass --as-of YYYY-MM-DD")
+    return last
+
+
+def _lag(cfg: Mapping[str, Any], params: MetricParams) -> int:
+    return int(params.odr_lag_days) if cfg["lagged"] else 0
+
+
+def metric_window(metric: str, as_of: dt.date, params: MetricParams) -> tuple[dt.date, dt.date]:
+    """(first, last) purchase date of a metric's window for an as-of date."""
+    cfg = _metric_config(metric)
+    end = as_of - dt.timedelta(days=_lag(cfg, params))
+    return end - dt.timedelta(days=int(cfg["window_days"]) - 1), end
+
+
+def _metric_config(metric: str) -> dict[str, Any]:
+    try:
+        return _metric_configs()[metric]
+    except KeyError:
+        raise BadOptionError(f"unknown metric {metric!r}",
+                             hint="one of " + ", ".join(METRIC_KEYS)) from None
+
+
+# --------------------------------------------------------------------------------------------------
+# Availability: which metrics the supplied data can support
+
+
+def _export_name(kind: str) -> str:
+    return f"the {kind} export ({_config()['exports'].get(kind, kind)})"
+
+
+def _availability(cfg: Mapping[str, Any], supplied: set[str],
+                  coverage: Mapping[str, Any]) -> tuple[bool, list[str]]:
+    """(computable, notes) for one metric."""
+    missing = [k for k in cfg["requires"] if k not in supplied]
+    if missing:
+        return False, ["not computed: " + " and ".join(_export_name(k) for k in missing)
+                       + (" was" if len(missing) == 1 else " were") + " not supplied"]
+    need = cfg.get("requires_data")
+    if need and not coverage.get(need):
+        return False, ["not computed: " + _config()["requires_data"][need]["note"]]
+    notes: list[str] = []
+    sources = cfg.get("defect_sources")
+    if sources:
+        absent = [k for k in sources if k not in supplied]
+        if len(absent) == len(sources):
+            return False, ["not computed: none of the defect exports was supplied ("
+                           + "; ".join(_export_name(k) for k in absent) + "), so defects cannot be counted"]
+        if absent:
+            notes.append("computed without " + " and ".join(_export_name(k) for k in absent)
+                         + ": those defects are not counted, so the rate may be understated")
+    upper = cfg.get("upper_bound_without")
+    if upper and upper not in supplied:
+        notes.append(f"{_export_name(upper)} was not supplied: every order with status Cancelled is counted, "
+                     "including cancellations the buyer requested, so this rate is an upper bound")
+    return True, notes
+
+
+# --------------------------------------------------------------------------------------------------
+# Metrics
+
+
+def _metric_rows(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: MetricParams,
+                 removed_feedback_orders: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Raw rows (window, numerator, denominator, extras) of every metric."""
+    rows: dict[str, dict[str, Any]] = {}
+    odr_rows: dict[int, dict[str, dict[str, Any]]] = {}
+    for key, cfg in _metric_configs().items():
+        window_days = int(cfg["window_days"])
+        if cfg["query"] == "odr":
+            if window_days not in odr_rows:
+                odr_rows[window_days] = {r["channel"]: r for r in _rows(con, "odr", {
+                    "as_of": as_of, "odr_lag_days": int(params.odr_lag_days), "window_days": window_days,
+                    "removed_feedback_orders": list(removed_feedback_orders or [])})}
+            rows[key] = odr_rows[window_days][cfg["channel"]]
+        else:
+            rows[key] = _one(con, cfg["query"], {"as_of": as_of, "window_days": window_days})
+    return rows
+
+
+_EXTRA_SKIP = {"channel", "window_start", "window_end", "numerator", "denominator"}
+
+
+def _result(key: str, cfg: Mapping[str, Any], row: Mapping[str, Any], computable: bool,
+            notes: list[str], recovery: dt.date | None = None) -> MetricResult:
+    target = float(cfg["target"])
+    direction = cfg["direction"]
+    extras = {k: int(v) for k, v in row.items() if k not in _EXTRA_SKIP and v is not None}
+    common = dict(key=key, label=cfg["label"], window_start=row.get("window_start"),
+                  window_end=row.get("window_end"), target=target, direction=direction,
+                  note="; ".join(notes) or None)
+    if not computable:
+        return MetricResult(rate=None, numerator=0, denominator=0, status="not_computed", **common)
+    k, n = int(row["numerator"]), int(row["denominator"])
+    if n == 0:
+        return MetricResult(rate=None, numerator=k, denominator=n, status="no_orders", extras=extras,
+                            **common)
+    rate = k / n
+    low, high = wilson_interval(k, n)
+    one_more = (k + 1) / n if direction == "below" else max(k - 1, 0) / n
+    status = "ok" if _meets(rate, target, direction) else "at_risk"
+    return MetricResult(rate=rate, numerator=k, denominator=n, status=status, ci_low=low, ci_high=high,
+                        one_more_rate=min(one_more, 1.0),
+                        recovery_date=recovery if status == "at_risk" else None,
+                        extras=extras, **common)
+
+
+def _recovery_date(con: duckdb.DuckDBPyConnection, key: str, as_of: dt.date,
+                   params: MetricParams) -> dt.date | None:
+    cfg = _metric_config(key)
+    defaults = _config()["defaults"]
+    avg_days = int(defaults["recovery_average_days"])
+    start, _ = metric_window(key, as_of, params)
+    avg_from = as_of - dt.timedelta(days=avg_days - 1)
+    rows = _rows(con, "metric_day_counts", {"family": cfg["family"], "date_from": min(start, avg_from),
+                                            "date_to": as_of})
+    days = {r["purchase_date"]: (int(r["orders"]), int(r["defects"])) for r in rows}
+    volume = sum(n for d, (n, _) in days.items() if d >= avg_from) / avg_days
+    return simulate_recovery(days, as_of=as_of, lag_days=_lag(cfg, params),
+                             window_days=int(cfg["window_days"]), target=float(cfg["target"]),
+                             direction=cfg["direction"], daily_volume=volume,
+                             horizon_days=int(defaults["recovery_horizon_days"]))
+
+
+def _context(con: duckdb.DuckDBPyConnection, params: MetricParams) -> tuple[dt.date, set[str], dict[str, Any]]:
+    prepare(con)
+    as_of = resolve_as_of(con, params.as_of)
+    return as_of, store.supplied_kinds(con), _one(con, "shipment_coverage")
+
+
+def compute_metrics(con: duckdb.DuckDBPyConnection, params: MetricParams | None = None,
+                    *, removed_feedback_orders: list[str] | None = None) -> dict[str, MetricResult]:
+    """Every metric of :data:`METRIC_KEYS` as a :class:`MetricResult`, keyed by metric key.
+
+    ``removed_feedback_orders`` (what-if only) treats the negative feedback of those orders as removed.
+    """
+    params = params or MetricParams()
+    as_of, supplied, coverage = _context(con, params)
+    raw = _metric_rows(con, as_of, params, removed_feedback_orders)
+    results: dict[str, MetricResult] = {}
+    for key, cfg in _metric_configs().items():
+        computable, notes = _availability(cfg, supplied, coverage)
+        result = _result(key, cfg, raw[key], computable, notes)
+        if result.status == "at_risk":
+            result = _result(key, cfg, raw[key], computable, notes,
+                             recovery=_recovery_date(con, key, as_of, params))
+        results[key] = result
+    return results
+
+
+def summary_metrics(results: Mapping[str, MetricResult]) -> dict[str, Any]:
+    """The ``metrics`` object of summary.json: ``{"odr": {"mfn": M, "afn": M, "all": M}, "pfcr": M,
+    "lsr_10d": M or None, ...}`` with M = ``MetricResult.to_dict()``; a not-computed metric is None."""
+    out: dict[str, Any] = {}
+    for key, result in results.items():
+        path = _metric_config(key)["summary_path"]
+        value = None if result.status == "not_computed" and len(path) == 1 else result.to_dict()
+        node = out
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Breakdowns, daily series, recovery calendar
+
+
+def _check_metric_computable(con: duckdb.DuckDBPyConnection, metric: str) -> bool:
+    cfg = _metric_config(metric)
+    computable, _ = _availability(cfg, store.supplied_kinds(con), _one(con, "shipment_coverage"))
+    return computable
+
+
+def breakdown(con: duckdb.DuckDBPyConnection, metric: str, by: str,
+              params: MetricParams | None = None) -> pd.DataFrame:
+    """One metric's current window split by ``by`` (one of :data:`BREAKDOWNS`), biggest first.
+
+    Columns: value, count (bad outcomes), denominator, rate, share (of the window's bad outcomes).
+    For defect-only attributes (defect_type, claim_reason, cancel_reason, ...) only bad outcomes are
+    grouped and the denominator is the window's. Empty when the metric cannot be computed.
+    """
+    params = params or MetricParams()
+    cfg = _metric_config(metric)
+    try:
+        by_cfg = _breakdown_configs()[by]
+    except KeyError:
+        raise BadOptionError(f"unknown breakdown {by!r}", hint="one of " + ", ".join(BREAKDOWNS)) from None
+    column = by_cfg["column"]
+    if not _BY_COLUMN.match(column):
+        raise BadOptionError(f"breakdowns.toml: column {column!r} of {by!r} is not m.<col> or f.<col>")
+    as_of, _, _ = _context(con, params)
+    if not _check_metric_computable(con, metric):
+        return pd.DataFrame(columns=["value", "count", "denominator", "rate", "share"])
+    start, end = metric_window(metric, as_of, params)
+    sql = assets.load_query("breakdown").replace("__BY__", column)
+    return _frame(con, "breakdown", {"family": cfg["family"], "window_start": start, "window_end": end,
+                                     "defects_only": bool(by_cfg.get("defects_only", False))}, sql=sql)
+
+
+def daily(con: duckdb.DuckDBPyConnection, metric: str, params: MetricParams | None = None) -> pd.DataFrame:
+    """The metric for every as-of day D over the data's purchase-date span.
+
+    Columns: date, window_start, window_end, numerator, denominator, defects, rate (NaN/None when the
+    window has no orders). Empty when the metric cannot be computed.
+    """
+    params = params or MetricParams()
+    cfg = _metric_config(metric)
+    prepare(con)
+    if not _check_metric_computable(con, metric):
+        return pd.DataFrame(columns=["date", "window_start", "window_end", "numerator", "denominator",
+                                     "defects", "rate"])
+    return _frame(con, "metric_daily", {"family": cfg["family"], "lag_days": _lag(cfg, params),
+                                        "window_days": int(cfg["window_days"])})
+
+
+def recovery_calendar(con: duckdb.DuckDBPyConnection, params: MetricParams | None = None) -> pd.DataFrame:
+    """Each bad outcome in a metric's current window and the as-of date on which it leaves the window.
+
+    Columns: order_id, metric, defect, purchase_date, leaves_window_on; sorted by leaves_window_on.
+    odr_all is left out (its defects are those of odr_mfn and odr_afn, leaving on the same dates).
+    """
+    params = params or MetricParams()
+    as_of, _, _ = _context(con, params)
+    frames = []
+    for key, cfg in _metric_configs().items():
+        if key == "odr_all" or not _check_metric_computable(con, key):
+            continue
+        df = _frame(con, "recovery", {"family": cfg["family"], "as_of": as_of, "lag_days": _lag(cfg, params),
+                                      "window_days": int(cfg["window_days"])})
+        df.insert(1, "metric", key)
+        frames.append(df)
+    columns = ["order_id", "metric", "defect", "purchase_date", "leaves_window_on"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(frames, ignore_index=True)[columns]
+    return out.sort_values(["leaves_window_on", "metric", "order_id"], kind="stable").reset_index(drop=True)
+
+
+def unmatched_defects(con: duckdb.DuckDBPyConnection, params: MetricParams | None = None) -> pd.DataFrame:
+    """Counting defects whose order is not in the orders data (left out of every rate).
+
+    Columns: kind, order_id, defect_date, reason_code, detail, source_file, source_line.
+    """
+    prepare(con)
+    return _frame(con, "unmatched_defects")
+
+
+# --------------------------------------------------------------------------------------------------
+# Removable feedback and what-if
+
+
+def _ensure_theme_table(con: duckdb.DuckDBPyConnection) -> None:
+    if not _one(con, "table_exists", {"name": "feedback_themes"})["found"]:
+        from . import themes  # built by the themes module from data/lexicon.toml
+        themes.theme_table(con)
+
+
+def _is_buy_shipping(row: Mapping[str, Any], markers: list[str]) -> bool:
+    text = " ".join(str(row.get(c) or "") for c in ("shipping_service", "carrier")).lower()
+    return any(m in text for m in markers)
+
+
+def _removal_reason(row: Mapping[str, Any], rules: list[dict[str, Any]], flags: set[str],
+                    markers: list[str]) -> dict[str, Any] | None:
+    themes = set(row["themes"] or ())
+    subjects = themes - flags
+    for rule in rules:
+        if "channel" in rule and row.get("channel") != rule["channel"]:
+            continue
+        if rule.get("buy_shipping_on_time") and (row.get("is_late") is not False
+                                                 or not _is_buy_shipping(row, markers)):
+            continue
+        if "themes_only" in rule and not (subjects and subjects <= set(rule["themes_only"])):
+            continue
+        if "any_theme" in rule and not themes & set(rule["any_theme"]):
+            continue
+        return rule
+    return None
+
+
+def removable_feedback(con: duckdb.DuckDBPyConnection, params: MetricParams | None = None) -> pd.DataFrame:
+    """Negative feedback Amazon would remove or strike through, still within the removal period.
+
+    Columns: order_id, feedback_date, rating, comments, channel, purchase_date, themes, reason_code,
+    reason, removable_until. Rules: data/metrics.toml [removable]; themes: table ``feedback_themes``
+    (built by :func:`sellerdx.themes.theme_table` when missing).
+    """
+    params = params or MetricParams()
+    as_of, _, _ = _context(con, params)
+    _ensure_theme_table(con)
+    cfg = _config()
+    rem = cfg["removable"]
+    rows = _rows(con, "removable_feedback", {"as_of": as_of, "removal_days": int(rem["removal_days"])})
+    out = []
+    for row in rows:
+        rule = _removal_reason(row, rem["rules"], set(rem["flags"]), list(cfg["buy_shipping"]["markers"]))
+        if rule is None:
+            continue
+        out.append({"order_id": row["order_id"], "feedback_date": row["feedback_date"],
+                    "rating": row["rating"], "comments": row["comments"], "channel": row["channel"],
+                    "purchase_date": row["purchase_date"], "themes": list(row["themes"] or ()),
+                    "reason_code": rule["code"], "reason": rule["reason"],
+                    "removable_until": row["removable_until"]})
+    return pd.DataFrame(out, columns=["order_id", "feedback_date", "rating", "comments", "channel",
+                                      "purchase_date", "themes", "reason_code", "reason", "removable_until"])
+
+
+def what_if(con: duckdb.DuckDBPyConnection, params: MetricParams | None = None,
+            removable: pd.DataFrame | None = None) -> dict[str, MetricResult]:
+    """The ODR results if the removable negative feedback (``removable_feedback()`` by default) were gone.
+
+    Keys: odr_mfn, odr_afn, odr_all. Claims and chargebacks of those orders still count.
+    """
+    params = params or MetricParams()
+    if removable is None:
+        removable = removable_feedback(con, params)
+    orders = sorted(set(removable["order_id"].tolist()))
+    results = compute_metrics(con, params, removed_feedback_orders=orders)
+    return {k: v for k, v in results.items() if _metric_config(k)["query"] == "odr"}
