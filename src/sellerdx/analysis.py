@@ -121,14 +121,13 @@ class Analysis:
             if self._progress:
                 self._progress(f"reading {src.path}", next(counter), total)
 
+        cache = None
         if self.options.cache:
-            from .cache import load_cached
-            con, result = load_cached(inventory, self.options.cache, marketplace=self.options.marketplace,
-                                      progress=on_file)
-        else:
-            con = store.connect()
-            result = validate.load_inventory(con, inventory, marketplace=self.options.marketplace,
-                                             progress=on_file)
+            from .cache import FileCache
+            cache = FileCache(self.options.cache, marketplace=self.options.marketplace)
+        con = store.connect()
+        result = validate.load_inventory(con, inventory, marketplace=self.options.marketplace,
+                                         progress=on_file, cache=cache)
         return con, result
 
     @property

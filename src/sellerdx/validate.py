@@ -24,7 +24,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
@@ -34,6 +34,9 @@ from .errors import UnreadableFileError
 from .ingest import Inventory, SourceFile
 from .model import FileReport, TABLE_KINDS
 from .schema import FieldSpec, ReportSpec, report_specs
+
+if TYPE_CHECKING:
+    from .cache import FileCache
 
 _BATCH = 50_000
 _SAMPLE_ROWS = 20_000        # date-format inference on big columns: ISO is confirmed on a sample first
@@ -440,8 +443,12 @@ def reject_cross_file(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def load_inventory(con: duckdb.DuckDBPyConnection, inventory: Inventory, *, marketplace: str | None = None,
-                   progress: Callable[[SourceFile], None] | None = None) -> LoadResult:
-    """Read every source of the inventory into ``stage_<kind>`` and build the canonical tables."""
+                   progress: Callable[[SourceFile], None] | None = None, cache: FileCache | None = None
+                   ) -> LoadResult:
+    """Read every source of the inventory into ``stage_<kind>`` and build the canonical tables.
+
+    With a ``cache``, a file whose content was read before is restored from it instead of being read.
+    """
     _create_rejects(con)
     reports: list[FileReport] = []
     performance: list[tuple[str, Any]] = []
@@ -453,7 +460,12 @@ def load_inventory(con: duckdb.DuckDBPyConnection, inventory: Inventory, *, mark
                 with src.location.open() as stream:
                     performance.append((src.path, json.loads(stream.read().decode(src.encoding))))
                 continue
-            reports.append(load_file(con, src, marketplace=marketplace, tmpdir=tmpdir))
+            report = cache.fetch(con, src) if cache else None
+            if report is None:
+                report = load_file(con, src, marketplace=marketplace, tmpdir=tmpdir)
+                if cache:
+                    cache.store(con, src, report)
+            reports.append(report)
     moved = reject_cross_file(con)
     if moved:
         reports = [_moved(r, moved.get(r.path, 0)) for r in reports]
