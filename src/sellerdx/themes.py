@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +40,7 @@ _NEUTRAL = "__neutral__"
 _PRODUCT = "__product__"
 _SERVICE = "__service__"
 _OBSCENE = "obscene"
+_TRIGGER = "__regex_trigger__"
 
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _TOKEN = re.compile(r"[\w']+")
@@ -112,6 +113,61 @@ def _trie_pattern(entries: dict[str, bool], *, latin: bool) -> str:
     return (r"(?<!\w)" + body) if latin else body
 
 
+_TRIGGER_LEN = 6
+_TRIGGER_MAX = 200
+
+
+def _regex_triggers(pattern: str) -> set[str] | None:
+    """Literal prefixes one of which every match of ``pattern`` starts with (``None``: cannot tell).
+
+    The prefixes go into the keyword trie, so the free-form regexes run only on comments that contain one
+    of them. Uses the standard library's regex parser; any surprise means "always run the regex".
+    """
+    try:
+        from re import _constants as C
+        from re import _parser as P
+        items = list(P.parse(pattern))
+    except Exception:   # pragma: no cover - private API changed: fall back to always running
+        return None
+
+    def walk(seq: list[Any], budget: int) -> set[str] | None:
+        i = 0
+        while i < len(seq) and seq[i][0] is C.AT:
+            i += 1
+        if i == len(seq) or budget == 0:
+            return {""}
+        op, av = seq[i]
+        rest = seq[i + 1:]
+        if op is C.LITERAL:
+            tail = walk(rest, budget - 1)
+            return None if tail is None else {chr(av) + t for t in tail}
+        if op is C.SUBPATTERN:
+            return walk(list(av[-1]) + rest, budget)
+        if op is C.BRANCH:
+            out: set[str] = set()
+            for alt in av[1]:
+                sub = walk(list(alt) + rest, budget)
+                if sub is None or len(out) > _TRIGGER_MAX:
+                    return None
+                out |= sub
+            return out
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT):
+            lo, _hi, body = av
+            if lo == 0:
+                once, skip = walk(list(body) + rest, budget), walk(rest, budget)
+                return None if once is None or skip is None else once | skip
+            return walk(list(body), budget)
+        return {""}
+
+    try:
+        found = walk(items, _TRIGGER_LEN)
+    except Exception:   # pragma: no cover
+        return None
+    if not found or "" in found or len(found) > _TRIGGER_MAX:
+        return None
+    return found
+
+
 @dataclass
 class _Family:
     """The compiled lexicon of one script family (Latin or CJK)."""
@@ -122,12 +178,26 @@ class _Family:
     trie_re: re.Pattern[str] | None = None
     raw_re: re.Pattern[str] | None = None
     raw_groups: dict[str, str] = field(default_factory=dict)   # group name -> category
+    raw_always: bool = False      # a regex without extractable triggers: run the regexes on every text
+    _cat_cache: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def add(self, text: str, stem: bool, category: str) -> None:
         target = self.stems if (stem and self.latin) else self.exact
         target.setdefault(text, set()).add(category)
 
     def compile(self) -> None:
+        for _category, pattern in self.regexes:
+            triggers = _regex_triggers(pattern)
+            if triggers is None:
+                self.raw_always = True
+            else:
+                for t in triggers:
+                    # A Latin trigger is cut to its first word so that it never swallows the next word.
+                    word = t.split(" ")[0] if self.latin else t[:2]
+                    if not word:
+                        self.raw_always = True
+                    else:
+                        self.add(word, True, _TRIGGER)
         entries: dict[str, bool] = {t: False for t in self.exact}
         for t in self.stems:
             entries[t] = True
@@ -140,14 +210,23 @@ class _Family:
             name = f"r{i}"
             self.raw_groups[name] = category
             parts.append(f"(?P<{name}>{pattern})")
-        self.raw_re = re.compile("|".join(parts)) if parts else None
+        if parts:
+            start = r"(?<!\w)" if self.latin else ""
+            self.raw_re = re.compile(start + "(?:" + "|".join(parts) + ")")
 
-    def categories(self, matched: str) -> set[str]:
+    def categories(self, matched: str) -> frozenset[str]:
+        """Categories of a trie match: its exact entry plus every stem it starts with (memoised)."""
+        cached = self._cat_cache.get(matched)
+        if cached is not None:
+            return cached
         found = set(self.exact.get(matched, ()))
         if self.stems:
             for k in range(len(matched), 0, -1):
                 found |= self.stems.get(matched[:k], set())
-        return found
+        result = frozenset(found)
+        if len(self._cat_cache) < 100_000:
+            self._cat_cache[matched] = result
+        return result
 
 
 @dataclass
@@ -164,6 +243,7 @@ class _Lexicon:
     cjk_before: tuple[str, ...]
     cjk_after: tuple[str, ...]
     cjk_window: int
+    theme_set: frozenset[str]
     product_themes: frozenset[str]
     service_themes: frozenset[str]
     pd_ignore: re.Pattern[str] | None
@@ -235,6 +315,7 @@ def _lexicon() -> _Lexicon:
         cjk_before=tuple(normalise(w) for w in neg_c["before"]),
         cjk_after=tuple(normalise(w) for w in neg_c["after"]),
         cjk_window=int(neg_c["window"]),
+        theme_set=frozenset(meta["themes"]),
         product_themes=frozenset(flags["product_review"]["product_themes"]),
         service_themes=frozenset(flags["product_review"]["service_themes"]),
         pd_ignore=re.compile("|".join(pd["ignore"])) if pd.get("ignore") else None,
@@ -277,39 +358,36 @@ def _cjk_negated(lex: _Lexicon, text: str, start: int, end: int, matched: str) -
     return text.startswith(lex.cjk_after, end)
 
 
-def _hits(lex: _Lexicon, fam: _Family, text: str) -> Iterator[tuple[set[str], int, int, str]]:
-    assert fam.trie_re is not None
-    for m in fam.trie_re.finditer(text):
-        cats = fam.categories(m.group())
-        if cats:
-            yield cats, m.start(), m.end(), m.group()
-    if fam.raw_re is not None:
-        for m in fam.raw_re.finditer(text):
-            assert m.lastgroup is not None
-            yield {fam.raw_groups[m.lastgroup]}, m.start(), m.end(), m.group()
-
-
 def _classify_normalised(lex: _Lexicon, text: str) -> frozenset[str]:
     themes: set[str] = set()
-    product = service = obscene = False
+    seen: set[str] = set()
     families = [lex.latin]
     if not text.isascii() and _CJK_CHAR.search(text):
         families.append(lex.cjk)
+    theme_set = lex.theme_set
     for fam in families:
-        for cats, start, end, matched in _hits(lex, fam, text):
-            if _OBSCENE in cats:
-                obscene = True
-            if _PRODUCT in cats:
-                product = True
-            if _SERVICE in cats:
-                service = True
-            theme_cats = [c for c in cats if c in lex.themes]
-            if not theme_cats:
+        hits: list[tuple[frozenset[str], int, int, str]] = []
+        for m in fam.trie_re.finditer(text):  # type: ignore[union-attr]
+            cats = fam.categories(m.group())
+            if cats:
+                seen |= cats
+                hits.append((cats, m.start(), m.end(), m.group()))
+        if fam.raw_re is not None and (fam.raw_always or _TRIGGER in seen):
+            raw = [(frozenset((fam.raw_groups[m.lastgroup],)), m.start(), m.end(), m.group())  # type: ignore[index]
+                   for m in fam.raw_re.finditer(text)]
+            if raw:
+                # The longer match wins: a keyword inside a regex match does not count on its own.
+                hits = [h for h in hits if not any(r[1] <= h[1] and h[2] <= r[2] for r in raw)] + raw
+        for cats, start, end, matched in hits:
+            theme_cats = cats & theme_set
+            if not theme_cats or theme_cats <= themes:
                 continue
             negated = (_latin_negated(lex, text, start, matched) if fam.latin
                        else _cjk_negated(lex, text, start, end, matched))
             if not negated:
-                themes.update(theme_cats)
+                themes |= theme_cats
+        seen.discard(_TRIGGER)
+    product, service, obscene = _PRODUCT in seen, _SERVICE in seen, _OBSCENE in seen
     out = set(themes)
     if (product or themes & lex.product_themes) and not (themes & lex.service_themes) and not service:
         out.add("product_review")
