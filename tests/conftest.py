@@ -1,0 +1,39 @@
+"""Shared fixtures: the bundled sample folders and an Analysis of each (computed once per session)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_reports"
+SAMPLE_FOLDERS = sorted(p.name for p in SAMPLES.iterdir() if p.is_dir()) if SAMPLES.exists() else []
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    return SAMPLES
+
+
+@pytest.fixture(scope="session")
+def us_analysis(tmp_path_factory: pytest.TempPathFactory):
+    """The bundled US sample analysed once, outputs written to a temp folder."""
+    import sellerdx
+    out = tmp_path_factory.mktemp("us-report")
+    analysis = sellerdx.analyze(SAMPLES / "us-seller", out=str(out))
+    analysis.write(out)
+    return analysis
+
+
+@pytest.fixture(scope="session")
+def planted() -> dict[str, dict]:
+    """planted.json of every bundled sample folder."""
+    return {name: json.loads((SAMPLES / name / "planted.json").read_text(encoding="utf-8"))
+            for name in SAMPLE_FOLDERS}
