@@ -1,0 +1,61 @@
+-- rule_claims_reason: counting A-to-z claims of given reasons, by ASIN, carrier, shipping service and
+-- missing tracking (evidence for claims.item_not_received and claims.not_as_described,
+-- src/sellerdx/data/rules/claims.toml).
+-- Inputs: metric_orders, order_facts, orders.
+-- Parameters: $family VARCHAR ('odr_mfn' | 'odr_afn' | 'odr_all'), $window_start DATE, $window_end DATE,
+--   $reason_codes VARCHAR[]  claim reason codes of the pattern (order_facts.claim_reason_code)
+--   $kinds VARCHAR[]         which groupings to return: 'asins', 'carriers', 'shipping_services', 'tracking'
+-- Pattern: window orders with a counting claim whose reason is one of $reason_codes. An order is in the
+--   group of every ASIN it holds, of its carrier ('(blank)' when none), of its shipping service, and in
+--   the group 'no tracking id' when it has no tracking id (only that tracking group is returned).
+-- Output (the shape shared by rule_*.sql): entity_kind, entity, group_orders, group_defects, rest_orders,
+--   rest_defects, metric_defects, order_ids VARCHAR[], sum_sole_defects (pattern orders with no negative
+--   feedback or chargeback), ent_products VARCHAR[] (of an ASIN group).
+WITH pop AS (
+    SELECT f.*, m.is_defect
+    FROM metric_orders AS m JOIN order_facts AS f USING (order_id)
+    WHERE m.family = $family
+      AND m.purchase_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
+),
+pat AS (
+    SELECT p.order_id, NOT (p.has_negative_feedback OR p.has_counting_chargeback) AS sole
+    FROM pop AS p
+    WHERE p.is_defect AND p.has_counting_claim
+      AND list_contains(CAST($reason_codes AS VARCHAR[]), p.claim_reason_code)
+),
+items AS (
+    SELECT DISTINCT o.order_id, o.asin, o.product_name
+    FROM orders AS o JOIN pop USING (order_id)
+    WHERE o.asin IS NOT NULL
+),
+memb AS (
+    SELECT DISTINCT 'asins' AS entity_kind, asin AS entity, order_id FROM items
+    UNION ALL
+    SELECT 'carriers', coalesce(nullif(trim(carrier), ''), '(blank)'), order_id FROM pop
+    UNION ALL
+    SELECT 'shipping_services', coalesce(nullif(trim(shipping_service), ''), '(none)'), order_id FROM pop
+    UNION ALL
+    SELECT 'tracking', 'no tracking id', order_id FROM pop WHERE tracking_id IS NULL AND channel = 'MFN'
+),
+tot AS (
+    SELECT count(*) AS n_orders, count(*) FILTER (WHERE is_defect) AS n_defects,
+           (SELECT count(*) FROM pat) AS n_pattern
+    FROM pop
+)
+SELECT mb.entity_kind, mb.entity,
+       count(*) AS group_orders,
+       count(pt.order_id) AS group_defects,
+       any_value(t.n_orders) - count(*) AS rest_orders,
+       any_value(t.n_pattern) - count(pt.order_id) AS rest_defects,
+       any_value(t.n_defects) AS metric_defects,
+       list(pt.order_id ORDER BY pt.order_id) FILTER (WHERE pt.order_id IS NOT NULL) AS order_ids,
+       count(pt.order_id) FILTER (WHERE pt.sole) AS sum_sole_defects,
+       (SELECT list(DISTINCT i.product_name ORDER BY i.product_name)[1:1] FROM items AS i
+         WHERE mb.entity_kind = 'asins' AND i.asin = mb.entity AND i.product_name IS NOT NULL) AS ent_products
+FROM memb AS mb
+LEFT JOIN pat AS pt USING (order_id)
+CROSS JOIN tot AS t
+WHERE list_contains(CAST($kinds AS VARCHAR[]), mb.entity_kind)
+GROUP BY mb.entity_kind, mb.entity
+HAVING count(pt.order_id) > 0
+ORDER BY group_defects DESC, mb.entity_kind, mb.entity

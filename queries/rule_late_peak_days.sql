@@ -1,0 +1,45 @@
+-- rule_late_peak_days: late shipments on peak-volume purchase days (evidence for
+-- late_shipment.peak_volume, src/sellerdx/data/rules/late_shipment.toml).
+-- Inputs: metric_orders, order_facts.
+-- Parameters: $family VARCHAR ('lsr'), $window_start DATE, $window_end DATE,
+--   $peak_factor DOUBLE     a day is a peak day when its orders >= peak_factor x the median daily orders
+--                           of the window (days without orders count as 0)
+--   $min_day_orders INTEGER a peak day also has at least this many orders
+-- Output (the shape shared by rule_*.sql): entity_kind ('dates'), entity (ISO date), group_orders,
+--   group_defects, rest_orders, rest_defects, metric_defects, order_ids VARCHAR[],
+--   top_median_daily_orders (the window's median), top_day_orders (the day's orders); peak days with a
+--   late order only.
+WITH pop AS (
+    SELECT f.*, m.is_defect
+    FROM metric_orders AS m JOIN order_facts AS f USING (order_id)
+    WHERE m.family = $family
+      AND m.purchase_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
+),
+days AS (
+    SELECT CAST(d.day AS DATE) AS day, count(p.order_id) AS orders
+    FROM range(CAST($window_start AS DATE), CAST($window_end AS DATE) + 1, INTERVAL 1 DAY) AS d(day)
+    LEFT JOIN pop AS p ON p.purchase_date = CAST(d.day AS DATE)
+    GROUP BY 1
+),
+med AS (SELECT median(orders) AS median_orders FROM days),
+peak AS (
+    SELECT d.day FROM days AS d CROSS JOIN med
+    WHERE d.orders >= CAST($peak_factor AS DOUBLE) * med.median_orders
+      AND d.orders >= CAST($min_day_orders AS INTEGER)
+),
+tot AS (
+    SELECT count(*) AS n_orders, count(*) FILTER (WHERE is_defect) AS n_defects FROM pop
+)
+SELECT 'dates' AS entity_kind, CAST(p.purchase_date AS VARCHAR) AS entity,
+       count(*) AS group_orders,
+       count(*) FILTER (WHERE p.is_defect) AS group_defects,
+       any_value(t.n_orders) - count(*) AS rest_orders,
+       any_value(t.n_defects) - count(*) FILTER (WHERE p.is_defect) AS rest_defects,
+       any_value(t.n_defects) AS metric_defects,
+       list(p.order_id ORDER BY p.order_id) FILTER (WHERE p.is_defect) AS order_ids,
+       any_value(m.median_orders) AS top_median_daily_orders,
+       count(*) AS top_day_orders
+FROM pop AS p JOIN peak AS k ON k.day = p.purchase_date CROSS JOIN tot AS t CROSS JOIN med AS m
+GROUP BY p.purchase_date
+HAVING count(*) FILTER (WHERE p.is_defect) > 0
+ORDER BY group_defects DESC, entity
