@@ -12,7 +12,9 @@ import dataclasses
 import datetime as dt
 import functools
 import os
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,12 +106,15 @@ class Analysis:
         self.folder = Path(folder)
         self.options = options or Options()
         self._progress = progress
+        self.timings: dict[str, float] = {}
+        """Seconds spent in each stage so far: discover, cache, read, validate, load, metrics, diagnose, render."""
 
     # ------------------------------------------------------------------------------------- stages
     @functools.cached_property
     def inventory(self) -> ingest.Inventory:
         """Stage 1: the files found and recognised (raises on unusable input)."""
-        return ingest.discover(self.folder, exclude=(self.options.out,))
+        with self._timed("discover"):
+            return ingest.discover(self.folder, exclude=(self.options.out,))
 
     @functools.cached_property
     def _loaded(self) -> tuple[duckdb.DuckDBPyConnection, validate.LoadResult]:
@@ -128,6 +133,7 @@ class Analysis:
         con = store.connect()
         result = validate.load_inventory(con, inventory, marketplace=self.options.marketplace,
                                          progress=on_file, cache=cache)
+        self.timings.update(result.timings)
         return con, result
 
     @property
@@ -159,8 +165,10 @@ class Analysis:
     def metric_results(self) -> dict[str, MetricResult]:
         """Stage 3: every metric keyed odr_mfn, odr_afn, odr_all, pfcr, lsr_10d, lsr_30d, vtr, otdr."""
         from .metrics import compute_metrics
+        con, params = self.con, self.params
         self._step("computing metrics")
-        return compute_metrics(self.con, self.params)
+        with self._timed("metrics"):
+            return compute_metrics(con, params)
 
     @property
     def metrics(self) -> pd.DataFrame:
@@ -193,8 +201,10 @@ class Analysis:
     def finding_list(self) -> list[Finding]:
         """Stage 4: root causes with evidence."""
         from .diagnose import diagnose
+        metrics = self.metric_results
         self._step("diagnosing root causes")
-        return diagnose(self.con, self.metric_results, self.params)
+        with self._timed("diagnose"):
+            return diagnose(self.con, metrics, self.params)
 
     @property
     def findings(self) -> pd.DataFrame:
@@ -250,6 +260,8 @@ class Analysis:
         from .poa import write_evidence_csv
         folder = Path(out or self.options.out)
         folder.mkdir(parents=True, exist_ok=True)
+        self.finding_list  # noqa: B018 - run the analysis stages before timing the rendering
+        started = time.perf_counter()
         paths = {"summary": self.to_json(folder / "summary.json")}
         poa_path = folder / "poa.md"
         poa_path.write_text(self.poa(), encoding="utf-8")
@@ -257,6 +269,7 @@ class Analysis:
         paths["evidence"] = write_evidence_csv(folder / "evidence.csv", self.con, self.finding_list)
         paths["rejected_rows"] = self.write_rejected(folder / "rejected_rows.csv")
         paths["report"] = self.to_html(folder / "report.html")
+        self.timings["render"] = time.perf_counter() - started
         return paths
 
     def write_rejected(self, path: str | os.PathLike[str]) -> Path:
@@ -276,6 +289,14 @@ class Analysis:
 
     def __repr__(self) -> str:
         return f"<sellerdx.Analysis folder={str(self.folder)!r} options={self.options}>"
+
+    @contextmanager
+    def _timed(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
 
     def _step(self, label: str) -> None:
         if self._progress:

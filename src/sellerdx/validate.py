@@ -22,6 +22,8 @@ import json
 import os
 import re
 import tempfile
+import time
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -53,6 +55,7 @@ class LoadResult:
     files: tuple[FileReport, ...]
     performance: tuple[tuple[str, Any], ...] = ()    # (path, parsed JSON)
     warnings: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)   # seconds: read, validate, load
 
     @property
     def rows_read(self) -> int:
@@ -389,11 +392,18 @@ def _parsed_sql(src: SourceFile) -> str:
 
 # --------------------------------------------------------------------------------------------- driver
 def load_file(con: duckdb.DuckDBPyConnection, src: SourceFile, *, marketplace: str | None,
-              tmpdir: str) -> FileReport:
-    """Read, type, check and stage one file. Returns its report (counts always add up)."""
+              tmpdir: str, timings: dict[str, float] | None = None) -> FileReport:
+    """Read, type, check and stage one file. Returns its report (counts always add up).
+
+    ``timings`` (if given) accumulates seconds spent reading (``read``) and typing/checking (``validate``).
+    """
     spec = report_specs()[src.kind]
     state = _FileState(src)
+    started = time.perf_counter()
     state.encoding = read_raw(con, src, tmpdir)
+    read_done = time.perf_counter()
+    if timings is not None:
+        timings["read"] = timings.get("read", 0.0) + read_done - started
     header_line = con.execute("SELECT min(line) FROM raw").fetchone()[0]
     if header_line is None:
         return _report(state)
@@ -415,6 +425,8 @@ def load_file(con: duckdb.DuckDBPyConnection, src: SourceFile, *, marketplace: s
     state.rows_loaded, state.rows_rejected, state.date_min, state.date_max = loaded, rejected, dmin, dmax
     for table in ("staged", "parsed", "raw"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
+    if timings is not None:
+        timings["validate"] = timings.get("validate", 0.0) + time.perf_counter() - read_done
     return _report(state)
 
 
@@ -450,6 +462,7 @@ def load_inventory(con: duckdb.DuckDBPyConnection, inventory: Inventory, *, mark
     With a ``cache``, a file whose content was read before is restored from it instead of being read.
     """
     _create_rejects(con)
+    timings: dict[str, float] = defaultdict(float)
     reports: list[FileReport] = []
     performance: list[tuple[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="sellerdx-") as tmpdir:
@@ -460,12 +473,15 @@ def load_inventory(con: duckdb.DuckDBPyConnection, inventory: Inventory, *, mark
                 with src.location.open() as stream:
                     performance.append((src.path, json.loads(stream.read().decode(src.encoding))))
                 continue
+            started = time.perf_counter()
             report = cache.fetch(con, src) if cache else None
+            timings["cache"] += time.perf_counter() - started
             if report is None:
-                report = load_file(con, src, marketplace=marketplace, tmpdir=tmpdir)
+                report = load_file(con, src, marketplace=marketplace, tmpdir=tmpdir, timings=timings)
                 if cache:
                     cache.store(con, src, report)
             reports.append(report)
+    started = time.perf_counter()
     moved = reject_cross_file(con)
     if moved:
         reports = [_moved(r, moved.get(r.path, 0)) for r in reports]
@@ -473,7 +489,8 @@ def load_inventory(con: duckdb.DuckDBPyConnection, inventory: Inventory, *, mark
     store.finalize(con)
     dupes = _duplicates(con)
     reports = [_with_dupes(r, dupes.get(r.path, 0)) for r in reports]
-    return LoadResult(tuple(reports), tuple(performance))
+    timings["load"] += time.perf_counter() - started
+    return LoadResult(tuple(reports), tuple(performance), timings=dict(timings))
 
 
 def _moved(report: FileReport, n: int) -> FileReport:
