@@ -551,8 +551,11 @@ def removable_feedback(con: duckdb.DuckDBPyConnection, params: MetricParams | No
                     "purchase_date": row["purchase_date"], "themes": list(row["themes"] or ()),
                     "reason_code": rule["code"], "reason": rule["reason"],
                     "removable_until": row["removable_until"]})
-    return pd.DataFrame(out, columns=["order_id", "feedback_date", "rating", "comments", "channel",
-                                      "purchase_date", "themes", "reason_code", "reason", "removable_until"])
+    frame = pd.DataFrame(out, columns=["order_id", "feedback_date", "rating", "comments", "channel",
+                                       "purchase_date", "themes", "reason_code", "reason", "removable_until"])
+    for col in ("feedback_date", "purchase_date", "removable_until"):   # as DuckDB's .df() gives dates
+        frame[col] = pd.to_datetime(frame[col])
+    return frame
 
 
 def what_if(con: duckdb.DuckDBPyConnection, params: MetricParams | None = None,
