@@ -343,9 +343,9 @@ def _fmt(template: str, values: Mapping[str, Any]) -> str:
 # Confidence and corroboration
 
 
-def _confidence(g: _Group) -> str:
+def _confidence(g: _Group, th: Thresholds) -> str:
     cfg = settings()["confidence"]
-    lift = g.lift
+    lift = g.lift if th.min_lift > 0 else None   # a rule without comparison is judged by its share
     def ok(level: str) -> bool:
         c = cfg[level]
         if g.group_defects < c["min_defects"]:
@@ -460,7 +460,7 @@ def _evaluate(con: duckdb.DuckDBPyConnection, rule: Rule, key: str, metric: Metr
         if metric.direction == "above":
             what_if = 1 - what_if
     values = _fields(rule, main, metric, what_if)
-    confidence = _confidence(main)
+    confidence = _confidence(main, rule.thresholds)
     corroboration, step, corr_evidence = _corroborate(con, rule, entities.get("asins", []), metric, supplied)
     confidence = _shift(confidence, step)
     chart_by = settings()["chart_by"].get(main.kind)
