@@ -1,0 +1,252 @@
+"""Charts for the HTML report: matplotlib figures (object API, no pyplot state) as inline SVG strings.
+
+Figures are built with :class:`matplotlib.figure.Figure` (no pyplot, no global backend change, so a
+Jupyter session keeps its own backend) from numbers and labels only, inside :func:`matplotlib.rc_context` so the caller's
+matplotlib settings are untouched, with ``svg.fonttype = 'none'`` (text stays text: small files, the
+browser's fonts, selectable labels). Matplotlib escapes every text it writes into SVG (``<`` becomes
+``&lt;``), so a hostile product name used as a tick label cannot create an element; the accessible
+``<title>`` that this module adds is escaped by :class:`markupsafe.Markup`. The functions return
+:class:`markupsafe.Markup` (or ``None`` when there is nothing to draw), ready for the template.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from typing import Any
+
+import matplotlib
+import matplotlib.dates as mdates
+import pandas as pd
+from markupsafe import Markup
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from sellerdx.model import MetricResult
+
+# Palette shared with report.css (status colours and neutrals).
+INK = "#1f2933"
+MUTED = "#616e7c"
+GRID = "#e4e7eb"
+BAR = "#3e6fb0"
+BAR_HOT = "#c0392b"
+LINE = "#1d4f91"
+TARGET = "#c0392b"
+WINDOW = "#f2c94c"
+CUMULATIVE = "#e67e22"
+
+MAX_BARS = 15           # a Pareto chart shows the top groups; the rest are summed into one bar
+MAX_LABEL_CHARS = 24    # long labels (product names) are shortened on the axis
+
+_RC: dict[str, Any] = {
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
+    "font.size": 9,
+    "axes.titlesize": 10.5,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.titlecolor": INK,
+    "axes.labelsize": 9,
+    "axes.labelcolor": MUTED,
+    "axes.edgecolor": GRID,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "axes.axisbelow": True,
+    "grid.color": GRID,
+    "grid.linewidth": 0.8,
+    "xtick.color": MUTED,
+    "ytick.color": MUTED,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
+    "legend.frameon": False,
+    "figure.dpi": 72,
+    "savefig.bbox": "tight",
+    "savefig.pad_inches": 0.08,
+}
+
+_SVG_START = re.compile(r"<svg\b")
+_SVG_OPEN_TAG = re.compile(r"<svg\b[^>]*>")
+_BLANK_RUNS = re.compile(r"\n\s*")
+_LABEL_COLUMNS = ("value", "group", "label", "key")
+
+
+def _short(label: Any) -> str:
+    text = "—" if label is None or (isinstance(label, float) and pd.isna(label)) else str(label)
+    return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1] + "…"
+
+
+def _to_svg(fig: Any, chart_id: str, alt: str) -> Markup:
+    """Serialise ``fig`` to an inline ``<svg role="img">`` with an escaped ``<title>`` (the alt text)."""
+    buffer = io.StringIO()
+    # hashsalt = chart id: ids of clip paths and markers are reproducible and differ between the charts
+    # that share one HTML page. No metadata: no creator URL, no date.
+    with matplotlib.rc_context({"svg.hashsalt": chart_id}):
+        fig.savefig(buffer, format="svg",
+                    metadata={"Creator": None, "Date": None, "Format": None, "Type": None})
+    svg = buffer.getvalue()
+    start = _SVG_START.search(svg)
+    if start is None:  # pragma: no cover - matplotlib always writes an <svg> element
+        raise RuntimeError("matplotlib produced no <svg> element")
+    svg = _BLANK_RUNS.sub("\n", svg[start.start():]).strip()   # drop the XML prolog and DOCTYPE
+    open_tag = _SVG_OPEN_TAG.match(svg)
+    assert open_tag is not None
+    title_id = f"{chart_id}-title"
+    head = Markup('<svg role="img" aria-labelledby="{0}" class="chart" id="{1}"{2}><title id="{0}">{3}</title>').format(
+        title_id, chart_id, Markup(open_tag.group(0)[4:-1]), alt)
+    # The rest is matplotlib's output: drawn from numbers, its text escaped by matplotlib itself.
+    return head + Markup(svg[open_tag.end():])
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
+
+
+def daily_chart(series: pd.DataFrame | None, metric: MetricResult) -> Markup | None:
+    """Line chart of ``series.rate`` by ``series.date`` with the metric's target and its window shaded.
+
+    ``series`` has columns ``date`` and ``rate`` (a fraction; NaN/None where no orders). Returns ``None``
+    when there is no rate to draw.
+    """
+    if series is None or len(series) == 0 or "date" not in series or "rate" not in series:
+        return None
+    frame = series[["date", "rate"]].copy()
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["rate"] = pd.to_numeric(frame["rate"], errors="coerce")
+    frame = frame.sort_values("date")
+    if frame["rate"].notna().sum() == 0:
+        return None
+    title = f"{metric.label}: daily trend"
+    alt = (f"{metric.label} by purchase date from {frame['date'].min():%Y-%m-%d} to "
+           f"{frame['date'].max():%Y-%m-%d}, with Amazon's target of {metric.target:.1%}"
+           + (f" and the window {metric.window_start:%Y-%m-%d} to {metric.window_end:%Y-%m-%d} shaded"
+              if metric.window_start and metric.window_end else ""))
+    with matplotlib.rc_context(_RC), warnings.catch_warnings():
+        # missing-glyph warnings (CJK labels): the browser draws that text with its own fonts
+        warnings.simplefilter("ignore", UserWarning)
+        fig = Figure(figsize=(10.5, 2.9))
+        ax = fig.subplots()
+        if metric.window_start and metric.window_end:
+            ax.axvspan(pd.Timestamp(metric.window_start) - pd.Timedelta(hours=12),
+                       pd.Timestamp(metric.window_end) + pd.Timedelta(hours=12),
+                       color=WINDOW, alpha=0.18, lw=0, label="metric window")
+        ax.plot(frame["date"], frame["rate"], color=LINE, lw=1.6, label="rate")
+        ax.axhline(metric.target, color=TARGET, lw=1.1, ls=(0, (4, 3)),
+                   label=f"target {'<' if metric.direction == 'below' else '>'} {metric.target:.1%}")
+        top = max(float(frame["rate"].max()), metric.target)
+        if metric.direction == "below":
+            ax.set_ylim(0, top * 1.18 if top > 0 else 0.05)
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=1 if top < 0.1 else 0))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+        ax.set_title(title, pad=26)
+        ax.set_xlabel("Purchase date (UTC)")
+        ax.set_ylabel("Rate")
+        ax.legend(loc="lower left", ncols=3, bbox_to_anchor=(0, 1.06), borderaxespad=0)
+        return _to_svg(fig, f"trend-{_slug(metric.key)}", alt)
+
+
+def _label_column(frame: pd.DataFrame, by: str | None) -> str | None:
+    for name in ((by,) if by else ()) + _LABEL_COLUMNS:
+        if name and name in frame.columns:
+            return name
+    return None
+
+
+def breakdown_chart(frame: pd.DataFrame | None, by: str | None, metric_label: str,
+                    kind: str = "pareto", chart_id: str = "breakdown",
+                    by_label: str | None = None) -> Markup | None:
+    """Bar chart of a breakdown (rows = groups such as ASINs, weekdays, carriers).
+
+    ``kind='pareto'``: defects per group, largest first (top :data:`MAX_BARS`, the rest summed into one
+    bar), with the cumulative share of all defects as a line on a second axis. ``kind='bars'``: the
+    defect rate per group (``rate``; ``defects`` when there is no rate) in the breakdown's own order
+    (weekday order, for example), bars of the groups with the most defects highlighted.
+    ``by_label`` names the key on the axis ("ASIN"); it defaults to ``by``.
+    Returns ``None`` when the breakdown has no label column or no defects column.
+    """
+    if frame is None or len(frame) == 0:
+        return None
+    label_col = _label_column(frame, by)
+    value_col = "defects" if "defects" in frame.columns else None
+    if label_col is None or value_col is None:
+        return None
+    data = frame.copy()
+    data[value_col] = pd.to_numeric(data[value_col], errors="coerce").fillna(0)
+    by_text = by_label or (by or label_col).replace("_", " ")
+    by_words = by_text if by_text.isupper() else by_text.lower()   # "ASIN" stays, "Weekday" -> "weekday"
+    with matplotlib.rc_context(_RC), warnings.catch_warnings():
+        # missing-glyph warnings (CJK labels): the browser draws that text with its own fonts
+        warnings.simplefilter("ignore", UserWarning)
+        if kind == "pareto":
+            fig = _pareto(data, label_col, value_col, by_text, by_words, metric_label)
+            alt = (f"Pareto chart of {metric_label} defects by {by_words}: "
+                   f"{len(data)} groups, {int(data[value_col].sum())} defects, largest first, "
+                   "with the cumulative share")
+        else:
+            fig = _bars(data, label_col, value_col, by_text, by_words, metric_label)
+            alt = f"Bar chart of {metric_label} by {by_words} for {len(data)} groups"
+        return _to_svg(fig, chart_id, alt)
+
+
+def _pareto(data: pd.DataFrame, label_col: str, value_col: str, by_text: str, by_words: str,
+            metric_label: str) -> Any:
+    data = data.sort_values(value_col, ascending=False, kind="stable")
+    total = float(data[value_col].sum())
+    labels = [_short(v) for v in data[label_col].head(MAX_BARS)]
+    values = list(data[value_col].head(MAX_BARS))
+    rest = data[value_col].iloc[MAX_BARS:]
+    if len(rest):
+        labels.append(f"{len(rest)} others")
+        values.append(float(rest.sum()))
+    cumulative = pd.Series(values).cumsum() / total if total else pd.Series([0.0] * len(values))
+    fig = Figure(figsize=(10.5, 3.3))
+    ax = fig.subplots()
+    positions = range(len(values))
+    ax.bar(positions, values, color=BAR, width=0.7)
+    ax.set_xticks(list(positions), labels, rotation=35 if len(labels) > 5 else 0,
+                  ha="right" if len(labels) > 5 else "center")
+    ax.set_ylabel("Defective orders")
+    ax.set_xlabel(by_text)
+    ax.set_title(f"{metric_label}: defects by {by_words}")
+    ax2 = ax.twinx()
+    ax2.plot(list(positions), list(cumulative), color=CUMULATIVE, marker="o", ms=3.5, lw=1.4)
+    ax2.set_ylim(0, 1.05)
+    ax2.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    ax2.set_ylabel("Cumulative share", color=CUMULATIVE)
+    ax2.tick_params(axis="y", colors=CUMULATIVE)
+    ax2.grid(False)
+    ax2.spines["right"].set_visible(True)
+    ax2.spines["right"].set_color(GRID)
+    return fig
+
+
+def _bars(data: pd.DataFrame, label_col: str, value_col: str, by_text: str, by_words: str,
+          metric_label: str) -> Any:
+    use_rate = "rate" in data.columns and pd.to_numeric(data["rate"], errors="coerce").notna().any()
+    heights = pd.to_numeric(data["rate"], errors="coerce").fillna(0) if use_rate else data[value_col]
+    defects = data[value_col]
+    hot = set(defects.nlargest(min(2, len(defects))).index) if defects.sum() > 0 else set()
+    colours = [BAR_HOT if idx in hot else BAR for idx in data.index]
+    labels = [_short(v) for v in data[label_col]]
+    fig = Figure(figsize=(10.5, 2.9))
+    ax = fig.subplots()
+    positions = list(range(len(labels)))
+    ax.bar(positions, list(heights), color=colours, width=0.65)
+    ax.set_xticks(positions, labels, rotation=30 if len(labels) > 8 else 0,
+                  ha="right" if len(labels) > 8 else "center")
+    if use_rate:
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1))
+        ax.set_ylabel("Defect rate")
+        ax.set_title(f"{metric_label}: defect rate by {by_words}")
+    else:
+        ax.set_ylabel("Defective orders")
+        ax.set_title(f"{metric_label}: defects by {by_words}")
+    ax.set_xlabel(by_text)
+    return fig
+
+
+__all__ = ["daily_chart", "breakdown_chart", "MAX_BARS"]

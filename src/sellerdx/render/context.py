@@ -1,0 +1,372 @@
+"""What the HTML report shows, decided in Python: :class:`ReportContext` and the values it holds.
+
+The templates decide *how* things look; everything about *what* is shown (which metric heads the page,
+which finding is its main cause, the order of findings, how many evidence rows, the definitions text) is
+decided here. :func:`build_context` turns the pipeline's outputs (metrics, findings, breakdowns, tables
+as DataFrames or lists of records) into one frozen :class:`ReportContext`.
+
+The report's own words (definitions, status labels, defect nouns, column headers, chart kinds) are data
+in ``src/sellerdx/data/definitions.toml``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from sellerdx import __version__
+from sellerdx.assets import load_toml
+from sellerdx.model import FileReport, Finding, MetricResult, SkippedFile
+
+DEFINITIONS_FILE = "definitions.toml"
+DEFAULT_EVIDENCE_LIMIT = 50
+
+
+# --------------------------------------------------------------------------------------------------
+# Vocabulary (data/definitions.toml)
+# --------------------------------------------------------------------------------------------------
+@functools.cache
+def vocabulary() -> dict[str, Any]:
+    """The parsed ``definitions.toml``: definitions, status labels, defect nouns, columns, charts."""
+    return load_toml(DEFINITIONS_FILE)
+
+
+def default_definitions() -> tuple[tuple[str, str], ...]:
+    """The Definitions section as ``(term, text)`` pairs, in display order."""
+    return tuple((item["term"], item["text"]) for item in vocabulary()["definition"])
+
+
+def status_label(status: str) -> str:
+    """Words for a :data:`sellerdx.model.Status` code ("at_risk" -> "At risk")."""
+    return vocabulary()["status_labels"].get(status, status.replace("_", " ").capitalize())
+
+
+def defect_noun(metric_key: str) -> str:
+    """What one defect of ``metric_key`` is called ("lsr_10d" -> "late orders")."""
+    nouns = vocabulary()["defect_nouns"]
+    return nouns.get(metric_key) or nouns.get(metric_key.split("_")[0]) or nouns["default"]
+
+
+def column_spec(name: str) -> dict[str, str]:
+    """``{"label": ..., "format": ...}`` for a table column; unknown columns get a label from the name."""
+    spec = vocabulary()["columns"].get(str(name), {})
+    return {"label": spec.get("label", str(name).replace("_", " ").capitalize()),
+            "format": spec.get("format", "auto")}
+
+
+def chart_kind(by: str | None) -> str:
+    """``"pareto"`` or ``"bars"``: how a breakdown by ``by`` is drawn."""
+    charts = vocabulary()["charts"]
+    return charts["by"].get(by or "", charts["default"])
+
+
+# --------------------------------------------------------------------------------------------------
+# Values held by the context
+# --------------------------------------------------------------------------------------------------
+def _misses(rate: float, target: float, direction: str) -> bool:
+    return rate >= target if direction == "below" else rate <= target
+
+
+@dataclass(frozen=True, eq=False)
+class FindingView:
+    """One root cause as the report shows it.
+
+    Attributes:
+        finding: the :class:`~sellerdx.model.Finding` (statement, share, entities, actions, chart).
+        metric: the metric it explains (``None`` when that metric was not computed).
+        breakdown: the breakdown named by ``finding.chart`` (columns such as ``group``/``value``,
+            ``orders``, ``defects``, ``rate``, ``share``), or ``None``.
+        evidence: its evidence orders, one row each (order id, dates, product, ...), or ``None``.
+    """
+    finding: Finding
+    metric: MetricResult | None = None
+    breakdown: pd.DataFrame | None = None
+    evidence: pd.DataFrame | None = None
+
+    @property
+    def anchor(self) -> str:
+        """The element id of this finding in the page: ``finding-<code>``."""
+        return f"finding-{self.finding.code}"
+
+    @property
+    def chart_by(self) -> str | None:
+        """The breakdown key named by the finding's chart (``"asin"``, ``"weekday"``, ...)."""
+        return (self.finding.chart or {}).get("by")
+
+    @property
+    def chart_kind(self) -> str:
+        """How its breakdown is drawn: ``"pareto"`` or ``"bars"``."""
+        return chart_kind(self.chart_by)
+
+
+@dataclass(frozen=True, eq=False)
+class WhatIf:
+    """A metric's rate if its removable defects were removed.
+
+    Attributes:
+        metric: the metric as computed.
+        removable: how many of its counted defects are removable.
+        rate_after: the rate without them (``None`` when the metric has no rate).
+    """
+    metric: MetricResult
+    removable: int
+    rate_after: float | None
+
+    @property
+    def status_after(self) -> str:
+        """The status the metric would have without the removable defects."""
+        if self.rate_after is None:
+            return self.metric.status
+        return "at_risk" if _misses(self.rate_after, self.metric.target, self.metric.direction) else "ok"
+
+
+@dataclass(frozen=True, eq=False)
+class Headline:
+    """The one line at the top of the page: the worst at-risk metric and its main cause.
+
+    Attributes:
+        metric: the at-risk metric that misses its target by the most (relative to the defects the
+            target allows), or ``None`` when no metric is at risk.
+        finding: the finding with the largest share of that metric's defects, or ``None``.
+        window_days: the length of the metric's window in days.
+        defect_noun: what one defect of the metric is called ("late orders").
+        others_at_risk: the other at-risk metrics, worst first.
+        not_computed: metrics that could not be computed (named so nobody reads silence as "fine").
+    """
+    metric: MetricResult | None
+    finding: Finding | None
+    window_days: int | None
+    defect_noun: str
+    others_at_risk: tuple[MetricResult, ...] = ()
+    not_computed: tuple[MetricResult, ...] = ()
+
+
+def severity(metric: MetricResult) -> float:
+    """How far a metric is from its target, as defect rate / allowed defect rate (1.0 = at the target).
+
+    For a "below" metric the defect rate is the rate itself; for an "above" metric (tracking, delivery)
+    it is ``1 - rate`` against ``1 - target``. So LSR 8% vs 4% and VTR 90% vs 95% both score 2.0.
+    """
+    if metric.rate is None:
+        return 0.0
+    if metric.direction == "below":
+        return metric.rate / metric.target if metric.target else float("inf")
+    allowed = 1.0 - metric.target
+    return (1.0 - metric.rate) / allowed if allowed else float("inf")
+
+
+def _family(key: str) -> str:
+    return key.split("_")[0]
+
+
+@dataclass(frozen=True, eq=False)
+class ReportContext:
+    """Everything the HTML report shows (see ``templates/report.html.j2``).
+
+    Attributes:
+        seller: label of the seller or of the analysed folder, shown in the title.
+        as_of: the day the metric windows end (``None`` when there were no orders).
+        generated_at: when the report was made (local time of the machine, timezone-aware if given so).
+        version: the sellerdx version that made it.
+        metrics: the metrics in display order (one headline card each).
+        daily: metric key -> daily series (columns ``date``, ``numerator``, ``denominator``, ``rate``),
+            only for metrics worth a trend chart (those with a rate).
+        findings: root causes, at-risk metrics first, largest share first, each with its breakdown and
+            evidence rows.
+        removable: negative feedback Amazon would remove or strike through (one row each: order id,
+            date, rating, comment, why removable, request-by date), or ``None`` when not assessed.
+        what_if: per metric with removable defects, the rate without them.
+        recovery: the recovery calendar (one row per counted defect: metric, order, the date it leaves
+            the window), or ``None``.
+        reconciliation: Amazon's numbers beside the recomputed ones with an explanation per metric, or
+            ``None`` when Amazon's performance report was not in the folder.
+        files: what was read from each input file.
+        skipped: files in the folder that are not known reports, and why.
+        unmatched: defects whose order is not in the orders data (kind, order id, date), or ``None``.
+        warnings: data-quality warnings to show as a list (already in words).
+        rejected_count: rows quarantined by validation (all files).
+        rejected_path: where the quarantined rows were written (``rejected_rows.csv``), or ``None``.
+        definitions: ``(term, text)`` pairs for the Definitions section, every rule and [choice].
+        poa: the Plan of Action skeleton (Markdown text, shown verbatim).
+        evidence_limit: the most rows any long table shows; the rest are counted.
+    """
+    seller: str
+    as_of: dt.date | None
+    generated_at: dt.datetime
+    version: str
+    metrics: tuple[MetricResult, ...]
+    daily: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    findings: tuple[FindingView, ...] = ()
+    removable: pd.DataFrame | None = None
+    what_if: tuple[WhatIf, ...] = ()
+    recovery: pd.DataFrame | None = None
+    reconciliation: pd.DataFrame | None = None
+    files: tuple[FileReport, ...] = ()
+    skipped: tuple[SkippedFile, ...] = ()
+    unmatched: pd.DataFrame | None = None
+    warnings: tuple[str, ...] = ()
+    rejected_count: int = 0
+    rejected_path: str | None = None
+    definitions: tuple[tuple[str, str], ...] = ()
+    poa: str = ""
+    evidence_limit: int = DEFAULT_EVIDENCE_LIMIT
+
+    @property
+    def at_risk(self) -> tuple[MetricResult, ...]:
+        """At-risk metrics, worst first (see :func:`severity`)."""
+        risky = [m for m in self.metrics if m.status == "at_risk"]
+        return tuple(sorted(risky, key=severity, reverse=True))
+
+    @property
+    def headline(self) -> Headline:
+        """The banner at the top: the worst at-risk metric and the finding that explains most of it."""
+        risky = self.at_risk
+        not_computed = tuple(m for m in self.metrics if m.status == "not_computed")
+        if not risky:
+            return Headline(None, None, None, defect_noun(""), (), not_computed)
+        top = risky[0]
+        candidates = [v.finding for v in self.findings if v.finding.metric == top.key]
+        if not candidates:
+            candidates = [v.finding for v in self.findings if _family(v.finding.metric) == _family(top.key)]
+        main = max(candidates, key=lambda f: f.share) if candidates else None
+        days = ((top.window_end - top.window_start).days + 1
+                if top.window_start and top.window_end else None)
+        return Headline(top, main, days, defect_noun(top.key), risky[1:], not_computed)
+
+
+# --------------------------------------------------------------------------------------------------
+# Builder
+# --------------------------------------------------------------------------------------------------
+def as_frame(rows: pd.DataFrame | Iterable[Any] | None) -> pd.DataFrame | None:
+    """A DataFrame from a DataFrame, a list of mappings or a list of dataclasses; ``None`` stays ``None``."""
+    if rows is None or isinstance(rows, pd.DataFrame):
+        return rows
+    records = [dataclasses.asdict(r) if dataclasses.is_dataclass(r) and not isinstance(r, type)
+               else dict(r) for r in rows]
+    return pd.DataFrame.from_records(records)
+
+
+def _with_metric_labels(frame: pd.DataFrame | None, labels: Mapping[str, str]) -> pd.DataFrame | None:
+    """Replace metric keys ("lsr_10d") in a ``metric`` column by their labels."""
+    if frame is None or "metric" not in frame.columns:
+        return frame
+    out = frame.copy()
+    out["metric"] = [labels.get(v, v) if isinstance(v, str) else v for v in out["metric"]]
+    return out
+
+
+def _finding_order(metrics: Sequence[MetricResult]) -> Any:
+    position = {m.key: i for i, m in enumerate(metrics)}
+    status = {m.key: m.status for m in metrics}
+
+    def key(view: FindingView) -> tuple[int, int, float, str]:
+        f = view.finding
+        return (0 if status.get(f.metric) == "at_risk" else 1, position.get(f.metric, len(position)),
+                -f.share, f.code)
+    return key
+
+
+def _what_if(metrics: Sequence[MetricResult],
+             what_if: Iterable[WhatIf] | Mapping[str, float | None] | None) -> tuple[WhatIf, ...]:
+    if what_if is None:
+        return ()
+    if not isinstance(what_if, Mapping):
+        return tuple(what_if)
+    out = []
+    for metric in metrics:
+        if metric.key not in what_if:
+            continue
+        after = what_if[metric.key]
+        # Removing feedback does not change the order count: defects after = rate_after * denominator.
+        removable = (metric.numerator - round(after * metric.denominator)
+                     if after is not None and metric.denominator else 0)
+        out.append(WhatIf(metric, removable, after))
+    return tuple(out)
+
+
+def build_context(
+    *,
+    seller: str,
+    metrics: Mapping[str, MetricResult] | Sequence[MetricResult],
+    as_of: dt.date | None = None,
+    daily: Mapping[str, pd.DataFrame] | None = None,
+    findings: Iterable[Finding | FindingView] = (),
+    breakdowns: Mapping[str, pd.DataFrame] | None = None,
+    evidence: Mapping[str, pd.DataFrame | Iterable[Any]] | None = None,
+    removable: pd.DataFrame | Iterable[Any] | None = None,
+    what_if: Iterable[WhatIf] | Mapping[str, float | None] | None = None,
+    recovery: pd.DataFrame | Iterable[Any] | None = None,
+    reconciliation: pd.DataFrame | Iterable[Any] | None = None,
+    files: Iterable[FileReport] = (),
+    skipped: Iterable[SkippedFile] = (),
+    unmatched: pd.DataFrame | Iterable[Any] | None = None,
+    warnings: Iterable[str] = (),
+    rejected_count: int | None = None,
+    rejected_path: str | None = None,
+    definitions: Iterable[tuple[str, str]] | None = None,
+    poa: str = "",
+    generated_at: dt.datetime | None = None,
+    version: str = __version__,
+    evidence_limit: int = DEFAULT_EVIDENCE_LIMIT,
+) -> ReportContext:
+    """Assemble a :class:`ReportContext` from the pipeline's outputs.
+
+    ``metrics`` is ``compute_metrics``'s dict (or a list) in display order. ``findings`` are
+    :class:`~sellerdx.model.Finding` (their breakdown and evidence looked up by finding code in
+    ``breakdowns`` and ``evidence``; without evidence rows, a table of ``order_ids``) or ready :class:`FindingView`. ``what_if`` is a list of
+    :class:`WhatIf` or a mapping metric key -> rate without the removable defects. Tables may be
+    DataFrames or lists of records (mappings or dataclasses). ``rejected_count`` defaults to the sum of
+    the files' rejected rows; metric keys in a table's ``metric`` column become labels; ``definitions`` to the packaged Definitions text; ``as_of`` to the latest
+    window end among the metrics.
+    """
+    metric_list = tuple(metrics.values() if isinstance(metrics, Mapping) else metrics)
+    by_key = {m.key: m for m in metric_list}
+    labels = {m.key: m.label for m in metric_list}
+    breakdowns = breakdowns or {}
+    evidence = evidence or {}
+    views = []
+    for item in findings:
+        if isinstance(item, FindingView):
+            views.append(item)
+            continue
+        rows = as_frame(evidence.get(item.code))
+        if rows is None and item.order_ids:   # no evidence table given: at least list the orders
+            rows = pd.DataFrame({"order_id": list(item.order_ids)})
+        views.append(FindingView(item, by_key.get(item.metric), as_frame(breakdowns.get(item.code)), rows))
+    views.sort(key=_finding_order(metric_list))
+    charted = {k: v for k, v in (daily or {}).items()
+               if k in by_key and by_key[k].rate is not None and v is not None and len(v)}
+    file_list = tuple(files)
+    if as_of is None:
+        # Unlagged windows end on as-of and lagged ones (ODR) earlier, so the latest end is as-of.
+        ends = [m.window_end for m in metric_list if m.window_end]
+        as_of = max(ends) if ends else None
+    return ReportContext(
+        seller=seller,
+        as_of=as_of,
+        generated_at=generated_at or dt.datetime.now().astimezone().replace(microsecond=0),
+        version=version,
+        metrics=metric_list,
+        daily=charted,
+        findings=tuple(views),
+        removable=_with_metric_labels(as_frame(removable), labels),
+        what_if=_what_if(metric_list, what_if),
+        recovery=_with_metric_labels(as_frame(recovery), labels),
+        reconciliation=_with_metric_labels(as_frame(reconciliation), labels),
+        files=file_list,
+        skipped=tuple(skipped),
+        unmatched=as_frame(unmatched),
+        warnings=tuple(warnings),
+        rejected_count=(sum(f.rows_rejected for f in file_list) if rejected_count is None
+                        else rejected_count),
+        rejected_path=rejected_path,
+        definitions=tuple(definitions) if definitions is not None else default_definitions(),
+        poa=poa,
+        evidence_limit=evidence_limit,
+    )

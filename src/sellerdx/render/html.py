@@ -1,0 +1,217 @@
+"""Render a :class:`~sellerdx.render.context.ReportContext` into one self-contained HTML file.
+
+One Jinja2 :class:`~jinja2.Environment` (built once by :func:`environment`) with ``autoescape=True``
+and ``StrictUndefined``; every filter, test and global the templates use is registered there. The
+templates live in the packaged ``templates`` folder, found through :func:`sellerdx.assets.asset_dir`.
+No markup is built in Python: the only HTML that does not come from a template is the charts' SVG,
+drawn by matplotlib from numbers (its text escaped by matplotlib; see :mod:`sellerdx.render.charts`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, FunctionLoader, StrictUndefined
+from markupsafe import Markup
+
+from sellerdx.assets import asset_dir
+from sellerdx.model import MetricResult
+from sellerdx.render import charts
+from sellerdx.render.context import FindingView, ReportContext, column_spec, defect_noun, status_label
+
+EMPTY = "—"   # shown for a missing value (never 0)
+
+
+# --------------------------------------------------------------------------------------------------
+# Filters
+# --------------------------------------------------------------------------------------------------
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NaT:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def pct(value: Any, digits: int | None = None) -> str:
+    """A fraction as a percentage: 0.072 -> "7.2%", 0.0123 -> "1.23%", 0.01 -> "1%"; None -> "—".
+
+    Without ``digits``: two decimals under 10%, one from 10%; trailing zeros are dropped.
+    """
+    if _missing(value):
+        return EMPTY
+    number = float(value) * 100
+    if digits is None:
+        digits = 2 if abs(number) < 10 else 1
+    text = f"{number:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def number(value: Any, digits: int = 0) -> str:
+    """A number with thousands separators: 12345 -> "12,345"; None -> "—"."""
+    if _missing(value):
+        return EMPTY
+    return f"{float(value):,.{digits}f}"
+
+
+def date(value: Any, fmt: str = "%Y-%m-%d") -> str:
+    """A date (``date``, ``datetime``, ``Timestamp`` or ISO text) as text; None/NaT -> "—"."""
+    if _missing(value):
+        return EMPTY
+    if isinstance(value, str):
+        try:
+            value = pd.Timestamp(value)
+        except ValueError:
+            return value
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return value.strftime(fmt)
+    return str(value)
+
+
+def datetime(value: Any) -> str:
+    """A timestamp as "YYYY-MM-DD HH:MM" (a zone suffix when it has one); None -> "—"."""
+    if _missing(value):
+        return EMPTY
+    stamp = pd.Timestamp(value)
+    return stamp.strftime("%Y-%m-%d %H:%M %Z").strip()
+
+
+def cell(value: Any, column: str) -> str:
+    """One table cell as text, formatted by the column's declared format or by the value's type."""
+    if _missing(value):
+        return EMPTY
+    fmt = column_spec(column)["format"]
+    if fmt == "pct":
+        return pct(value)
+    if fmt == "int":
+        return number(value)
+    if fmt == "number":
+        return number(value, 2)
+    if fmt == "date":
+        return date(value)
+    if fmt == "datetime":
+        return datetime(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return datetime(value) if (value.hour, value.minute) != (0, 0) else date(value)
+    if isinstance(value, dt.date):
+        return date(value)
+    if isinstance(value, int):
+        return number(value)
+    if isinstance(value, float):
+        return number(value, 0 if value.is_integer() else 2)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def column_label(column: str) -> str:
+    """The header of a table column ("order_id" -> "Order")."""
+    return column_spec(column)["label"]
+
+
+def numeric_column(frame: pd.DataFrame, column: str) -> bool:
+    """Whether a column holds numbers (right-aligned in tables)."""
+    return column_spec(column)["format"] in ("pct", "int", "number") or (
+        pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column]))
+
+
+def rows(frame: pd.DataFrame, limit: int | None = None) -> list[list[Any]]:
+    """The first ``limit`` rows of ``frame`` as lists of Python values (NaN -> None)."""
+    head = frame if limit is None else frame.head(limit)
+    out = []
+    for record in head.itertuples(index=False, name=None):
+        out.append([None if _missing(v) else (v.item() if hasattr(v, "item") else v) for v in record])
+    return out
+
+
+def nonempty(value: Any) -> bool:
+    """Jinja test: not ``None`` and has at least one row/item (DataFrames have no truth value)."""
+    return value is not None and len(value) > 0
+
+
+def window(metric: MetricResult) -> str:
+    """"2026-09-02 – 2026-10-31 (60 days)" for a metric's window; "—" when it has none."""
+    if metric.window_start is None or metric.window_end is None:
+        return EMPTY
+    days = (metric.window_end - metric.window_start).days + 1
+    return f"{date(metric.window_start)} – {date(metric.window_end)} ({days} days)"
+
+
+def target_text(metric: MetricResult) -> str:
+    """"< 4%" or "> 95%": the target with its direction."""
+    return f"{'<' if metric.direction == 'below' else '>'} {pct(metric.target)}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Chart globals (return Markup built by matplotlib from numbers; see charts.py)
+# --------------------------------------------------------------------------------------------------
+def trend_chart(series: pd.DataFrame, metric: MetricResult) -> Markup | None:
+    """The daily trend chart of one metric."""
+    return charts.daily_chart(series, metric)
+
+
+def finding_chart(view: FindingView) -> Markup | None:
+    """The chart of a finding's breakdown (Pareto or bars, chosen in definitions.toml)."""
+    label = view.metric.label if view.metric else view.finding.metric
+    by_label = column_label(view.chart_by) if view.chart_by else None
+    return charts.breakdown_chart(view.breakdown, view.chart_by, label, kind=view.chart_kind,
+                                  chart_id=f"chart-{view.anchor}", by_label=by_label)
+
+
+# --------------------------------------------------------------------------------------------------
+# Environment
+# --------------------------------------------------------------------------------------------------
+def _load_template(name: str) -> tuple[str, None, Any]:
+    source = (asset_dir("templates") / name).read_text(encoding="utf-8")
+    return source, None, lambda: True
+
+
+@functools.cache
+def environment() -> Environment:
+    """The one Jinja2 environment of sellerdx's HTML output, with all filters, tests and globals."""
+    env = Environment(
+        loader=FunctionLoader(_load_template),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        pct=pct, number=number, date=date, datetime=datetime, cell=cell, column_label=column_label,
+        status_label=status_label, defect_noun=defect_noun, rows=rows, window=window, target_text=target_text,
+    )
+    env.tests["nonempty"] = nonempty
+    env.globals.update(trend_chart=trend_chart, finding_chart=finding_chart,
+                       numeric_column=numeric_column)
+    return env
+
+
+TEMPLATE = "report.html.j2"
+
+
+def render_html(ctx: ReportContext) -> str:
+    """The report as one HTML document (inline CSS and SVG; no script, no external resource)."""
+    return environment().get_template(TEMPLATE).render(ctx=ctx)
+
+
+def write_html(ctx: ReportContext, path: str | Path) -> Path:
+    """Render ``ctx`` and write it to ``path`` (UTF-8), creating the parent folder; returns the path."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render_html(ctx), encoding="utf-8")
+    return target
+
+
+__all__ = ["environment", "render_html", "write_html", "pct", "number", "date", "cell",
+           "TEMPLATE", "EMPTY"]
+
