@@ -500,7 +500,7 @@ class _Seller:
         rating = np.where(base, ratings, 0)
         neg = np.where(rng.random(n) < 0.6, 1, 2)
         for code, mask in (
-            (_FB_SELLER, shipped & (rng.random(n) < r["negative_seller"])),
+            (_FB_SELLER, self.in_ship & (rng.random(n) < r["negative_seller"])),   # FBA: Amazon serves the buyer
             (_FB_REVIEW, shipped & (rng.random(n) < r["negative_product_review"])),
             (_FB_AFNLATE, shipped & self.afn & (rng.random(n) < r["negative_afn_late"])),
             (_FB_DAMAGED, self.damaged & (rng.random(n) < r["damaged"]["negative_feedback"])),
@@ -514,6 +514,14 @@ class _Seller:
             _uniform_int(rng, 3, 20, n))
         fb_day = self.day + delay
         cat[fb_day > end] = _FB_NONE
+        # every folder shows at least one removable comment of each kind, inside the ODR window
+        odr_lo, odr_hi = end - 73, end - 14
+        for code, chan in ((_FB_REVIEW, self.in_ship), (_FB_AFNLATE, shipped & self.afn)):
+            if not (cat == code).any():
+                cand = np.flatnonzero(chan & (cat == _FB_NONE) & (self.day >= odr_lo) & (self.day <= odr_hi))
+                if len(cand):
+                    one = cand[int(rng.integers(0, len(cand)))]
+                    cat[one], rating[one], fb_day[one] = code, 2, self.day[one] + 7
         self.fb_cat, self.fb_rating, self.fb_day = cat, rating, fb_day
         # Removed / struck-through rows (us): FBA late-delivery complaints Amazon took out
         self.fb_status = np.zeros(n, np.int8)            # 0 active, 1 Removed, 2 Struck through
