@@ -397,6 +397,35 @@ def compute_metrics(con: duckdb.DuckDBPyConnection, params: MetricParams | None 
     return results
 
 
+def metric_on_window(con: duckdb.DuckDBPyConnection, metric: str, start: dt.date, end: dt.date,
+                     params: MetricParams | None = None) -> MetricResult:
+    """One metric recomputed over an arbitrary purchase-date window (e.g. Amazon's reporting range).
+
+    Same rules and availability notes as :func:`compute_metrics`; no recovery date.
+    """
+    params = params or MetricParams()
+    cfg = _metric_config(metric)
+    prepare(con)
+    supplied = store.supplied_kinds(con)
+    coverage = _one(con, "shipment_coverage")
+    days = (end - start).days + 1
+    if days < 1:
+        raise BadOptionError(f"window {start} .. {end} is empty")
+    if cfg["query"] == "odr":
+        row = {r["channel"]: r for r in _rows(con, "odr", {
+            "as_of": end, "odr_lag_days": 0, "window_days": days, "removed_feedback_orders": []})}[cfg["channel"]]
+    else:
+        row = _one(con, cfg["query"], {"as_of": end, "window_days": days})
+    computable, notes = _availability(cfg, supplied, coverage)
+    return _result(metric, cfg, row, computable, notes)
+
+
+def order_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date | None]:
+    """(first, last) UTC purchase date in the orders data."""
+    row = _one(con, "order_span")
+    return row["first_date"], row["last_date"]
+
+
 def summary_metrics(results: Mapping[str, MetricResult]) -> dict[str, Any]:
     """The ``metrics`` object of summary.json: ``{"odr": {"mfn": M, "afn": M, "all": M}, "pfcr": M,
     "lsr_10d": M or None, ...}`` with M = ``MetricResult.to_dict()``; a not-computed metric is None."""
