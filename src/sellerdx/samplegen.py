@@ -274,7 +274,7 @@ def _write_table(dest: BinaryIO, header: Sequence[str], cols: Sequence[Col], idx
     by_row: dict[int, list[_Damage]] = {}
     for d in damages:
         by_row.setdefault(d.after, []).append(d)
-    written = _Written(rows=len(idx) + len(damages))
+    written = _Written(rows=len(idx))
     line_no = 1
     n = len(idx)
     for a in range(0, max(n, 1), _CHUNK):
@@ -300,6 +300,7 @@ def _write_table(dest: BinaryIO, header: Sequence[str], cols: Sequence[Col], idx
                 dest.write(enc(text + newline))
                 line_no += 1
                 written.damaged_lines.append((line_no, dmg))
+                written.rows += 1
         line_no += _write_lines(dest, lines.slice(start - a, b - start), encoding)
     return written
 
@@ -371,7 +372,7 @@ class _Seller:
         self.order_id = _join([_take(_strings(prefixes), rng.integers(0, len(prefixes), n)),
                                _int_str(mid, 7), _int_str(last, 7)], "-")
         self.afn = rng.random(n) < spec.afn_share
-        mfn = self.mfn = ~self.afn
+        self.mfn = ~self.afn
         self.service = rng.choice(len(self.w["ship_service_levels"]), n,
                                   p=_norm(self.w["ship_service_weights"]))
         self.address = rng.integers(0, len(self.v["addresses"]), n)
