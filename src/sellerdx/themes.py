@@ -241,6 +241,7 @@ class _Lexicon:
     clause_breaks: frozenset[str]
     latin_window: int
     cjk_before: tuple[str, ...]
+    cjk_pseudo: tuple[str, ...]
     cjk_after: tuple[str, ...]
     cjk_window: int
     theme_set: frozenset[str]
@@ -313,6 +314,7 @@ def _lexicon() -> _Lexicon:
         clause_breaks=frozenset(normalise(w) for w in neg_l["clause_breaks"]),
         latin_window=int(neg_l["window"]),
         cjk_before=tuple(normalise(w) for w in neg_c["before"]),
+        cjk_pseudo=tuple(normalise(w) for w in neg_c.get("pseudo", [])),
         cjk_after=tuple(normalise(w) for w in neg_c["after"]),
         cjk_window=int(neg_c["window"]),
         theme_set=frozenset(meta["themes"]),
@@ -352,7 +354,10 @@ def _latin_negated(lex: _Lexicon, text: str, start: int, matched: str) -> bool:
 def _cjk_negated(lex: _Lexicon, text: str, start: int, end: int, matched: str) -> bool:
     if matched.startswith(lex.cjk_before):
         return False
-    pre = text[max(0, start - lex.cjk_window):start]
+    pre = text[max(0, start - lex.cjk_window - 1):start]
+    for pseudo in lex.cjk_pseudo:
+        pre = pre.replace(pseudo, " ")
+    pre = pre[-lex.cjk_window:]
     if any(neg in pre for neg in lex.cjk_before):
         return True
     return text.startswith(lex.cjk_after, end)
