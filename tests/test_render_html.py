@@ -169,6 +169,9 @@ def test_data_quality(soup: BeautifulSoup) -> None:
     assert summary == "2 files read · 1 skipped · 2 rows rejected (listed in out/rejected_rows.csv)."
     assert len(quality.select("#files-table tbody tr")) == 2
     assert "2 rows had an unparseable purchase date" in text_of(quality.select_one("#files-table"))
+    first, second = ([text_of(td) for td in tr.select("td")] for tr in quality.select("#files-table tbody tr"))
+    assert first[1:] == ["orders", "utf-8", "tab", "1,650", "1,648", "2", "0", "2026-07-01 – 2026-10-31"]
+    assert second[1:] == ["shipments", "cp1252", "comma", "1,000", "1,000", "0", "0", "—"]
     assert "notes.docx" in text_of(quality.select_one(".skipped"))
     assert len(quality.select("#unmatched-table tbody tr")) == 1
     assert "upper bound" in text_of(quality.select_one(".warnings"))

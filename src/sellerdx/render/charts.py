@@ -102,8 +102,8 @@ def _to_svg(fig: Any, chart_id: str, alt: str) -> Markup:
     return head + Markup(svg[open_tag.end():])
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
+def _pct(value: float) -> str:
+    return f"{value * 100:.2f}".rstrip("0").rstrip(".") + "%"
 
 
 def daily_chart(series: pd.DataFrame | None, metric: MetricResult) -> Markup | None:
@@ -122,13 +122,13 @@ def daily_chart(series: pd.DataFrame | None, metric: MetricResult) -> Markup | N
         return None
     title = f"{metric.label}: daily trend"
     alt = (f"{metric.label} by purchase date from {frame['date'].min():%Y-%m-%d} to "
-           f"{frame['date'].max():%Y-%m-%d}, with Amazon's target of {metric.target:.1%}"
+           f"{frame['date'].max():%Y-%m-%d}, with Amazon's target of {_pct(metric.target)}"
            + (f" and the window {metric.window_start:%Y-%m-%d} to {metric.window_end:%Y-%m-%d} shaded"
               if metric.window_start and metric.window_end else ""))
     with matplotlib.rc_context(_RC), warnings.catch_warnings():
         # missing-glyph warnings (CJK labels): the browser draws that text with its own fonts
         warnings.simplefilter("ignore", UserWarning)
-        fig = Figure(figsize=(10.5, 2.9))
+        fig = Figure(figsize=(10.5, 2.5))
         ax = fig.subplots()
         if metric.window_start and metric.window_end:
             ax.axvspan(pd.Timestamp(metric.window_start) - pd.Timedelta(hours=12),
@@ -136,7 +136,7 @@ def daily_chart(series: pd.DataFrame | None, metric: MetricResult) -> Markup | N
                        color=WINDOW, alpha=0.18, lw=0, label="metric window")
         ax.plot(frame["date"], frame["rate"], color=LINE, lw=1.6, label="rate")
         ax.axhline(metric.target, color=TARGET, lw=1.1, ls=(0, (4, 3)),
-                   label=f"target {'<' if metric.direction == 'below' else '>'} {metric.target:.1%}")
+                   label=f"target {'<' if metric.direction == 'below' else '>'} {_pct(metric.target)}")
         top = max(float(frame["rate"].max()), metric.target)
         if metric.direction == "below":
             ax.set_ylim(0, top * 1.18 if top > 0 else 0.05)
@@ -146,7 +146,7 @@ def daily_chart(series: pd.DataFrame | None, metric: MetricResult) -> Markup | N
         ax.set_xlabel("Purchase date (UTC)")
         ax.set_ylabel("Rate")
         ax.legend(loc="lower left", ncols=3, bbox_to_anchor=(0, 1.06), borderaxespad=0)
-        return _to_svg(fig, f"trend-{_slug(metric.key)}", alt)
+        return _to_svg(fig, f"chart-trend-{metric.key}", alt)
 
 
 def _label_column(frame: pd.DataFrame, by: str | None) -> str | None:
@@ -232,7 +232,7 @@ def _bars(data: pd.DataFrame, label_col: str, value_col: str, by_text: str, by_w
     hot = set(defects.nlargest(min(2, len(defects))).index) if defects.sum() > 0 else set()
     colours = [BAR_HOT if idx in hot else BAR for idx in data.index]
     labels = [_short(v) for v in data[label_col]]
-    fig = Figure(figsize=(10.5, 2.9))
+    fig = Figure(figsize=(10.5, 2.6))
     ax = fig.subplots()
     positions = list(range(len(labels)))
     ax.bar(positions, list(heights), color=colours, width=0.65)

@@ -53,11 +53,19 @@ def defect_noun(metric_key: str) -> str:
     return nouns.get(metric_key) or nouns.get(metric_key.split("_")[0]) or nouns["default"]
 
 
-def column_spec(name: str) -> dict[str, str]:
-    """``{"label": ..., "format": ...}`` for a table column; unknown columns get a label from the name."""
+def column_spec(name: str) -> dict[str, Any]:
+    """``{"label", "format", "nowrap"}`` of a table column; unknown columns get a label from the name."""
     spec = vocabulary()["columns"].get(str(name), {})
     return {"label": spec.get("label", str(name).replace("_", " ").capitalize()),
-            "format": spec.get("format", "auto")}
+            "format": spec.get("format", "auto"),
+            "nowrap": bool(spec.get("nowrap", False))}
+
+
+def delimiter_name(delimiter: str | None) -> str:
+    """A field separator as a word ("\\t" -> "tab"); unknown ones as they are, none as "—"."""
+    if not delimiter:
+        return "—"
+    return vocabulary()["delimiters"].get(delimiter, delimiter)
 
 
 def chart_kind(by: str | None) -> str:

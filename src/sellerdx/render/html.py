@@ -21,7 +21,9 @@ from markupsafe import Markup
 from sellerdx.assets import asset_dir
 from sellerdx.model import MetricResult
 from sellerdx.render import charts
-from sellerdx.render.context import FindingView, ReportContext, column_spec, defect_noun, status_label
+from sellerdx.render.context import (
+    FindingView, ReportContext, column_spec, defect_noun, delimiter_name, status_label,
+)
 
 EMPTY = "—"   # shown for a missing value (never 0)
 
@@ -124,6 +126,22 @@ def numeric_column(frame: pd.DataFrame, column: str) -> bool:
         pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column]))
 
 
+def column_class(frame: pd.DataFrame, column: str) -> str:
+    """CSS class of a column's cells: "num" (right-aligned, one line), "nowrap" (ids, dates) or ""."""
+    if numeric_column(frame, column):
+        return "num"
+    spec = column_spec(column)
+    if spec["nowrap"] or spec["format"] in ("date", "datetime") or \
+            pd.api.types.is_datetime64_any_dtype(frame[column]):
+        return "nowrap"
+    return ""
+
+
+def column_classes(frame: pd.DataFrame) -> list[str]:
+    """:func:`column_class` of every column of ``frame``, in order."""
+    return [column_class(frame, c) for c in frame.columns]
+
+
 def rows(frame: pd.DataFrame, limit: int | None = None) -> list[list[Any]]:
     """The first ``limit`` rows of ``frame`` as lists of Python values (NaN -> None)."""
     head = frame if limit is None else frame.head(limit)
@@ -188,11 +206,10 @@ def environment() -> Environment:
     )
     env.filters.update(
         pct=pct, number=number, date=date, datetime=datetime, cell=cell, column_label=column_label,
-        status_label=status_label, defect_noun=defect_noun, rows=rows, window=window, target_text=target_text,
+        status_label=status_label, defect_noun=defect_noun, delimiter_name=delimiter_name, rows=rows, window=window, target_text=target_text,
     )
     env.tests["nonempty"] = nonempty
-    env.globals.update(trend_chart=trend_chart, finding_chart=finding_chart,
-                       numeric_column=numeric_column)
+    env.globals.update(trend_chart=trend_chart, finding_chart=finding_chart, column_classes=column_classes)
     return env
 
 
