@@ -214,8 +214,11 @@ def _parse_expr(column: str, group: str, param: str, zones: bool) -> str:
     """SQL reading the text ``column`` as a UTC TIMESTAMP in one format group (NULL when it does not fit)."""
     value = _zone_fix(column) if zones else column
     if group == "iso":
-        return f"CAST(TRY_CAST({value} AS TIMESTAMPTZ) AS TIMESTAMP)"
-    parsed = f"CAST(TRY_STRPTIME({value}, ${param}) AS TIMESTAMP)"
+        # DuckDB's cast is lenient ('26/7/10' becomes the year 26): only values that start like ISO dates.
+        parsed = (f"(CASE WHEN regexp_matches({value}, '^\\d{{4}}-\\d{{1,2}}-\\d{{1,2}}') "
+                  f"THEN CAST(TRY_CAST({value} AS TIMESTAMPTZ) AS TIMESTAMP) END)")
+    else:
+        parsed = f"CAST(TRY_STRPTIME({value}, ${param}) AS TIMESTAMP)"
     # '%Y' reads "26" as the year 26: a date outside 1990-2100 is a misread, not a date.
     return f"(CASE WHEN year({parsed}) BETWEEN 1990 AND 2100 THEN {parsed} END)"
 
@@ -237,12 +240,18 @@ def _infer_date_group(con: duckdb.DuckDBPyConnection, column: str, parse: str, m
         if total and ok == total:
             return "iso", [], zones, False
     params = {f"g{i}": fmts for i, (_, fmts) in enumerate(groups) if fmts}
-    selects = [f"count({_parse_expr(column, name, f'g{i}', zones)})" for i, (name, _) in enumerate(groups)]
-    counts = con.execute(f"SELECT {', '.join(selects)} FROM parsed", params).fetchone()
-    best = max(counts)
-    winners = [groups[i] for i, found in enumerate(counts) if found == best]
-    name, fmts = winners[0]
-    ambiguous = best > 0 and len(winners) > 1 and name != "iso"
+    selects = []
+    for i, (name, _) in enumerate(groups):
+        expr = _parse_expr(column, name, f"g{i}", zones)
+        selects.append(f"count({expr}), coalesce(date_diff('day', min({expr}), max({expr})), 0)")
+    row = con.execute(f"SELECT {', '.join(selects)} FROM parsed", params).fetchone()
+    # Most values read first; then the narrowest span of dates (an export covers weeks or months: read
+    # with the wrong day/month/year order, the same values scatter over years); then the marketplace order.
+    scored = sorted(range(len(groups)), key=lambda i: (-row[2 * i], row[2 * i + 1], i))
+    best, runner_up = scored[0], scored[1] if len(scored) > 1 else None
+    name, fmts = groups[best]
+    ambiguous = (row[2 * best] > 0 and runner_up is not None and name != "iso"
+                 and row[2 * runner_up] == row[2 * best] and row[2 * runner_up + 1] == row[2 * best + 1])
     return name, fmts, zones, ambiguous
 
 
