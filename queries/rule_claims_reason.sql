@@ -7,7 +7,7 @@
 --   $kinds VARCHAR[]         which groupings to return: 'asins', 'carriers', 'shipping_services', 'tracking'
 -- Pattern: window orders with a counting claim whose reason is one of $reason_codes. An order is in the
 --   group of every ASIN it holds, of its carrier ('(blank)' when none), of its shipping service, and in
---   the group 'no tracking id' when it has no tracking id (only that tracking group is returned).
+--   the group 'shipments without a tracking ID' when it has no tracking id (only that tracking group is returned).
 -- Output (the shape shared by rule_*.sql): entity_kind, entity, group_orders, group_defects, rest_orders,
 --   rest_defects, metric_defects, order_ids VARCHAR[], sum_sole_defects (pattern orders with no negative
 --   feedback or chargeback), ent_products VARCHAR[] (of an ASIN group).
@@ -35,7 +35,7 @@ memb AS (
     UNION ALL
     SELECT 'shipping_services', coalesce(nullif(trim(shipping_service), ''), '(none)'), order_id FROM pop
     UNION ALL
-    SELECT 'tracking', 'no tracking id', order_id FROM pop WHERE tracking_id IS NULL AND channel = 'MFN'
+    SELECT 'tracking', 'shipments without a tracking ID', order_id FROM pop WHERE tracking_id IS NULL AND channel = 'MFN'
 ),
 tot AS (
     SELECT count(*) AS n_orders, count(*) FILTER (WHERE is_defect) AS n_defects,

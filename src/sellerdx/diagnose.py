@@ -515,9 +515,11 @@ def _dedupe(candidates: list[_Candidate]) -> list[Finding]:
     # 2. different codes about (nearly) the same orders of one family: merge into the larger share
     kept.sort(key=lambda f: (-f.share, f.code))
     out: list[Finding] = []
+    apart = set(cfg.get("keep_apart", []))
     for f in kept:
         target = next((i for i, o in enumerate(out)
-                       if poa_family(o.metric) == poa_family(f.metric)
+                       if f.code not in apart and o.code not in apart
+                       and poa_family(o.metric) == poa_family(f.metric)
                        and _overlap(o.order_ids, f.order_ids)[1] >= cfg["different_code_jaccard"]), None)
         if target is None:
             out.append(f)
@@ -574,7 +576,8 @@ _ORDER_COUNTER_START = 1000001
 def case_frames(spec: Mapping[str, Any]) -> tuple[dt.date, dict[str, pd.DataFrame]]:
     """Expand a rule test case (``[[rule.fires]]`` entry) into (as_of, frames for ``load_frames``).
 
-    The case has ``as_of`` (default ``settings()['cases']['as_of']``) and ``batches``: each batch is ``n``
+    The case has ``as_of`` (default ``settings()['cases']['as_of']``), ``defaults`` (batch values shared by
+    the case's batches) and ``batches``: each batch is ``n``
     identical orders purchased on the days ``days = [from, to]`` days before as-of (spread evenly, only on
     ``weekdays`` when given), with ``channel``, ``sku``, ``asin``, ``product``, ``carrier``, ``service``,
     ``tracking`` (false = no tracking id) and counts of defects given to the batch's first orders:
@@ -592,7 +595,7 @@ def case_frames(spec: Mapping[str, Any]) -> tuple[dt.date, dict[str, pd.DataFram
     returns_fba: list[dict[str, Any]] = []
     counter = _ORDER_COUNTER_START
     for b_index, batch in enumerate(spec.get("batches", [])):
-        b = {**defaults["batch"], **batch}
+        b = {**defaults["batch"], **spec.get("defaults", {}), **batch}
         lo, hi = b["days"]
         days = [as_of - dt.timedelta(days=d) for d in range(lo, hi + 1)]
         if b.get("weekdays"):
