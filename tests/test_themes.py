@@ -324,3 +324,12 @@ def test_theme_table_other_table_name() -> None:
     con.execute("""INSERT INTO "my fb" VALUES ('A', 'Llegó roto')""")
     theme_table(con, "my fb")
     assert con.execute("SELECT * FROM feedback_themes").fetchall() == [("A", "damaged")]
+
+
+def test_classify_many_parallel_matches_serial() -> None:
+    comments = ["Arrived late and damaged", None, "偽物でした", "", "Perfect", "Call +49 151 12345678"] * 50
+    serial = classify_many(comments, workers=1)
+    assert classify_many(comments, workers=2) == serial
+    assert serial[0] == {"late_delivery", "damaged"}
+    assert serial[2] == {"authenticity"}
+    assert serial[5] == {"personal_data"}

@@ -440,9 +440,77 @@ def classify(comment: str | None) -> frozenset[str]:
     return _classify_cached(comment)
 
 
-def classify_many(comments: Iterable[str | None]) -> list[frozenset[str]]:
-    """``classify`` over many comments, in order (repeated comments are classified once)."""
-    return [classify(c) for c in comments]
+#: Below this many comments ``classify_many`` stays in one process (starting workers costs more).
+PARALLEL_MIN_COMMENTS = 200_000
+_FORK_INPUT: list[str | None] = []
+
+
+def _codes() -> tuple[str, ...]:
+    return THEMES + FLAGS
+
+
+def _classify_range(bounds: tuple[int, int]) -> list[int]:
+    """Worker: bitmasks (over ``THEMES + FLAGS``) for ``_FORK_INPUT[start:stop]`` (inherited by fork)."""
+    bit = {code: 1 << i for i, code in enumerate(_codes())}
+    out = []
+    for comment in _FORK_INPUT[bounds[0]:bounds[1]]:
+        mask = 0
+        for code in classify(comment):
+            mask |= bit[code]
+        out.append(mask)
+    return out
+
+
+def _worker_count(n: int, workers: int | None) -> int:
+    if workers is not None:
+        return max(1, workers)
+    if n < PARALLEL_MIN_COMMENTS:
+        return 1
+    import multiprocessing
+    import os
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:   # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def classify_many(comments: Iterable[str | None], *, workers: int | None = None) -> list[frozenset[str]]:
+    """``classify`` over many comments, in order (repeated comments are classified once per process).
+
+    From ``PARALLEL_MIN_COMMENTS`` comments on, and where the ``fork`` start method exists (Linux), the
+    work is split over one forked process per available core; ``workers=1`` forces one process.
+    """
+    items = comments if isinstance(comments, list) else list(comments)
+    n_workers = _worker_count(len(items), workers)
+    if n_workers <= 1 or len(items) < 2:
+        return [classify(c) for c in items]
+    import multiprocessing
+
+    global _FORK_INPUT
+    _lexicon()                                   # compile once, before forking: children inherit it
+    chunk = -(-len(items) // (n_workers * 4))
+    bounds = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
+    _FORK_INPUT = items
+    try:
+        with multiprocessing.get_context("fork").Pool(n_workers) as pool:
+            masks = pool.map(_classify_range, bounds)
+    except (OSError, AssertionError, RuntimeError):   # cannot start processes here: do it in this one
+        return [classify(c) for c in items]
+    finally:
+        _FORK_INPUT = []
+    codes = _codes()
+    decoded: dict[int, frozenset[str]] = {}
+    out: list[frozenset[str]] = []
+    for part in masks:
+        for mask in part:
+            value = decoded.get(mask)
+            if value is None:
+                value = decoded[mask] = frozenset(c for i, c in enumerate(codes) if mask >> i & 1)
+            out.append(value)
+    return out
 
 
 def _quote_ident(name: str) -> str:
@@ -455,7 +523,8 @@ def theme_table(con: duckdb.DuckDBPyConnection, table: str = "feedback") -> None
     One row per (order_id, code) for every theme and flag of the ``comments`` of ``table`` (columns
     ``order_id``, ``comments``). ``theme`` holds theme codes (``THEMES``) and flag codes (``FLAGS``:
     ``product_review``, ``obscene``, ``personal_data``); filter on ``THEMES`` for themes only. Each distinct
-    comment is classified once in Python; the fan-out to orders is a DuckDB join.
+    comment is classified once in Python (``classify_many``, in parallel for large tables); the fan-out to
+    orders is a DuckDB join.
     """
     source = _quote_ident(table)
     distinct = con.execute(
@@ -463,8 +532,9 @@ def theme_table(con: duckdb.DuckDBPyConnection, table: str = "feedback") -> None
     ).fetchall()
     texts: list[str] = []
     codes: list[str] = []
-    for (comment,) in distinct:
-        for code in sorted(classify(comment)):
+    unique = [row[0] for row in distinct]
+    for comment, found in zip(unique, classify_many(unique)):
+        for code in sorted(found):
             texts.append(comment)
             codes.append(code)
     mapping = pa.table({"comments": pa.array(texts, pa.string()), "theme": pa.array(codes, pa.string())})
