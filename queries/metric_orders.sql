@@ -1,6 +1,7 @@
 -- metric_orders: the orders in each metric family's denominator, one row per (family, order), with the
 -- order's bad outcome. Breakdowns, daily series, recovery calendar and recovery simulation read this, so
 -- every consumer uses the same membership rules as the metric queries (all taken from order_facts flags).
+-- Materialised (a temp table) because every breakdown and rule reads it; rebuilt with order_facts.
 -- Inputs: order_facts (queries/order_facts.sql). Parameters: none.
 -- Families: odr_mfn, odr_afn, odr_all, pfcr, lsr (10- and 30-day windows), vtr, otdr.
 -- Output columns:
@@ -10,7 +11,7 @@
 --   in_numerator  what the metric's numerator counts (= is_defect, except VTR / OTDR which count the good)
 --   defect        label of the bad outcome (NULL when none): the ODR defect type(s), the cancellation
 --                 reason code, 'late_shipment', 'invalid_tracking', 'late_delivery'
-CREATE OR REPLACE TEMP VIEW metric_orders AS
+CREATE OR REPLACE TEMP TABLE metric_orders AS
 SELECT 'odr_mfn' AS family, order_id, purchase_date, is_odr_defect AS is_defect,
        is_odr_defect AS in_numerator, odr_defect_type AS defect
 FROM order_facts WHERE channel = 'MFN'

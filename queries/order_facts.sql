@@ -11,7 +11,8 @@
 --   purchase_ts TIMESTAMP (UTC, earliest of the order's rows), purchase_date DATE (its UTC date)
 --   purchase_weekday ('Monday'..), purchase_iso_week ('2026-W40')
 --   channel 'MFN' | 'AFN' (an order with any seller-fulfilled item is MFN)
---   order_status (of the most recently updated row), sales_channel, ship_service_level
+--   order_status (of the most recently updated row), sales_channel, ship_service_level (any row's: they
+--                  are order-level fields)
 --   is_cancelled   order-status is cancelled, or every item's item-status is
 --   seller_cancelled  PFCR numerator flag: a counting cancellation row (defect_events) when a cancellations
 --                  export was supplied (any item counts the order), else is_cancelled (an upper bound)
@@ -23,9 +24,10 @@
 --   tracking_valid every confirmed shipment row has a tracking id and a carrier not in $invalid_carriers
 --   has_delivery_dates a row with both promised and delivered dates; delivered_on_time every such row
 --                  delivered on or before its promised date
---   first_asin, first_sku, first_product_name (the order's first item row), item_count (item rows),
+--   first_asin, first_sku, first_product_name (the order's item row with the lowest source line),
+--   item_count (item rows),
 --   units (sum of quantity), order_value (sum of item-price)
---   ship_state, ship_country, ship_postal_code
+--   ship_state, ship_country, ship_postal_code (order-level fields, any row's)
 --   has_negative_feedback, has_counting_claim, has_counting_chargeback  (ODR defects, rules in defect_events)
 --   negative_feedback_date, claim_date, chargeback_date (earliest counting event of each kind)
 --   claim_reason_code, chargeback_reason_code (of the earliest counting event)
@@ -40,21 +42,19 @@ WITH o AS (
            min(purchase_ts) AS purchase_ts,
            max(channel) AS channel,   -- 'MFN' > 'AFN': any seller-fulfilled item makes the order MFN
            arg_max(order_status, coalesce(last_updated_ts, purchase_ts)) AS order_status,
-           max(sales_channel) AS sales_channel,
-           max(ship_service_level) AS ship_service_level,
+           any_value(sales_channel) AS sales_channel,
+           any_value(ship_service_level) AS ship_service_level,
            coalesce(list_contains(CAST($cancelled_statuses AS VARCHAR[]),
                                   lower(trim(arg_max(order_status, coalesce(last_updated_ts, purchase_ts))))), false)
              OR bool_and(coalesce(list_contains(CAST($cancelled_statuses AS VARCHAR[]), lower(trim(item_status))), false))
              AS is_cancelled,
-           arg_min(asin, (source_file, source_line)) AS first_asin,
-           arg_min(sku, (source_file, source_line)) AS first_sku,
-           arg_min(product_name, (source_file, source_line)) AS first_product_name,
+           arg_min({'asin': asin, 'sku': sku, 'name': product_name}, source_line) AS first_item,
            count(*) AS item_count,
            coalesce(sum(quantity), 0) AS units,
            sum(item_price) AS order_value,
-           max(ship_state) AS ship_state,
-           max(ship_country) AS ship_country,
-           max(ship_postal_code) AS ship_postal_code
+           any_value(ship_state) AS ship_state,
+           any_value(ship_country) AS ship_country,
+           any_value(ship_postal_code) AS ship_postal_code
     FROM orders
     GROUP BY order_id
 ),
@@ -116,7 +116,8 @@ joined AS (
            coalesce(s.tracking_valid, false) AS tracking_valid,
            coalesce(s.has_delivery_dates, false) AS has_delivery_dates,
            coalesce(s.delivered_on_time, false) AS delivered_on_time,
-           o.first_asin, o.first_sku, o.first_product_name, o.item_count, o.units, o.order_value,
+           o.first_item.asin AS first_asin, o.first_item.sku AS first_sku,
+           o.first_item.name AS first_product_name, o.item_count, o.units, o.order_value,
            o.ship_state, o.ship_country, o.ship_postal_code,
            coalesce(ev.has_negative_feedback, false) AS has_negative_feedback,
            coalesce(ev.has_counting_claim, false) AS has_counting_claim,
