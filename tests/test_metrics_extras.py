@@ -191,3 +191,17 @@ def test_summary_shape():
     assert set(s["odr"]) == {"mfn", "afn", "all"}
     assert s["odr"]["afn"]["status"] == "no_orders" and s["odr"]["afn"]["rate"] is None
     assert s["pfcr"]["window_start"] == "2026-10-25"
+
+
+def test_removable_feedback_builds_themes_from_comments():
+    # No feedback_themes table yet: removable_feedback() has sellerdx.themes classify the comments.
+    orders = [order(1, "2026-10-01", channel="Amazon"), order(2, "2026-10-01", channel="Amazon"),
+              order(3, "2026-10-01"), order(4, "2026-10-01")]
+    fb = [feedback(1, 1, "2026-10-10", comments="Box arrived damaged and late"),        # FBA, delivery only
+          feedback(2, 1, "2026-10-10", comments="Seller never answered my emails"),     # FBA, service: no
+          feedback(3, 2, "2026-10-10", comments="The product stopped working, battery life is terrible"),
+          feedback(4, 1, "2026-10-10", comments="Call me at +44 7700 900123")]
+    con = load(orders=orders, feedback=fb)
+    r = metrics.removable_feedback(con, P)
+    assert dict(zip(r["order_id"], r["reason_code"])) == {
+        oid(1): "afn_delivery", oid(3): "product_review", oid(4): "personal_data"}

@@ -176,3 +176,8 @@ def test_as_of_defaults_to_latest_purchase_date_and_parses_text():
     assert metrics.resolve_as_of(con, "2026-10-05") == dt.date(2026, 10, 5)
     with pytest.raises(metrics.BadOptionError):
         metrics.resolve_as_of(con, "05/10/2026")
+
+
+def test_negative_lag_is_refused():
+    with pytest.raises(metrics.BadOptionError):
+        MetricParams(as_of=AS_OF, odr_lag_days=-1)

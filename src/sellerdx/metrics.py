@@ -67,6 +67,11 @@ class MetricParams:
     as_of: dt.date | None = None          # None -> the latest purchase date in the orders data
     odr_lag_days: int = field(default_factory=_default_lag)   # ODR window ends on as_of - lag
 
+    def __post_init__(self) -> None:
+        if isinstance(self.odr_lag_days, bool) or not isinstance(self.odr_lag_days, int) or self.odr_lag_days < 0:
+            raise BadOptionError(f"ODR lag {self.odr_lag_days!r} is not a whole number of days >= 0",
+                                 hint="pass e.g. --odr-lag-days 14")
+
 
 def metric_definitions() -> dict[str, dict[str, Any]]:
     """For the report's "Definitions" section: key -> label, definition, target, direction, window_days."""
