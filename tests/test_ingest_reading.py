@@ -343,3 +343,53 @@ def test_unknown_columns_are_warned_and_kept_out(tmp_path):
     cols = {r[0] for r in q(a, "SELECT column_name FROM (DESCRIBE claims)")}
     assert not {"internal_note", "Internal Note", "bearbeiter"} & cols
     assert rep.rows_loaded == 1
+
+
+# --------------------------------------------------------------------------------------------- beyond the sample
+def _late_cp1252_orders() -> bytes:
+    # ~290 KB: the first 256 KiB (the sniffing sample) are pure ASCII; the last line has cp1252 bytes.
+    rows = [order_row(i) for i in range(1, 1500)] + [order_row(1500, product_name="Crème brûlée Schüssel")]
+    data = table(ORDERS_HEADER, rows).encode("cp1252")
+    assert len(data) > ingest.SAMPLE_BYTES and data[: ingest.SAMPLE_BYTES].isascii()
+    return data
+
+
+def test_legacy_bytes_after_the_sample_plain_file(tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "orders.txt").write_bytes(_late_cp1252_orders())
+    a = analysis_of(folder)
+    rep = report(a.inputs, "orders.txt")
+    assert (rep.encoding, rep.rows_loaded) == ("cp1252", 1500)
+    assert q(a, f"SELECT product_name FROM orders WHERE order_id = '{oid(1500)}'") == [("Crème brûlée Schüssel",)]
+
+
+def test_legacy_bytes_after_the_sample_gzip(tmp_path):
+    import gzip
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "orders.txt.gz").write_bytes(gzip.compress(_late_cp1252_orders()))
+    a = analysis_of(folder)
+    assert (report(a.inputs, "orders.txt.gz").encoding, report(a.inputs, "orders.txt.gz").rows_loaded) == (
+        "cp1252", 1500)
+
+
+def test_legacy_bytes_after_the_sample_zip_member(tmp_path):
+    # The same bytes inside a zip must be read exactly as they are on disk or gzipped.
+    from ingest_helpers import zip_bytes
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "orders.zip").write_bytes(zip_bytes({"orders.txt": _late_cp1252_orders()}))
+    a = analysis_of(folder)
+    rep = report(a.inputs, "orders.zip/orders.txt")
+    assert (rep.encoding, rep.rows_loaded) == ("cp1252", 1500)
+    assert q(a, f"SELECT product_name FROM orders WHERE order_id = '{oid(1500)}'") == [("Crème brûlée Schüssel",)]
+
+
+def test_control_character_inside_a_tsv_field_does_not_cut_the_line(tmp_path):
+    # A title with an ASCII unit separator (0x1F) still has 33 tab-separated fields.
+    folder = folder_with_orders(tmp_path, [order_row(1, product_name="Mug\x1fblue"), order_row(2)])
+    a = analysis_of(folder)
+    rep = report(a.inputs, "orders.txt")
+    assert (rep.rows_read, rep.rows_loaded, rep.rows_rejected) == (2, 2, 0)
+    assert q(a, f"SELECT product_name FROM orders WHERE order_id = '{oid(1)}'") == [("Mug\x1fblue",)]
