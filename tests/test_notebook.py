@@ -152,11 +152,18 @@ def test_sample_folder_found_from_notebooks_dir(executed: nbformat.NotebookNode)
     assert Path(_probe(_cell(executed, "probe-results"))["folder"]).resolve() == SAMPLE.resolve()
 
 
-def test_headline_shows_late_shipment_card(executed: nbformat.NotebookNode) -> None:
+def test_headline_shows_late_shipment_card(executed: nbformat.NotebookNode, planted: dict[str, Any]) -> None:
+    from bs4 import BeautifulSoup
     html = _data(_cell(executed, "headline"), "text/html")
     assert html, "`a` displayed no HTML: Analysis._repr_html_ missing or failing"
-    assert "Late Shipment Rate" in html[0]
     assert "<script" not in html[0].lower()
+    card = BeautifulSoup(html[0], "html.parser").find(id="metric-lsr_10d")
+    assert card is not None, "no late shipment card (id metric-lsr_10d) in the headline"
+    text = " ".join(card.get_text(" ").split())
+    exp = planted["expected_metrics"]["lsr_10d"]
+    assert "Late Shipment Rate" in text
+    assert f"{exp['numerator']:,} of {exp['denominator']:,}" in text, text
+    assert exp["window"][0] in text and exp["window"][1] in text, text
 
 
 def test_inputs_table_lists_the_files(executed: nbformat.NotebookNode, planted: dict[str, Any]) -> None:
@@ -202,7 +209,8 @@ def test_findings_and_poa(executed: nbformat.NotebookNode) -> None:
     assert "late_shipment." in findings
     assert _stdout(_cell(executed, "late-findings")).strip(), "no late-shipment finding printed"
     poa = _stdout(_cell(executed, "poa"))
-    assert len(poa.splitlines()) > 5, poa
+    headings = [ln for ln in poa.splitlines() if ln.startswith("## ")]
+    assert any("late shipment" in h.lower() for h in headings), f"no late-shipment section in the POA: {headings}"
 
 
 def test_writers_wrote_the_report(executed: nbformat.NotebookNode) -> None:
