@@ -64,6 +64,7 @@ class Thresholds:
     min_share: float
     min_entity_defects: int = 1
     max_entities: int = 5
+    max_group_fraction: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,9 @@ class PreventiveAction:
     measure: str
 
     def text(self) -> str:
-        """One line: ``<action> Owner: …; frequency: …; measure: ….``"""
-        return (f"{self.action.rstrip('.')}. Owner: {self.owner}; frequency: {self.frequency}; "
-                f"measure: {self.measure.rstrip('.')}.")
+        """One line in the Plan of Action's form: ``<action> — Owner: … · Frequency: … · Measure: …``."""
+        return (f"{self.action.rstrip('.')} — Owner: {self.owner} · Frequency: {self.frequency} · "
+                f"Measure: {self.measure.rstrip('.')}")
 
 
 @dataclass(frozen=True)
@@ -195,10 +196,13 @@ class _Group:
         return self.group_defects / self.metric_defects if self.metric_defects else 0.0
 
 
-def _lift_ok(lift: float | None, rest_orders: int, min_lift: float) -> bool:
-    if min_lift <= 0:
+def _lift_ok(g: _Group, th: Thresholds) -> bool:
+    """The group stands out: its rate is ``min_lift`` times the others' and it is not most of the window."""
+    if th.min_lift <= 0:
         return True
-    return rest_orders > 0 and lift is not None and lift >= min_lift
+    if not g.total_orders or g.group_orders / g.total_orders > th.max_group_fraction:
+        return False
+    return g.rest_orders > 0 and g.lift is not None and g.lift >= th.min_lift
 
 
 def _row_group(row: Mapping[str, Any]) -> _Group:
@@ -241,7 +245,7 @@ def _evaluate_kind(rows: list[dict[str, Any]], th: Thresholds) -> _Group | None:
     for row in rows:
         g = _row_group(row)
         if (g.group_orders >= th.min_group_orders and g.group_defects >= th.min_entity_defects
-                and _lift_ok(g.lift, g.rest_orders, th.min_lift)):
+                and _lift_ok(g, th)):
             kept.append(row)
     if not kept:
         return None
@@ -249,7 +253,7 @@ def _evaluate_kind(rows: list[dict[str, Any]], th: Thresholds) -> _Group | None:
     group = _combine(kept[: th.max_entities])
     if (group.group_defects >= th.min_defects and group.share >= th.min_share
             and group.group_orders >= th.min_group_orders
-            and _lift_ok(group.lift, group.rest_orders, th.min_lift)):
+            and _lift_ok(group, th)):
         return group
     return None
 
@@ -333,6 +337,11 @@ def _fields(rule: Rule, g: _Group, metric: MetricResult, what_if: float | None) 
 class _Fields(dict):
     def __missing__(self, key: str) -> str:
         raise KeyError(f"statement or action template uses unknown field {{{key}}}")
+
+
+def _corrective(text: str) -> str:
+    """A corrective action in the Plan of Action's form: ``[[date]]: We <past-tense action>``."""
+    return f"[[date]]: We {text[:1].lower()}{text[1:]}"
 
 
 def _fmt(template: str, values: Mapping[str, Any]) -> str:
@@ -482,7 +491,7 @@ def _evaluate(con: duckdb.DuckDBPyConnection, rule: Rule, key: str, metric: Metr
     return Finding(
         code=rule.id, metric=key, title=rule.title, statement=_fmt(rule.statement, values),
         share=main.share, confidence=confidence, entities=entities, order_ids=tuple(main.order_ids),
-        corrective_actions=tuple(_fmt(a, values) for a in rule.corrective),
+        corrective_actions=tuple(_corrective(_fmt(a, values)) for a in rule.corrective),
         preventive_actions=tuple(_fmt(p.text(), values) for p in rule.preventive),
         corroboration=corroboration, evidence=evidence,
         chart={"by": chart_by, "metric": key} if chart_by else None)
