@@ -56,7 +56,7 @@ def test_random_bytes_beside_a_valid_orders_file_never_crash(data, name):
 
 
 # --------------------------------------------------------------------------------------------- damaged rows
-junk_text = st.text(st.characters(exclude_characters="\n\r\x00"), max_size=30)
+junk_text = st.text(st.characters(codec="utf-8", exclude_characters="\n\r\x00"), max_size=30)
 
 
 @st.composite
