@@ -28,6 +28,7 @@ from .model import FileReport, Finding, MetricResult, RejectedRow, SkippedFile
 
 DEFAULT_OUT = "sellerdx-report"
 METRIC_KEYS = ("odr_mfn", "odr_afn", "odr_all", "pfcr", "lsr_10d", "lsr_30d", "vtr", "otdr")
+METRIC_ALIASES = {"odr": "odr_all", "lsr": "lsr_10d"}   # family names accepted by breakdown() and daily()
 
 
 @dataclass(frozen=True)
@@ -70,14 +71,17 @@ class Inputs:
 
     @property
     def rows_read(self) -> int:
+        """Data rows read from every file (blank lines are not rows)."""
         return sum(f.rows_read for f in self.files)
 
     @property
     def rows_loaded(self) -> int:
+        """Rows that passed every check and were loaded (rows_read = rows_loaded + rows_rejected)."""
         return sum(f.rows_loaded for f in self.files)
 
     @property
     def rows_rejected(self) -> int:
+        """Rows quarantined, each with its reason in ``rejected``."""
         return sum(f.rows_rejected for f in self.files)
 
     def to_frame(self) -> pd.DataFrame:
@@ -88,9 +92,14 @@ class Inputs:
                  "warnings": "; ".join(f.warnings)} for f in self.files]
         rows += [{"path": p, "kind": "performance"} for p in self.performance_files]
         rows += [{"path": s.path, "kind": "skipped", "warnings": s.reason} for s in self.skipped]
-        return pd.DataFrame(rows)
+        frame = pd.DataFrame(rows)
+        for col in ("rows_read", "rows_loaded", "rows_rejected", "rows_duplicate"):
+            if col in frame:
+                frame[col] = frame[col].astype("Int64")
+        return frame
 
     def _repr_html_(self) -> str:
+        """The per-file table, for Jupyter."""
         return self.to_frame().to_html(index=False, na_rep="")
 
 
@@ -98,7 +107,7 @@ class Analysis:
     """An account-health analysis of one folder of Seller Central exports (lazy, cached).
 
     >>> a = sellerdx.analyze("sample_reports/us-seller")      # doctest: +SKIP
-    >>> a.metric("lsr_10d").rate, a.findings[0].statement       # doctest: +SKIP
+    >>> a.metric("lsr_10d").rate, a.finding_list[0].statement   # doctest: +SKIP
     """
 
     def __init__(self, folder: str | os.PathLike[str], options: Options | None = None, *,
@@ -159,6 +168,7 @@ class Analysis:
 
     @property
     def as_of(self) -> dt.date:
+        """The day the metric windows end (``--as-of``, else the latest purchase date in the orders)."""
         return self.params.as_of
 
     @functools.cached_property
@@ -188,14 +198,22 @@ class Analysis:
             raise BadOptionError(f"unknown metric {key!r}", hint="one of " + ", ".join(self.metric_results)) from None
 
     def breakdown(self, metric: str, by: str) -> pd.DataFrame:
-        """A metric's defects broken down ``by`` asin, sku, channel, carrier, weekday, ... biggest first."""
+        """A metric's defects broken down ``by`` asin, sku, channel, carrier, weekday, ... biggest first.
+
+        ``metric`` is a key of ``metric_results`` or a family name (``odr`` = all channels, ``lsr`` = 10 days).
+        """
         from .metrics import breakdown
-        return breakdown(self.con, metric, by, self.params)
+        return breakdown(self.con, self._metric_key(metric), by, self.params)
 
     def daily(self, metric: str) -> pd.DataFrame:
         """The metric's rolling rate for every day of the data's span (date, numerator, denominator, rate)."""
         from .metrics import daily
-        return daily(self.con, metric, self.params)
+        return daily(self.con, self._metric_key(metric), self.params)
+
+    def _metric_key(self, metric: str) -> str:
+        key = METRIC_ALIASES.get(metric, metric)
+        self.metric(key)  # raises a clear error for an unknown name
+        return key
 
     @functools.cached_property
     def finding_list(self) -> list[Finding]:
@@ -227,7 +245,12 @@ class Analysis:
                 for row in reconcile(perf, self.metric_results, self.con, self.params)]
 
     def sql(self, query: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
-        """Run your own SQL on the loaded tables (orders, feedback, claims, ..., order_facts)."""
+        """Run your own SQL on the loaded tables (orders, feedback, claims, ..., order_facts).
+
+        ``params`` are bound to ``$name`` placeholders: ``a.sql("... WHERE asin = $asin", {"asin": "B0..."})``.
+        """
+        from .metrics import prepare
+        prepare(self.con)  # order_facts, metric_orders, defect_events
         return self.con.execute(query, params or {}).df()
 
     def poa(self) -> str:
@@ -280,10 +303,12 @@ class Analysis:
         return Path(path)
 
     def rejected_rows(self) -> list[RejectedRow]:
+        """Every quarantined row as a ``RejectedRow`` (path, line, column, value, reason)."""
         return [RejectedRow(*row) for row in self.inputs.rejected.itertuples(index=False, name=None)]
 
     # ------------------------------------------------------------------------------------- notebook
     def _repr_html_(self) -> str:
+        """The headline cards (one per metric), shown inline in Jupyter."""
         from .render.html import render_cards
         return render_cards(list(self.metric_results.values()), as_of=self.as_of, folder=str(self.folder))
 
