@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from conftest_render import (
     AFN_EMPTY, ASIN_CAUSE, EVIDENCE_ROWS, HOSTILE, IMG, JS_URL, LSR, ODR, POA_TEXT, SCRIPT, VTR_MISSING,
-    WEEKEND, asin_breakdown, make_context,
+    WEEKDAYS, WEEKEND, asin_breakdown, make_context, weekday_breakdown,
 )
 from sellerdx.assets import asset_dir
 from sellerdx.model import MetricResult
@@ -277,17 +279,24 @@ def test_number_formats() -> None:
     assert number(None) == "—"
 
 
-def test_headline_picks_the_metric_furthest_from_its_target() -> None:
-    # LSR 7.2% vs < 4%: 0.072 / 0.04 = 1.8 times the allowed rate.
-    # VTR 85% vs > 95%: 15% untracked vs 5% allowed = 3.0 times: the VTR heads the page.
+def test_headline_picks_by_tier_then_by_distance_from_target() -> None:
+    # VTR 85% vs > 95%: 15% untracked vs 5% allowed = 3.0 times the allowed rate;
+    # LSR 7.2% vs < 4%: 0.072 / 0.04 = 1.8 times. LSR is tier 2, VTR tier 3: LSR still heads the page.
     vtr = MetricResult(key="vtr", label="Valid Tracking Rate", rate=0.85, numerator=850, denominator=1000,
                        window_start=dt.date(2026, 10, 2), window_end=dt.date(2026, 10, 31), target=0.95,
                        direction="above", status="at_risk")
     assert severity(LSR) == pytest.approx(1.8)
     assert severity(vtr) == pytest.approx(3.0)
     soup = BeautifulSoup(render_html(make_context(metrics=(LSR, ODR, vtr))), "html.parser")
-    headline = inline_text(soup.select_one(".headline-text"))
-    assert headline == ("Valid Tracking Rate 85% (30 days to 2026-10-31) is below Amazon's 95% target.")
+    assert inline_text(soup.select_one(".headline-text")).startswith("Late Shipment Rate (10 days) 7.2%")
+    assert inline_text(soup.select_one(".headline-also")) == "Also at risk: Valid Tracking Rate 85%."
+    # within tier 2, PFCR 10 / 100 = 10% vs < 2.5% (4.0 times) beats LSR (1.8 times); no PFCR finding
+    pfcr = MetricResult(key="pfcr", label="Pre-fulfilment Cancel Rate", rate=0.1, numerator=10,
+                        denominator=100, window_start=dt.date(2026, 10, 25), window_end=dt.date(2026, 10, 31),
+                        target=0.025, direction="below", status="at_risk")
+    soup = BeautifulSoup(render_html(make_context(metrics=(LSR, ODR, pfcr))), "html.parser")
+    assert inline_text(soup.select_one(".headline-text")) == (
+        "Pre-fulfilment Cancel Rate 10% (7 days to 2026-10-31) is above Amazon's 2.5% target.")
     assert inline_text(soup.select_one(".headline-also")) == "Also at risk: Late Shipment Rate (10 days) 7.2%."
 
 
@@ -305,3 +314,61 @@ def test_write_html(tmp_path) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.startswith("<!doctype html>")
     assert len(BeautifulSoup(text, "html.parser").select("article.finding")) == 1
+
+
+def test_weekday_bars_follow_the_week_and_codes_read_as_words() -> None:
+    from sellerdx.render.html import cell
+    shuffled = weekday_breakdown().sort_values("defects", ascending=False)   # biggest first, as metrics gives
+    svg = str(breakdown_chart(shuffled, "weekday", "LSR", kind="bars", chart_id="w",
+                              order=["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+                              highlight={"Saturday", "Sunday"}))
+    ticks = [t.get_text() for t in BeautifulSoup(svg, "html.parser").find_all("text")
+             if t.get_text() in WEEKDAYS]
+    assert ticks == list(WEEKDAYS)
+    assert cell("negative_feedback+a_to_z_claim", "defect") == "Negative feedback + A-to-z claim"
+    assert cell("item_not_received", "claim_reason_code") == "Item not received"
+    assert cell("something_new", "defect") == "something new"
+
+
+# --- the real sample folder through the Analysis facade ---------------------------------------------
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_reports" / "us-seller"
+
+
+@pytest.fixture(scope="module")
+def sample_soup(tmp_path_factory: pytest.TempPathFactory) -> tuple[BeautifulSoup, int, dict]:
+    import sellerdx
+    planted = json.loads((SAMPLE / "planted.json").read_text(encoding="utf-8"))
+    path = sellerdx.analyze(SAMPLE).to_html(tmp_path_factory.mktemp("sample") / "report.html")
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser"), path.stat().st_size, planted
+
+
+def test_sample_report_renders_the_planted_story(sample_soup) -> None:
+    soup, size, planted = sample_soup
+    assert size < TWO_MB
+    assert soup.find_all("script") == [] and soup.find_all("img") == []
+    cards = soup.select("#metrics article.card")
+    assert [c["id"] for c in cards] == [f"metric-{k}" for k in
+                                        ("odr_mfn", "odr_afn", "odr_all", "pfcr", "lsr_10d", "lsr_30d", "vtr", "otdr")]
+    # planted: ODR MFN 33 / 1,414 = 2.33% over 2026-08-19 .. 2026-10-17, above the 1% target
+    odr = planted["expected_metrics"]["odr_mfn"]
+    assert (odr["numerator"], odr["denominator"]) == (33, 1414)
+    odr_card = soup.select_one("#metric-odr_mfn")
+    assert "status-at_risk" in odr_card["class"]
+    assert "2.33%" in text_of(odr_card) and "33 of 1,414" in text_of(odr_card)
+    assert "2026-08-19 – 2026-10-17 (60 days)" in text_of(odr_card)
+    # ODR is the first tier: it heads the page, its main cause one of the problems planted for it
+    headline = soup.select_one("main .headline")
+    assert inline_text(headline.select_one(".headline-text")).startswith(
+        "Order Defect Rate (MFN) 2.33% (60 days to 2026-10-17) is above Amazon's 1% target; main cause:")
+    planted_odr = {p["code"] for p in planted["problems"] if p["metric"] == "odr_mfn"}
+    cause = headline.select_one("a")["href"].removeprefix("#finding-")
+    assert cause in planted_odr
+    assert soup.select_one(f"[id='finding-{cause}']") is not None
+    # every planted problem that was diagnosed has its section with a chart
+    found = {a["id"].removeprefix("finding-") for a in soup.select("article.finding")}
+    assert {"negative_feedback.damaged", "claims.item_not_received"} <= found
+    for finding in soup.select("article.finding"):
+        assert finding.select_one("figure svg[role=img] title") is not None, finding["id"]
+    # the sample's hostile product name is text, never an element
+    assert "<script>alert(1)</script>" in soup.get_text()
+    assert soup.select_one("#reconciliation-table") is not None   # Amazon's JSON is in the folder

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import matplotlib
@@ -158,20 +159,23 @@ def _label_column(frame: pd.DataFrame, by: str | None) -> str | None:
 
 def breakdown_chart(frame: pd.DataFrame | None, by: str | None, metric_label: str,
                     kind: str = "pareto", chart_id: str = "breakdown",
-                    by_label: str | None = None) -> Markup | None:
+                    by_label: str | None = None, highlight: Collection[str] = (),
+                    order: Sequence[str] | None = None) -> Markup | None:
     """Bar chart of a breakdown (rows = groups such as ASINs, weekdays, carriers).
 
-    ``kind='pareto'``: defects per group, largest first (top :data:`MAX_BARS`, the rest summed into one
+    The defect count is the ``defects`` (or ``count``) column. ``kind='pareto'``: defects per group, largest first (top :data:`MAX_BARS`, the rest summed into one
     bar), with the cumulative share of all defects as a line on a second axis. ``kind='bars'``: the
     defect rate per group (``rate``; ``defects`` when there is no rate) in the breakdown's own order
     (weekday order, for example), bars of the groups with the most defects highlighted.
-    ``by_label`` names the key on the axis ("ASIN"); it defaults to ``by``.
+    ``by_label`` names the key on the axis ("ASIN"); it defaults to ``by``. Bars of the groups in
+    ``highlight`` (the finding's entities) are drawn in the alert colour. ``order`` (weekdays) puts
+    the bars of a ``'bars'`` chart in that order; groups not in it follow.
     Returns ``None`` when the breakdown has no label column or no defects column.
     """
     if frame is None or len(frame) == 0:
         return None
     label_col = _label_column(frame, by)
-    value_col = "defects" if "defects" in frame.columns else None
+    value_col = next((c for c in ("defects", "count") if c in frame.columns), None)
     if label_col is None or value_col is None:
         return None
     data = frame.copy()
@@ -182,31 +186,40 @@ def breakdown_chart(frame: pd.DataFrame | None, by: str | None, metric_label: st
         # missing-glyph warnings (CJK labels): the browser draws that text with its own fonts
         warnings.simplefilter("ignore", UserWarning)
         if kind == "pareto":
-            fig = _pareto(data, label_col, value_col, by_text, by_words, metric_label)
+            data = data[data[value_col] > 0]   # a Pareto chart shows where the defects are
+            if data.empty:
+                return None
+            fig = _pareto(data, label_col, value_col, by_text, by_words, metric_label, set(highlight))
             alt = (f"Pareto chart of {metric_label} defects by {by_words}: "
                    f"{len(data)} groups, {int(data[value_col].sum())} defects, largest first, "
                    "with the cumulative share")
         else:
-            fig = _bars(data, label_col, value_col, by_text, by_words, metric_label)
+            if order:
+                rank = {name: i for i, name in enumerate(order)}
+                data = data.assign(_rank=[rank.get(str(v), len(rank)) for v in data[label_col]])
+                data = data.sort_values("_rank", kind="stable").drop(columns="_rank")
+            fig = _bars(data, label_col, value_col, by_text, by_words, metric_label, set(highlight))
             alt = f"Bar chart of {metric_label} by {by_words} for {len(data)} groups"
         return _to_svg(fig, chart_id, alt)
 
 
 def _pareto(data: pd.DataFrame, label_col: str, value_col: str, by_text: str, by_words: str,
-            metric_label: str) -> Any:
+            metric_label: str, highlight: set[str]) -> Any:
     data = data.sort_values(value_col, ascending=False, kind="stable")
     total = float(data[value_col].sum())
     labels = [_short(v) for v in data[label_col].head(MAX_BARS)]
+    colours = [BAR_HOT if str(v) in highlight else BAR for v in data[label_col].head(MAX_BARS)]
     values = list(data[value_col].head(MAX_BARS))
     rest = data[value_col].iloc[MAX_BARS:]
     if len(rest):
         labels.append(f"{len(rest)} others")
+        colours.append(BAR)
         values.append(float(rest.sum()))
     cumulative = pd.Series(values).cumsum() / total if total else pd.Series([0.0] * len(values))
     fig = Figure(figsize=(10.5, 3.3))
     ax = fig.subplots()
     positions = range(len(values))
-    ax.bar(positions, values, color=BAR, width=0.7)
+    ax.bar(positions, values, color=colours, width=0.7)
     ax.set_xticks(list(positions), labels, rotation=35 if len(labels) > 5 else 0,
                   ha="right" if len(labels) > 5 else "center")
     ax.set_ylabel("Defective orders")
@@ -225,12 +238,10 @@ def _pareto(data: pd.DataFrame, label_col: str, value_col: str, by_text: str, by
 
 
 def _bars(data: pd.DataFrame, label_col: str, value_col: str, by_text: str, by_words: str,
-          metric_label: str) -> Any:
+          metric_label: str, highlight: set[str]) -> Any:
     use_rate = "rate" in data.columns and pd.to_numeric(data["rate"], errors="coerce").notna().any()
     heights = pd.to_numeric(data["rate"], errors="coerce").fillna(0) if use_rate else data[value_col]
-    defects = data[value_col]
-    hot = set(defects.nlargest(min(2, len(defects))).index) if defects.sum() > 0 else set()
-    colours = [BAR_HOT if idx in hot else BAR for idx in data.index]
+    colours = [BAR_HOT if str(v) in highlight else BAR for v in data[label_col]]
     labels = [_short(v) for v in data[label_col]]
     fig = Figure(figsize=(10.5, 2.6))
     ax = fig.subplots()

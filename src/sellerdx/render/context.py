@@ -68,6 +68,17 @@ def delimiter_name(delimiter: str | None) -> str:
     return vocabulary()["delimiters"].get(delimiter, delimiter)
 
 
+def code_words(code: str) -> str:
+    """A code as words ("a_to_z_claim" -> "A-to-z claim"; "x+y" -> "X + Y")."""
+    words = vocabulary()["codes"]
+    return " + ".join(words.get(part, part.replace("_", " ")) for part in str(code).split("+"))
+
+
+def group_order(by: str | None) -> list[str] | None:
+    """The natural order of a breakdown's groups (weekdays), or ``None`` to keep biggest first."""
+    return vocabulary()["charts"]["order"].get(by or "")
+
+
 def chart_kind(by: str | None) -> str:
     """``"pareto"`` or ``"bars"``: how a breakdown by ``by`` is drawn."""
     charts = vocabulary()["charts"]
@@ -112,6 +123,11 @@ class FindingView:
         """How its breakdown is drawn: ``"pareto"`` or ``"bars"``."""
         return chart_kind(self.chart_by)
 
+    @property
+    def highlighted(self) -> frozenset[str]:
+        """The groups the finding names (its entities): their bars are drawn in the alert colour."""
+        return frozenset(v for values in self.finding.entities.values() for v in values)
+
 
 @dataclass(frozen=True, eq=False)
 class WhatIf:
@@ -139,8 +155,8 @@ class Headline:
     """The one line at the top of the page: the worst at-risk metric and its main cause.
 
     Attributes:
-        metric: the at-risk metric that misses its target by the most (relative to the defects the
-            target allows), or ``None`` when no metric is at risk.
+        metric: the most pressing at-risk metric (lowest tier, then furthest from its target relative
+            to the defects the target allows), or ``None`` when no metric is at risk.
         finding: the finding with the largest share of that metric's defects, or ``None``.
         window_days: the length of the metric's window in days.
         defect_noun: what one defect of the metric is called ("late orders").
@@ -153,6 +169,12 @@ class Headline:
     defect_noun: str
     others_at_risk: tuple[MetricResult, ...] = ()
     not_computed: tuple[MetricResult, ...] = ()
+
+
+def tier(metric_key: str) -> int:
+    """The headline tier of a metric (``definitions.toml`` ``[headline.tiers]``): lower heads the page."""
+    tiers = vocabulary()["headline"]["tiers"]
+    return int(tiers.get(metric_key) or tiers.get(_family(metric_key)) or tiers["default"])
 
 
 def severity(metric: MetricResult) -> float:
@@ -227,9 +249,9 @@ class ReportContext:
 
     @property
     def at_risk(self) -> tuple[MetricResult, ...]:
-        """At-risk metrics, worst first (see :func:`severity`)."""
+        """At-risk metrics, most pressing first: by :func:`tier`, then furthest from target (:func:`severity`)."""
         risky = [m for m in self.metrics if m.status == "at_risk"]
-        return tuple(sorted(risky, key=severity, reverse=True))
+        return tuple(sorted(risky, key=lambda m: (tier(m.key), -severity(m))))
 
     @property
     def headline(self) -> Headline:

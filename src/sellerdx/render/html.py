@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from sellerdx.assets import asset_dir
 from sellerdx.model import MetricResult
 from sellerdx.render import charts
 from sellerdx.render.context import (
-    FindingView, ReportContext, column_spec, defect_noun, delimiter_name, status_label,
+    FindingView, ReportContext, build_context, code_words, column_spec, defect_noun, delimiter_name, group_order, status_label,
 )
 
 EMPTY = "—"   # shown for a missing value (never 0)
@@ -100,6 +101,8 @@ def cell(value: Any, column: str) -> str:
         return date(value)
     if fmt == "datetime":
         return datetime(value)
+    if fmt == "code":
+        return code_words(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (pd.Timestamp, dt.datetime)):
@@ -182,7 +185,8 @@ def finding_chart(view: FindingView) -> Markup | None:
     label = view.metric.label if view.metric else view.finding.metric
     by_label = column_label(view.chart_by) if view.chart_by else None
     return charts.breakdown_chart(view.breakdown, view.chart_by, label, kind=view.chart_kind,
-                                  chart_id=f"chart-{view.anchor}", by_label=by_label)
+                                  chart_id=f"chart-{view.anchor}", by_label=by_label,
+                                  highlight=view.highlighted, order=group_order(view.chart_by))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -221,6 +225,15 @@ def render_html(ctx: ReportContext) -> str:
     return environment().get_template(TEMPLATE).render(ctx=ctx)
 
 
+CARDS_TEMPLATE = "_notebook.html.j2"
+
+
+def render_cards(metrics: Sequence[MetricResult], *, as_of: dt.date | None = None, folder: str = "") -> str:
+    """The headline banner and metric cards alone, with scoped CSS: ``Analysis._repr_html_`` in Jupyter."""
+    ctx = build_context(seller=folder, metrics=list(metrics), as_of=as_of, definitions=())
+    return environment().get_template(CARDS_TEMPLATE).render(ctx=ctx)
+
+
 def write_html(ctx: ReportContext, path: str | Path) -> Path:
     """Render ``ctx`` and write it to ``path`` (UTF-8), creating the parent folder; returns the path."""
     target = Path(path)
@@ -229,6 +242,6 @@ def write_html(ctx: ReportContext, path: str | Path) -> Path:
     return target
 
 
-__all__ = ["environment", "render_html", "write_html", "pct", "number", "date", "cell",
+__all__ = ["environment", "render_html", "render_cards", "write_html", "pct", "number", "date", "cell",
            "TEMPLATE", "EMPTY"]
 
