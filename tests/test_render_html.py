@@ -372,3 +372,16 @@ def test_sample_report_renders_the_planted_story(sample_soup) -> None:
     # the sample's hostile product name is text, never an element
     assert "<script>alert(1)</script>" in soup.get_text()
     assert soup.select_one("#reconciliation-table") is not None   # Amazon's JSON is in the folder
+
+
+def test_render_cards_for_jupyter_is_scoped() -> None:
+    from sellerdx.render.html import render_cards
+    soup = BeautifulSoup(render_cards([LSR, ODR], as_of=dt.date(2026, 10, 31), folder=SCRIPT), "html.parser")
+    root = soup.find(True)
+    assert root.name == "div" and root["class"] == ["sellerdx-cards"]
+    assert [c["id"] for c in soup.select("article.card")] == ["metric-lsr_10d", "metric-odr_mfn"]
+    assert soup.find_all("script") == []
+    css = soup.select_one("style").get_text()
+    rules = [r.strip() for r in css.split("}") if r.strip()]
+    assert all(r.startswith(".sellerdx-cards") for r in rules)       # never styles the notebook itself
+    assert SCRIPT in soup.select_one(".nb-title").get_text()
