@@ -241,16 +241,40 @@ def _combine(rows: list[Mapping[str, Any]]) -> _Group:
 
 
 def _evaluate_kind(rows: list[dict[str, Any]], th: Thresholds) -> _Group | None:
-    kept = []
-    for row in rows:
+    """Select the groups of one kind that stand out, greedily, and combine them.
+
+    Rows are taken by pattern count. A row is added when it has ``min_group_orders`` orders, brings at
+    least ``min_entity_defects`` pattern orders not already explained by the groups chosen before it (an
+    order holding two ASINs is explained once), and its rate is ``min_lift`` times the rate of the orders
+    outside it and outside the groups already chosen (so Saturday is compared with the weekdays, not with
+    Sunday).
+    """
+    ordered = sorted(rows, key=lambda r: (-int(r["group_defects"]),
+                                          -int(r["group_defects"]) / max(int(r["group_orders"]), 1),
+                                          str(r["entity"])))
+    chosen: list[dict[str, Any]] = []
+    covered: set[str] = set()
+    for row in ordered:
+        if len(chosen) >= th.max_entities:
+            break
         g = _row_group(row)
-        if (g.group_orders >= th.min_group_orders and g.group_defects >= th.min_entity_defects
-                and _lift_ok(g, th)):
-            kept.append(row)
-    if not kept:
+        ids = set(g.order_ids)
+        if g.group_orders < th.min_group_orders or len(ids - covered) < th.min_entity_defects:
+            continue
+        if chosen and th.min_lift > 0:
+            before = _combine(chosen)
+            g = replace(g, rest_orders=max(before.rest_orders - g.group_orders, 0),
+                        rest_defects=max(g.group_defects + g.rest_defects - len(covered | ids), 0))
+        if not _lift_ok(g, th):
+            continue
+        chosen.append(row)
+        covered |= ids
+    if not chosen:
         return None
-    kept.sort(key=lambda r: (-int(r["group_defects"]), str(r["entity"])))
-    group = _combine(kept[: th.max_entities])
+    order = settings().get("entity_order", {}).get(str(chosen[0]["entity_kind"]))
+    if order:
+        chosen.sort(key=lambda r: order.index(r["entity"]) if r["entity"] in order else len(order))
+    group = _combine(chosen)
     if (group.group_defects >= th.min_defects and group.share >= th.min_share
             and group.group_orders >= th.min_group_orders
             and _lift_ok(group, th)):
