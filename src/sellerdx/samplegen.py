@@ -466,7 +466,8 @@ class _Seller:
         self.lossy_missing_tracking = missing & self.in_ship
         self.first_scan = self.confirm + _uniform_int(rng, 2 * _HOUR, 20 * _HOUR, n)
         transit = np.array(self.w["transit_days"])[self.service]
-        self.promised_day = self.expected // _DAY + transit
+        # Amazon's promise carries two days of buffer over the carrier's transit time.
+        self.promised_day = self.expected // _DAY + transit + 2
         lost_period_start = end - (lost_cfg["days"] - 1)
         self.lost_period = (lost_period_start, end)
         lost_planted = self.in_ship & (self.carrier == self.lossy) & (self.day >= lost_period_start) \
@@ -474,7 +475,7 @@ class _Seller:
         lost_base = self.in_ship & (rng.random(n) < r["lost_base"])
         self.lost = lost_planted | lost_base
         self.lost_planted = lost_planted
-        noise = rng.choice(np.array([-1, 0, 0, 0, 0, 1, 2]), n)
+        noise = rng.choice(np.array([-1, 0, 0, 0, 0, 0, 0, 0, 1, 2]), n)
         deliver = self.first_scan // _DAY + transit + noise
         deliver = np.maximum(deliver, self.first_scan // _DAY)
         self.delivered_day = deliver
