@@ -289,7 +289,8 @@ class Analysis:
         poa_path = folder / "poa.md"
         poa_path.write_text(self.poa(), encoding="utf-8")
         paths["poa"] = poa_path
-        paths["evidence"] = write_evidence_csv(folder / "evidence.csv", self.con, self.finding_list)
+        write_evidence_csv(folder / "evidence.csv", self.con, self.finding_list)
+        paths["evidence"] = folder / "evidence.csv"
         paths["rejected_rows"] = self.write_rejected(folder / "rejected_rows.csv")
         paths["report"] = self.to_html(folder / "report.html")
         self.timings["render"] = time.perf_counter() - started
