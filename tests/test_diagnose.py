@@ -1,0 +1,135 @@
+"""sellerdx.diagnose on hand-built data: quiet on healthy data, the right causes and entities with the
+numbers computed by hand, one finding per cause (dedupe / merge), returns corroborating or weakening."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sellerdx import diagnose, metrics, store
+from sellerdx.model import Finding
+
+
+def run(spec: dict[str, Any]) -> tuple[dict, list[Finding]]:
+    as_of, frames = diagnose.case_frames(spec)
+    con = store.connect()
+    store.load_frames(con, frames)
+    params = metrics.MetricParams(as_of=as_of)
+    results = metrics.compute_metrics(con, params)
+    return results, diagnose.diagnose(con, results, params)
+
+
+def by_code(findings: list[Finding]) -> dict[str, Finding]:
+    out = {f.code: f for f in findings}
+    assert len(out) == len(findings), "a code appears twice"
+    return out
+
+
+def test_healthy_uniform_data_has_no_finding() -> None:
+    # 400 orders over 74 days, one SKU / carrier / service; a handful of defects spread over time.
+    results, findings = run({"batches": [
+        {"n": 400, "days": [0, 73], "late": 3, "negative": 2, "claims": 1, "cancel": 1},
+    ]})
+    assert results["lsr_30d"].denominator > 0
+    assert findings == []
+
+
+def test_weekend_backlog_numbers() -> None:
+    results, findings = run({"batches": [
+        {"n": 50, "weekdays": ["Saturday", "Sunday"], "late": 12},
+        {"n": 100, "weekdays": ["Monday", "Tuesday", "Wednesday", "Thursday"], "late": 3},
+    ]})
+    f = by_code(findings)["late_shipment.weekend_backlog"]
+    assert f.metric == "lsr_30d"                       # 30-day window preferred; 10-day duplicate dropped
+    assert f.entities["weekdays"] == ["Saturday", "Sunday"]
+    # 12 of 15 late orders are weekend orders; 12/50 = 24% against 3/100 = 3%
+    assert len(f.order_ids) == 12
+    assert abs(f.share - 12 / 15) < 1e-9
+    assert "12 of the 15 late shipments (80.0%)" in f.statement
+    assert "24.0% of the 50 orders" in f.statement and "3.0% of the 100 orders" in f.statement
+    assert f.evidence["rate_in"] == 12 / 50 and f.evidence["rate_out"] == 3 / 100
+    assert f.confidence == "high"                      # 12 defects, lift 8
+    assert f.chart == {"by": "weekday", "metric": "lsr_30d"}
+
+
+def test_several_causes_with_their_entities_and_order() -> None:
+    odr = {"days": [14, 73]}
+    results, findings = run({"batches": [
+        {"n": 50, "weekdays": ["Saturday", "Sunday"], "late": 12},
+        {"n": 100, "weekdays": ["Monday", "Tuesday", "Wednesday", "Thursday"], "late": 3},
+        {**odr, "n": 60, "asin": "B0FRAGILE1", "sku": "GL-VASE", "negative": 8,
+         "comment": "Arrived broken. The glass was shattered inside the box."},
+        {**odr, "n": 60, "carrier": "SwiftPost", "asin": "B0OTHER001", "claims": 7},
+        {**odr, "n": 300, "asin": "B0OTHER002"},
+    ]})
+    found = by_code(findings)
+    assert found["negative_feedback.damaged"].entities["asins"] == ["B0FRAGILE1"]
+    assert found["claims.item_not_received"].entities["carriers"] == ["SwiftPost"]
+    assert "late_shipment.weekend_backlog" in found
+    # ODR: 8 feedback + 7 claims = 15 defects among 420 MFN orders
+    assert results["odr_mfn"].numerator == 15
+    assert abs(found["negative_feedback.damaged"].share - 8 / 15) < 1e-9
+    assert abs(found["claims.item_not_received"].share - 7 / 15) < 1e-9
+    # sorted by status (all at risk here) then share: 80% (weekend) > 53% > 47%
+    assert [f.code for f in findings] == ["late_shipment.weekend_backlog", "negative_feedback.damaged",
+                                          "claims.item_not_received"]
+
+
+def test_same_orders_under_two_codes_are_merged() -> None:
+    # Each comment is about breakage AND quality: both theme rules fire on the same 8 orders.
+    results, findings = run({"batches": [
+        {"days": [14, 73], "n": 40, "asin": "B0THEME001", "negative": 8,
+         "comment": "Arrived broken and poor quality overall."},
+        {"days": [14, 73], "n": 200},
+    ]})
+    codes = [f.code for f in findings if f.code.startswith("negative_feedback.")]
+    assert len(codes) == 1
+    kept = by_code(findings)[codes[0]]
+    merged = [m["code"] for m in kept.evidence["merged"]]
+    assert set(codes + merged) == {"negative_feedback.damaged", "negative_feedback.quality"}
+
+
+def test_small_group_and_near_miss_do_not_fire() -> None:
+    # SKU-TINY: 4 of 5 orders late (80%) but only 5 orders; the rest 2 of 100.
+    _, findings = run({"batches": [
+        {"n": 5, "sku": "SKU-TINY", "late": 4},
+        {"n": 100, "sku": "SKU-OK", "late": 2},
+    ]})
+    assert "late_shipment.handling_time" not in {f.code for f in findings}
+
+
+def test_returns_corroborate_and_raise_confidence() -> None:
+    base = [{"days": [14, 73], "n": 200}]
+    fragile = {"days": [14, 73], "n": 40, "asin": "B0FRAGILE1", "negative": 6,
+               "comment": "Arrived broken. The glass was shattered inside the box."}
+    _, plain = run({"batches": [fragile, *base]})
+    _, backed = run({"batches": [{**fragile, "returns": 5, "return_reason": "CR-DAMAGED_BY_CARRIER"}, *base]})
+    _, against = run({"batches": [{**fragile, "returns": 5, "return_reason": "CR-UNWANTED_ITEM"}, *base]})
+    p = by_code(plain)["negative_feedback.damaged"]
+    b = by_code(backed)["negative_feedback.damaged"]
+    a = by_code(against)["negative_feedback.damaged"]
+    assert p.corroboration is None and p.confidence == "medium"    # 6 defects, no other order has it
+    assert b.confidence == "high"
+    assert "5 of 5 returns" in b.corroboration and "CR-DAMAGED_BY_CARRIER" in b.corroboration
+    assert a.confidence == "low"
+    assert a.corroboration.startswith("Returns do not corroborate")
+
+
+def test_findings_for_ok_metrics_are_still_made() -> None:
+    # Few late orders among many: LSR stays under 4% but the weekend pattern is clear.
+    results, findings = run({"batches": [
+        {"n": 120, "weekdays": ["Saturday", "Sunday"], "late": 8},
+        {"n": 300, "weekdays": ["Monday", "Tuesday", "Wednesday", "Thursday"], "late": 1},
+    ]})
+    assert results["lsr_30d"].status == "ok"          # 9 / 420 = 2.1%
+    assert "late_shipment.weekend_backlog" in by_code(findings)
+
+
+def test_case_frames_expands_batches() -> None:
+    as_of, frames = diagnose.case_frames({"as_of": "2026-03-30", "batches": [
+        {"n": 4, "days": [0, 1], "late": 1, "cancel": 1, "negative": 2, "channel": "MFN"},
+        {"n": 2, "channel": "AFN", "returns": 1}]})
+    assert len(frames["orders"]) == 6
+    assert list(frames["orders"]["order_status"]).count("Cancelled") == 1
+    assert len(frames["shipments"]) == 3                 # MFN, not cancelled
+    assert len(frames["feedback"]) == 2 and len(frames["returns_fba"]) == 1
+    assert frames["orders"]["order_id"].str.fullmatch(r"\d{3}-\d{7}-\d{7}").all()
