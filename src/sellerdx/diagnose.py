@@ -327,8 +327,8 @@ def _lift_text(g: _Group) -> str:
     if lift is None:
         return "n/a"
     if math.isinf(lift):
-        return "no other order had it"
-    return f"{lift:.1f} times"
+        return "none of the other orders"
+    return f"{lift:.1f} times the rate of the other orders"
 
 
 def _fields(rule: Rule, g: _Group, metric: MetricResult, what_if: float | None) -> dict[str, Any]:
@@ -338,6 +338,7 @@ def _fields(rule: Rule, g: _Group, metric: MetricResult, what_if: float | None) 
         "count": g.group_defects, "metric_defects": g.metric_defects, "share_pct": _pct(g.share),
         "group_orders": g.group_orders, "rest_orders": g.rest_orders, "rest_defects": g.rest_defects,
         "rate_in_pct": _pct(g.rate_in), "rate_out_pct": _pct(g.rate_out), "lift_text": _lift_text(g),
+        "lift_paren": f" ({_lift_text(g)})" if g.lift is not None and not math.isinf(g.lift) else "",
         "entities": _human_list(g.entities), "entity_label": singular if len(g.entities) == 1 else plural,
         "window": f"{metric.window_start.isoformat()} to {metric.window_end.isoformat()}"
         if metric.window_start and metric.window_end else "the window",

@@ -137,8 +137,8 @@ def _blank_section(category: str, metrics: Mapping[str, MetricResult], keys: Seq
     facts = [metric_line(metrics[k]) for k in keys]
     extra = next((e for e, c in cfg["odr_categories"].items() if c == category), None)
     if extra is not None:
-        facts += [f"{metrics[k].label}: {int(metrics[k].extras.get(extra, 0) or 0)} orders with "
-                  f"{extra.replace('_', ' ')} in the window" for k in keys]
+        facts += [f"{metrics[k].label}, orders with {extra.replace('_', ' ')} in the window: "
+                  f"{int(metrics[k].extras.get(extra, 0) or 0)}" for k in keys]
     facts.append("sellerdx found no pattern in the data that explains these defects; "
                  "evidence.csv does not list them under a finding")
     return {

@@ -1,0 +1,158 @@
+"""The Plan of Action skeleton and evidence.csv: golden text for the US sample folder, the structure
+`poa check` expects, blanks, neutralised untrusted text, formula-safe CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+from sellerdx import diagnose, metrics, poa, store
+from sellerdx.model import MetricResult
+from sellerdx.poa_lint import lint_poa
+
+ROOT = Path(__file__).resolve().parent.parent
+BLANK = re.compile(r"\[\[[^\[\]\n]*\]\]")
+
+
+def _regen_module():
+    spec = importlib.util.spec_from_file_location("regen_golden", ROOT / "scripts" / "regen_golden.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def fill_blanks(text: str) -> str:
+    """What the seller does: every blank replaced (a date where a date is asked for)."""
+    return BLANK.sub(lambda m: "2026-11-03" if "date" in m.group() else "the value", text)
+
+
+SPEC = {"batches": [
+    {"n": 50, "weekdays": ["Saturday", "Sunday"], "late": 12},
+    {"n": 100, "weekdays": ["Monday", "Tuesday", "Wednesday", "Thursday"], "late": 3},
+    {"days": [14, 73], "n": 60, "asin": "B0FRAGILE1", "sku": "=HYPERLINK(\"http://x\")",
+     "product": "<script>alert(1)</script> Vase\n# Heading **bold** [[fake blank]]", "negative": 8,
+     "comment": "Arrived broken. The glass was shattered inside the box."},
+    {"days": [14, 73], "n": 200, "claims": 3},
+]}
+
+
+@pytest.fixture(scope="module")
+def built():
+    as_of, frames = diagnose.case_frames(SPEC)
+    con = store.connect()
+    store.load_frames(con, frames)
+    params = metrics.MetricParams(as_of=as_of)
+    results = metrics.compute_metrics(con, params)
+    findings = diagnose.diagnose(con, results, params)
+    return con, as_of, results, findings
+
+
+@pytest.fixture(scope="module")
+def text(built) -> str:
+    _, as_of, results, findings = built
+    return poa.render_poa(results, findings, as_of=as_of, marketplace="US")
+
+
+def test_golden_us_seller() -> None:
+    regen = _regen_module()
+    golden_path = regen.GOLDEN
+    if not regen.FOLDER.is_dir():
+        pytest.skip("sample_reports/us-seller is missing")
+    header, _, body = golden_path.read_text(encoding="utf-8").partition("\n")
+    digest = regen.input_hash()
+    assert f"sha256={digest}" in header, (
+        "sample_reports/us-seller changed since the golden POA was made: run scripts/regen_golden.py "
+        "and review the diff")
+    assert regen.render() == body
+
+
+def test_structure_and_markers(text: str) -> None:
+    lines = text.splitlines()
+    assert lines[0] == "# Plan of Action — [[account name]] (US)"
+    assert lines[1] == ("<!-- sellerdx:required=order_defect.negative_feedback,order_defect.claims,"
+                        "late_shipment -->")
+    sections = [l for l in lines if l.startswith("## ")]
+    assert sections == [
+        "## Order defects, negative feedback: Negative feedback: item arrived damaged",
+        "## Order defects, A-to-z Guarantee claims: [[root cause]]",     # at risk, no finding: blank section
+        "## Late shipments: Orders placed at the weekend shipped late",
+    ]
+    for heading in ("### Root cause", "### Corrective actions taken", "### Preventive measures"):
+        assert text.count(heading) == 3
+    assert "<!-- sellerdx:category=order_defect.claims -->" in text
+    # the blank section still carries the numbers: 3 claims, ODR 11 of 338 MFN orders
+    assert "orders with claims in the window: 3" in text
+    assert "Order Defect Rate (MFN): 3.25% (11 of 338 orders purchased 2026-01-16 to 2026-03-16" in text
+
+
+def test_lint_fails_unfilled_and_passes_filled(text: str) -> None:
+    codes = {p.code for p in lint_poa(text)}
+    assert "unfilled-blank" in codes
+    assert codes <= {"unfilled-blank", "missing-date"}   # the date of an action is itself a blank
+    assert lint_poa(fill_blanks(text)) == []
+
+
+def test_corrective_actions_past_tense_with_date_blank(text: str) -> None:
+    section = text.split("### Corrective actions taken")[1].split("###")[0]
+    bullets = [l for l in section.splitlines() if l.startswith("- ")]
+    assert bullets and all(l.startswith("- [[date]]: We ") for l in bullets)
+    assert not re.search(r"\b(will|shall|going to)\b", section)
+
+
+def test_untrusted_text_is_neutralised(text: str) -> None:
+    assert "<" not in text.replace("<!--", "")
+    assert "**" not in text and "[[fake blank]]" not in text
+    assert not any(l.startswith("# Heading") for l in text.splitlines())
+    assert "scriptalert(1)/script Vase Heading bold fake blank" in text
+
+
+def test_only_at_risk_metrics_and_blank_for_every_category() -> None:
+    day = dt.date(2026, 3, 30)
+
+    def metric(key: str, label: str, status: str, extras: dict | None = None) -> MetricResult:
+        return MetricResult(key=key, label=label, rate=0.05 if status == "at_risk" else 0.001, numerator=5,
+                            denominator=100, window_start=day - dt.timedelta(days=29), window_end=day,
+                            target=0.04, direction="below", status=status, extras=extras or {})
+    results = {"lsr_30d": metric("lsr_30d", "Late Shipment Rate (30 days)", "ok"),
+               "pfcr": metric("pfcr", "Pre-fulfilment Cancel Rate", "at_risk")}
+    text = poa.render_poa(results, [], as_of=day)
+    assert "<!-- sellerdx:required=cancellation -->" in text
+    assert "## Pre-fulfilment cancellations: [[root cause]]" in text
+    assert "Late" not in text
+    assert "([[marketplace]])" in text
+    assert lint_poa(fill_blanks(text)) == []
+
+
+def test_neutralize_text() -> None:
+    assert poa.neutralize_text("a\r\nb\tc") == "a b c"
+    assert poa.neutralize_text("- item") == "item"
+    assert poa.neutralize_text("GL_VASE _x_ `code` <b>|") == "GL_VASE x code b"
+    assert poa.neutralize_text(None) == ""
+    assert len(poa.neutralize_text("x" * 500, 50)) == 50
+
+
+def test_evidence_csv(built, tmp_path: Path) -> None:
+    con, _, _, findings = built
+    path = tmp_path / "evidence.csv"
+    n = poa.write_evidence_csv(path, con, findings)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == list(poa.EVIDENCE_COLUMNS)
+    assert n == len(rows) == sum(len(f.order_ids) for f in findings)
+    damaged = [r for r in rows if r["finding_code"] == "negative_feedback.damaged"]
+    assert len(damaged) == 8
+    assert all(r["sku"] == "'=HYPERLINK(\"http://x\")" for r in damaged)
+    assert all(r["asin"] == "B0FRAGILE1" and r["channel"] == "MFN" for r in damaged)
+    assert {r["defect_type"] for r in damaged} == {"negative_feedback"}
+    late = [r for r in rows if r["finding_code"] == "late_shipment.weekend_backlog"]
+    assert len(late) == 12 and {r["defect_type"] for r in late} == {"late_shipment"}
+    for r in rows:
+        for value in r.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r"))
