@@ -7,7 +7,7 @@
 WITH purchases AS (
     SELECT order_id, min(purchase_ts) AS purchase_ts FROM stage_orders GROUP BY order_id
 )
-SELECT s.source_file AS path, s.source_line AS line, 'ship confirm date' AS column_name,
+SELECT s.source_file AS path, s.source_line AS line, 'ship_confirm_ts' AS column_name,
        strftime(s.ship_confirm_ts, '%Y-%m-%d %H:%M:%S') AS value,
        'ship confirmation ' || strftime(s.ship_confirm_ts, '%Y-%m-%d %H:%M') || ' UTC is before the purchase ('
            || strftime(coalesce(s.purchase_ts, p.purchase_ts), '%Y-%m-%d %H:%M') || ' UTC)' AS reason

@@ -92,7 +92,9 @@ class FileCache:
             meta["date_max"] = report.date_max.isoformat() if report.date_max else None
             (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, final)
-        except OSError:
+        except (OSError, duckdb.Error):
+            # The cache only saves time: a full disk or an unwritable folder must not stop the analysis,
+            # and no half-written entry may stay behind (an entry exists only once renamed into place).
             shutil.rmtree(tmp, ignore_errors=True)
 
 

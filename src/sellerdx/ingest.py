@@ -17,6 +17,7 @@ import os
 import re
 import tomllib
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -170,7 +171,7 @@ def _read_sample(location: Location, display: str) -> bytes:
     try:
         with location.open() as stream:
             return stream.read(SAMPLE_BYTES)
-    except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, zlib.error, zipfile.BadZipFile, gzip.BadGzipFile) as exc:
         raise UnreadableFileError(f"cannot be opened ({exc})", path=display,
                                   hint="download the report again; the file looks damaged") from None
 
@@ -234,7 +235,7 @@ def load_user_mapping(folder: Path) -> dict[str, dict[str, list[str]]]:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UnreadableFileError(f"is not valid TOML ({exc})", path=MAPPING_FILE,
-                                  hint='write it as: [claims]\norder_id = ["Bestellnr."]') from None
+                                  hint='write a [kind] heading, then field = ["Header", ...] lines, e.g. [claims] order_id = ["Bestellnr."]') from None
     specs = report_specs()
     for kind, fields in data.items():
         if kind not in specs or not isinstance(fields, dict):
@@ -256,7 +257,8 @@ class _Match:
     score: tuple[int, int]
 
 
-def _match_kind(spec: ReportSpec, header: list[str], extra: dict[str, list[str]]) -> _Match | None:
+def _match_kind(spec: ReportSpec, header: list[str], extra: dict[str, list[str]], *,
+                partial: bool = False) -> _Match | None:
     index = spec.header_index()
     for name, headers in extra.items():
         for h in headers:
@@ -271,7 +273,9 @@ def _match_kind(spec: ReportSpec, header: list[str], extra: dict[str, list[str]]
             if key in spec.specific or name in extra:
                 specific += 1
     if not any(all(f in mapping for f in ident) for ident in spec.identify):
-        return None
+        # Partial: headers only this kind uses, but not a whole fingerprint (a required column missing).
+        if not (partial and specific >= 2):
+            return None
     return _Match(spec.kind, mapping, (specific, len(mapping)))
 
 
@@ -301,6 +305,12 @@ def identify(header: list[str], rows: list[list[str]], extra: dict[str, dict[str
     fb = specs["feedback"]
     if len(header) >= len(fb.positional) - 1 and _looks_like_feedback(rows):
         return "feedback", {name: i for i, name in enumerate(fb.positional) if i < len(header)}, True
+    # A file with two or more headers that only one kind uses is that kind even without its whole
+    # fingerprint: the caller then names the missing required column instead of skipping the file.
+    partial = [m for spec in specs.values() if (m := _match_kind(spec, header, extra.get(spec.kind, {}), partial=True))]
+    partial.sort(key=lambda m: m.score, reverse=True)
+    if partial and (len(partial) == 1 or partial[0].score > partial[1].score):
+        return partial[0].kind, partial[0].mapping, False
     shown = ", ".join(h for h in header[:6] if h) or "(empty)"
     return None, f"not a report sellerdx knows (header starts: {shown[:120]})", False
 

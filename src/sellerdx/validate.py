@@ -23,6 +23,7 @@ import os
 import re
 import tempfile
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -92,7 +93,11 @@ def _transcode_to_temp(src: SourceFile, encoding: str, tmpdir: str) -> str:
     line = 1
     with src.location.open() as stream, open(out_path, "w", encoding="utf-8", newline="") as out:
         while True:
-            chunk = stream.read(1 << 20)
+            try:
+                chunk = stream.read(1 << 20)
+            except (OSError, EOFError, zlib.error) as exc:
+                raise UnreadableFileError(f"is damaged after line {line} ({exc})", path=src.path,
+                                          hint="download the report again from Seller Central") from None
             final = not chunk
             try:
                 text = decoder.decode(chunk, final=final)
@@ -115,11 +120,18 @@ def _load_tsv_lines(con: duckdb.DuckDBPyConnection, path: str, gzipped: bool) ->
         "CREATE OR REPLACE TEMP TABLE raw_lines AS SELECT line AS text FROM read_csv($path, "
         "columns = {'line': 'VARCHAR'}, delim = $delim, header = false, quote = '', escape = '', "
         "auto_detect = false, strict_mode = false, compression = $comp)",
-        {"path": path, "delim": "\x1f", "comp": "gzip" if gzipped else "none"})
-    con.execute("CREATE OR REPLACE TEMP TABLE raw AS SELECT rowid + 1 AS line, "
+        {"path": path, "delim": "\x00", "comp": "gzip" if gzipped else "none"})
+    # A view, not a table: the fields are split once, straight into ``parsed`` (one full copy fewer).
+    con.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT rowid + 1 AS line, "
                 "string_split(text, chr(9)) AS fields FROM raw_lines "
                 "WHERE text IS NOT NULL AND trim(text) <> ''")
-    con.execute("DROP TABLE raw_lines")
+
+
+def _drop_raw(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop ``raw`` (a view over ``raw_lines`` for TSV files, a table for quoted CSV) and ``raw_lines``."""
+    for name, kind in con.execute("SELECT table_name, table_type FROM information_schema.tables "
+                                  "WHERE table_name IN ('raw', 'raw_lines') ORDER BY table_name").fetchall():
+        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} {name}")
 
 
 def _csv_records(src: SourceFile, encoding: str) -> Iterator[tuple[int, list[str]]]:
@@ -164,7 +176,8 @@ def _load_csv_lines(con: duckdb.DuckDBPyConnection, src: SourceFile, encoding: s
 
 
 def read_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, tmpdir: str) -> str:
-    """Fill the temp table ``raw(line, fields)`` from one file; return the encoding actually used."""
+    """Fill ``raw(line, fields)`` from one file; return the encoding actually used."""
+    _drop_raw(con)
     encoding = src.encoding
     if src.delimiter != "\t":
         _load_csv_lines(con, src, "utf-8-sig" if encoding == "utf-8" else encoding)
@@ -180,7 +193,14 @@ def read_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, tmpdir: str) -> st
                                           hint="download the report again from Seller Central") from None
             # Valid UTF-8 at the start, not further on: the file is in a legacy encoding after all.
             encoding = "cp1252"
-    path = _transcode_to_temp(src, encoding, tmpdir)
+    try:
+        path = _transcode_to_temp(src, encoding, tmpdir)
+    except UnreadableFileError:
+        if not encoding.startswith("utf-8"):
+            raise
+        # Valid UTF-8 in the sample, not further on: the file is in a legacy encoding after all.
+        encoding = "cp1252"
+        path = _transcode_to_temp(src, encoding, tmpdir)
     try:
         _load_tsv_lines(con, path, gzipped=False)
     finally:
@@ -336,7 +356,8 @@ def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportS
         if fspec.parse in ("text", "order_id"):
             typed = c
         elif fspec.parse == "int":
-            typed = f"TRY_CAST({c} AS BIGINT)"
+            # DuckDB rounds '4.5' and reads '1e2' as 100: only whole-number text is cast.
+            typed = f"(CASE WHEN regexp_full_match({c}, '[+-]?[0-9]+') THEN TRY_CAST({c} AS BIGINT) END)"
             parse_fail, parse_reason = f"{c} IS NOT NULL AND {typed} IS NULL", f"{fspec.title} is not a whole number"
         elif fspec.parse == "money":
             digits = f"regexp_replace({c}, '[^0-9,.\\-]', '', 'g')"
@@ -382,8 +403,8 @@ def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportS
             cond, reason = _check_sql(fspec, check, typed, params, n)
             problem_items.append(item(f"{typed} IS NOT NULL AND {cond}", reason))
     # Required fields that are absent from this file are not checked per row (ingest stops on those).
-    field_count = ("CASE WHEN n_fields <> $ncols THEN {'column_name': NULL, 'value': left(array_to_string(fields, "
-                   "chr(9)), 200), 'reason': 'line has ' || n_fields || ' fields, the header has ' || $ncols "
+    field_count = ("CASE WHEN n_fields <> $ncols THEN {'column_name': NULL, 'value': bad_line, "
+                   "'reason': 'line has ' || n_fields || ' fields, the header has ' || $ncols "
                    "|| ' (a truncated or shifted line)'} END")
     problems = (f"CASE WHEN n_fields <> $ncols THEN list_filter([{field_count}], lambda x: x IS NOT NULL) "
                 f"ELSE list_filter([{', '.join(problem_items) or 'NULL'}], lambda x: x IS NOT NULL) END")
@@ -394,9 +415,12 @@ def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportS
 
 
 def _parsed_sql(src: SourceFile) -> str:
+    # Only the mapped columns are kept, and the whole line only where its field count is wrong (for the
+    # quarantine message): the list of every field of every row would double the memory held.
     cols = ", ".join(f"nullif(trim(fields[{i + 1}]), '') AS c_{name}" for name, i in src.mapping.items())
-    return (f"CREATE OR REPLACE TEMP TABLE parsed AS SELECT line, len(fields) AS n_fields, fields, {cols} "
-            f"FROM raw WHERE line > $header_line")
+    return (f"CREATE OR REPLACE TEMP TABLE parsed AS SELECT line, len(fields) AS n_fields, "
+            f"CASE WHEN len(fields) <> $ncols THEN left(array_to_string(fields, chr(9)), 200) END AS bad_line, "
+            f"{cols} FROM raw WHERE line > $header_line")
 
 
 # --------------------------------------------------------------------------------------------- driver
@@ -415,13 +439,16 @@ def load_file(con: duckdb.DuckDBPyConnection, src: SourceFile, *, marketplace: s
         timings["read"] = timings.get("read", 0.0) + read_done - started
     header_line = con.execute("SELECT min(line) FROM raw").fetchone()[0]
     if header_line is None:
+        _drop_raw(con)
         return _report(state)
-    con.execute(_parsed_sql(src), {"header_line": header_line})
+    con.execute(_parsed_sql(src), {"header_line": header_line, "ncols": len(src.header)})
+    _drop_raw(con)
     state.rows_read = con.execute("SELECT count(*) FROM parsed").fetchone()[0]
     compiled = compile_stage(con, src, spec, marketplace=marketplace, header_len=len(src.header),
                              rows=state.rows_read)
     state.warnings.extend(compiled.warnings)
     con.execute(compiled.sql, compiled.params)
+    con.execute("DROP TABLE parsed")
     cols = ", ".join(compiled.columns)
     con.execute(f"INSERT INTO stage_{src.kind} ({cols}, source_file, source_line) "
                 f"SELECT {cols}, $path, line FROM staged WHERE len(problems) = 0", {"path": src.path})
@@ -430,10 +457,10 @@ def load_file(con: duckdb.DuckDBPyConnection, src: SourceFile, *, marketplace: s
                 "WHERE len(problems) > 0", {"path": src.path})
     loaded, rejected, dmin, dmax = con.execute(
         f"SELECT count(*) FILTER (WHERE len(problems) = 0), count(*) FILTER (WHERE len(problems) > 0), "
-        f"CAST(min({spec.date_field}) AS DATE), CAST(max({spec.date_field}) AS DATE) FROM staged").fetchone()
+        f"CAST(min({spec.date_field}) FILTER (WHERE len(problems) = 0) AS DATE), "
+        f"CAST(max({spec.date_field}) FILTER (WHERE len(problems) = 0) AS DATE) FROM staged").fetchone()
     state.rows_loaded, state.rows_rejected, state.date_min, state.date_max = loaded, rejected, dmin, dmax
-    for table in ("staged", "parsed", "raw"):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute("DROP TABLE staged")
     if timings is not None:
         timings["validate"] = timings.get("validate", 0.0) + time.perf_counter() - read_done
     return _report(state)
@@ -449,12 +476,15 @@ def _report(state: _FileState) -> FileReport:
         unknown_columns=src.unknown_columns, warnings=tuple(src.warnings) + tuple(state.warnings))
 
 
-def reject_cross_file(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def reject_cross_file(con: duckdb.DuckDBPyConnection, headers: dict[str, str] | None = None) -> dict[str, int]:
     """Quarantine staged rows that contradict another file (a ship-confirm before the purchase).
 
+    ``headers`` maps each shipments file to its ship-confirm header, named in the rejection.
     Returns rows moved to ``rejected_rows`` per file.
     """
     con.execute(f"CREATE OR REPLACE TEMP TABLE cross_rejects AS {assets.load_query('reject_shipments_before_purchase')}")
+    for path, header in (headers or {}).items():
+        con.execute("UPDATE cross_rejects SET column_name = $h WHERE path = $p", {"h": header, "p": path})
     con.execute("INSERT INTO rejected_rows SELECT path, line, column_name, value, reason FROM cross_rejects")
     con.execute("DELETE FROM stage_shipments WHERE (source_file, source_line) IN "
                 "(SELECT (path, line) FROM cross_rejects)")
@@ -491,7 +521,8 @@ def load_inventory(con: duckdb.DuckDBPyConnection, inventory: Inventory, *, mark
                     cache.store(con, src, report)
             reports.append(report)
     started = time.perf_counter()
-    moved = reject_cross_file(con)
+    moved = reject_cross_file(con, {s.path: s.columns_mapped["ship_confirm_ts"] for s in inventory.of_kind("shipments")
+                                    if "ship_confirm_ts" in s.mapping})
     if moved:
         reports = [_moved(r, moved.get(r.path, 0)) for r in reports]
     store.mark_supplied(con, inventory.kinds)
