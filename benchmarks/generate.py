@@ -36,10 +36,21 @@ def spec_for(n_orders: int, *, seed: int = 7, days: int = 180) -> SampleSpec:
     """The benchmark spec: one clean US seller (UTF-8, tab-separated), a single All Orders export.
 
     No damaged rows, no overlapping exports (so "N order items" is N rows of one file) and no
-    performance JSON (a few KB; the benchmark measures the tabular exports).
+    performance JSON (a few KB; the benchmark measures the tabular exports). samplegen's two files that
+    are no report (``inventory.txt``, ``notes.txt``) are removed after generation.
     """
     return SampleSpec(seed=seed, n_orders=n_orders, days=days, variant="us", damaged_rows=0,
                       overlap_exports=False, performance_json=False)
+
+
+def _drop_non_reports(exports: Path, files: list[dict[str, Any]]) -> None:
+    """Remove samplegen's two files that are no report (an inventory list, a notes file).
+
+    They test discovery, not scale, and are not part of what the benchmark compares.
+    """
+    for f in files:
+        if f["kind"] == "skipped":
+            (exports / f["path"]).unlink(missing_ok=True)
 
 
 def orders_for_items(items: int) -> int:
@@ -55,6 +66,7 @@ def ensure(out: Path, n_orders: int, *, seed: int = 7, days: int = 180, quiet: b
     if params_path.exists():
         have = json.loads(params_path.read_text(encoding="utf-8"))
         if {k: have.get(k) for k in wanted} == wanted and (out / "exports").is_dir():
+            _drop_non_reports(out / "exports", have["files"])
             if not quiet:
                 print(f"reusing {out} ({have['order_items']:,} order items)", file=sys.stderr)
             return have
@@ -65,8 +77,9 @@ def ensure(out: Path, n_orders: int, *, seed: int = 7, days: int = 180, quiet: b
     manifest = generate(exports, spec)
     seconds = time.perf_counter() - started
     (exports / "planted.json").replace(out / "planted.json")
+    _drop_non_reports(exports, manifest["files"])
     files = [{"path": f["path"], "kind": f["kind"], "rows": f["rows"],
-              "bytes": (exports / f["path"]).stat().st_size} for f in manifest["files"]]
+              "bytes": (exports / f["path"]).stat().st_size} for f in manifest["files"] if f["kind"] != "skipped"]
     params = {**wanted, "order_items": manifest["orders"]["order_items"], "generate_seconds": round(seconds, 2),
               "files": files, "bytes": sum(f["bytes"] for f in files)}
     params_path.write_text(json.dumps(params, indent=2) + "\n", encoding="utf-8")

@@ -67,23 +67,33 @@ def child_floor(folder: Path) -> dict[str, Any]:
 
 
 def child_sellerdx(folder: Path, out: Path, cache: str | None) -> dict[str, Any]:
-    """sellerdx end to end (what ``sellerdx analyze FOLDER --out OUT [--cache DIR]`` runs)."""
+    """sellerdx end to end (what ``sellerdx analyze FOLDER --out OUT [--cache DIR]`` runs).
+
+    A stage that raises is recorded (``errors``) and the later stages are skipped, so a broken renderer
+    or rule does not hide the numbers of the stages before it.
+    """
     import sellerdx
     started = time.perf_counter()
     analysis = sellerdx.analyze(folder, out=str(out), cache=cache)
-    error = None
-    try:
-        analysis.write(out)
-    except Exception as exc:  # noqa: BLE001 - a broken renderer must not hide the other stages' numbers
-        error = f"{type(exc).__name__}: {exc}"
-        analysis.finding_list  # noqa: B018 - make sure every stage before rendering ran
+    errors: dict[str, str] = {}
+    steps = (("inputs", lambda: analysis.inputs), ("metrics", lambda: analysis.metric_results),
+             ("diagnose", lambda: analysis.finding_list), ("render", lambda: analysis.write(out)))
+    for name, step in steps:
+        try:
+            step()
+        except Exception as exc:  # noqa: BLE001 - reported in the results, see above
+            errors[name] = f"{type(exc).__name__}: {exc}"
+            break
     seconds = time.perf_counter() - started
     metrics = {}
-    for key in METRICS:
-        m = analysis.metric(key)
-        metrics[key] = {"numerator": m.numerator, "denominator": m.denominator, "rate": m.rate}
-    return {"seconds": seconds, "timings": dict(analysis.timings), "metrics": metrics, "render_error": error,
-            "rows_read": analysis.inputs.rows_read, "rows_loaded": analysis.inputs.rows_loaded}
+    if "inputs" not in errors and "metrics" not in errors:
+        for key in METRICS:
+            m = analysis.metric(key)
+            metrics[key] = {"numerator": m.numerator, "denominator": m.denominator, "rate": m.rate}
+    rows = {}
+    if "inputs" not in errors:
+        rows = {"rows_read": analysis.inputs.rows_read, "rows_loaded": analysis.inputs.rows_loaded}
+    return {"seconds": seconds, "timings": dict(analysis.timings), "metrics": metrics, "errors": errors, **rows}
 
 
 def child_pandas(folder: Path) -> dict[str, Any]:
@@ -112,6 +122,7 @@ def measure(kind: str, *args: str) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
         result_path = fh.name
     env = {**os.environ, "SELLERDX_BENCH_RESULT": result_path, "CI": "1"}
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--child", kind, *args], env=env)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -125,6 +136,7 @@ def measure(kind: str, *args: str) -> dict[str, Any]:
         os.unlink(result_path)
     result["process_seconds"] = wall
     result["peak_rss_mb"] = usage.ru_maxrss / 1024          # Linux: kilobytes
+    result["load_average"] = load_before                     # 1-minute load average as it started
     return result
 
 
@@ -224,17 +236,24 @@ def size_table(res: dict[str, Any]) -> list[str]:
     lines += ["", "Metrics (numerator / denominator), sellerdx vs the pandas reference:", "",
               "| metric | sellerdx | pandas reference | agree |", "|---|---|---|---|"]
     for key in METRICS:
-        a, b = res["sellerdx"]["metrics"][key], res["pandas"][key]
+        a, b = res["sellerdx"]["metrics"].get(key), res["pandas"][key]
+        if a is None:
+            lines.append(f"| {key} | not computed | {b['numerator']:,} / {b['denominator']:,} | – |")
+            continue
         agree = (a["numerator"], a["denominator"]) == (b["numerator"], b["denominator"])
         lines.append(f"| {key} | {a['numerator']:,} / {a['denominator']:,} = {a['rate']:.4%} | "
                      f"{b['numerator']:,} / {b['denominator']:,} = {b['rate']:.4%} | {'yes' if agree else '**NO**'} |")
-    if res["sellerdx"].get("render_error"):
-        lines += ["", f"Rendering failed in this run ({res['sellerdx']['render_error']}); the render column "
-                  "is empty and the total stops after diagnose."]
+    for key in ("sellerdx", "cold", "warm"):
+        for stage, error in res[key].get("errors", {}).items():
+            lines += ["", f"**{key}: the {stage} stage failed** ({error[:300]}); its column and the later "
+                      "ones are empty and the total stops before it."]
     process = res["sellerdx"]["process_seconds"]
     lines += ["", f"Process wall time including Python start-up and imports: sellerdx {process:.2f} s, "
               f"floor {res['floor']['process_seconds']:.2f} s, pandas {res['pandas']['process_seconds']:.2f} s. "
-              f"Generating this folder took {res['params']['generate_seconds']:.1f} s.", ""]
+              f"Generating this folder took {res['params']['generate_seconds']:.1f} s. 1-minute load average "
+              "as each measurement started: " + ", ".join(f"{k} {res[k]['load_average']:.1f}" for k in
+                                                          ("floor", "sellerdx", "cold", "warm", "pandas"))
+              + f" (on {os.cpu_count()} cores; above that, other processes were competing).", ""]
     return lines
 
 
