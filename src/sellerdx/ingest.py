@@ -274,7 +274,7 @@ def _match_kind(spec: ReportSpec, header: list[str], extra: dict[str, list[str]]
                 specific += 1
     if not any(all(f in mapping for f in ident) for ident in spec.identify):
         # Partial: headers only this kind uses, but not a whole fingerprint (a required column missing).
-        if not (partial and specific >= 2):
+        if not (partial and spec.partial_ok and specific >= 2):
             return None
     return _Match(spec.kind, mapping, (specific, len(mapping)))
 

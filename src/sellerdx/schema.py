@@ -54,6 +54,7 @@ class ReportSpec:
     positional: tuple[str, ...]
     schema: pa.DataFrameSchema
     date_field: str
+    partial_ok: bool           # recognisable from its specific headers alone (they are listed explicitly)
 
     def header_index(self) -> dict[str, str]:
         """normalised header -> canonical field."""
@@ -100,6 +101,7 @@ def report_specs() -> dict[str, ReportSpec]:
         if missing:
             raise RuntimeError(f"schemas/{kind}.yaml columns without a reports.toml field: {sorted(missing)}")
         specific = {normalize_header(h) for h in entry.get("specific", [])}
+        partial_ok = bool(specific)
         if not specific:  # kinds with distinctive headers everywhere: every synonym is specific
             specific = {normalize_header(h) for f in fields.values() for h in f.headers}
         specs[kind] = ReportSpec(
@@ -108,5 +110,5 @@ def report_specs() -> dict[str, ReportSpec]:
             specific=frozenset(specific),
             quiet_columns=frozenset(normalize_header(h) for h in entry.get("columns_without_use", {}).get("names", [])),
             positional=tuple(entry.get("positional", ())), schema=schema,
-            date_field=entry["date_field"])
+            date_field=entry["date_field"], partial_ok=partial_ok)
     return specs
