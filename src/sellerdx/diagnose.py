@@ -1,11 +1,18 @@
 """Root-cause diagnosis: rules as data (``data/rules/*.toml``) turned into :class:`~sellerdx.model.Finding`\\ s.
 
-A rule names the metric(s) it explains, an evidence query (``queries/rule_*.sql``), thresholds, a statement
-template and the corrective / preventive actions of the Plan of Action. Every evidence query returns the
-same shape, one row per candidate group (an ASIN, a carrier, a weekday, ...)::
+A rule names the metric(s) it explains, its evidence query (``evidence = "<name>"``: ``queries/rule_<name>.sql``),
+thresholds, a statement template and the corrective / preventive actions of the Plan of Action. Every
+evidence query returns the same shape, one row per candidate group (an ASIN, a carrier, a weekday, ...)::
 
     entity_kind, entity, group_orders, group_defects, rest_orders, rest_defects, metric_defects, order_ids
     [, ent_<kind> lists] [, sum_<name> counts] [, top_<name> values]
+
+(a ``measures`` MAP column is spread into columns of its keys). The metric's defects grouped by one
+attribute of the order is one query for several rules, ``queries/rule_group_concentration.sql``: such a rule
+names the attribute with ``by = "<name>"``, a name of ``data/breakdowns.toml`` whose column replaces the
+query's ``__BY__`` (checked like :func:`sellerdx.metrics.breakdown` does), and ``[group.<name>]`` in
+``data/rules/_settings.toml`` gives the entity kind and the blank group's name (query parameters
+``entity_kind``, ``blank``; ``groups`` and ``measures`` default to ``[]`` and may be set in the rule's ``params``).
 
 ``group_defects`` counts the rule's pattern (e.g. late shipments) inside the group, ``rest_defects`` the
 same pattern among the window's other orders, ``metric_defects`` all the metric's bad outcomes in the
@@ -95,7 +102,7 @@ class Rule:
     id: str
     metrics: tuple[str, ...]
     title: str
-    query: str
+    query: str                 # queries/<query>.sql, ``rule_<evidence>``
     thresholds: Thresholds
     statement: str
     corrective: tuple[str, ...]
@@ -107,6 +114,7 @@ class Rule:
     fires: tuple[RuleCase, ...] = ()
     does_not_fire: tuple[RuleCase, ...] = ()
     source: str = ""
+    by: str | None = None      # the grouping of a query with __BY__ (data/breakdowns.toml name)
 
 
 def settings() -> dict[str, Any]:
@@ -129,6 +137,45 @@ def _cases(raw: Sequence[Mapping[str, Any]]) -> tuple[RuleCase, ...]:
     return tuple(out)
 
 
+_BY_PLACEHOLDER = "__BY__"
+_GROUPING_DEFAULTS: dict[str, Any] = {"groups": [], "measures": []}
+
+
+def _group_column(by: str) -> str:
+    """The whitelisted column of grouping ``by`` (``data/breakdowns.toml``), checked to be ``m.``/``f.<col>``."""
+    try:
+        cfg = assets.load_toml("breakdowns.toml")["by"][by]
+    except KeyError:
+        raise ValueError(f"rules: unknown grouping by = {by!r} (not a [by.<name>] of breakdowns.toml)") from None
+    column = str(cfg["column"])
+    if not metrics_mod._BY_COLUMN.match(column):
+        raise ValueError(f"breakdowns.toml: column {column!r} of {by!r} is not m.<col> or f.<col>")
+    if cfg.get("defects_only"):
+        raise ValueError(f"rules: grouping {by!r} is an attribute of the defects only, not of every order")
+    return column
+
+
+def _grouping_params(rule_id: str, by: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """A grouped rule's query parameters: ``[group.<by>]`` of the settings, the defaults, the rule's own."""
+    try:
+        group = {k: settings()["group"][by][k] for k in ("entity_kind", "blank")}
+    except KeyError:
+        raise ValueError(f"rules: {rule_id} groups by {by!r}, which needs [group.{by}] with entity_kind "
+                         f"and blank in {SETTINGS_FILE}") from None
+    if set(group) & set(params):
+        raise ValueError(f"rules: {rule_id} sets {sorted(set(group) & set(params))} in params; "
+                         f"they come from [group.{by}] of {SETTINGS_FILE}")
+    return {**_GROUPING_DEFAULTS, **params, **group}
+
+
+def _evidence_sql(query: str, by: str | None) -> str:
+    """The text of ``queries/<query>.sql``, its ``__BY__`` replaced by the column of grouping ``by``."""
+    sql = assets.load_query(query)
+    if (_BY_PLACEHOLDER in sql) != (by is not None):
+        raise ValueError(f"rules: {query}.sql {'needs' if by is None else 'takes no'} grouping (by = ...)")
+    return sql.replace(_BY_PLACEHOLDER, _group_column(by)) if by is not None else sql
+
+
 def load_rules() -> list[Rule]:
     """Every rule of ``data/rules/*.toml`` (files starting with ``_`` hold settings), in file order."""
     defaults = settings()["thresholds"]
@@ -141,12 +188,19 @@ def load_rules() -> list[Rule]:
                 raise ValueError(f"rules: duplicate rule id {raw['id']!r} in {filename}")
             seen.add(raw["id"])
             th = {**defaults, **raw.get("thresholds", {})}
+            if "evidence" not in raw:
+                raise ValueError(f"rules: {raw['id']} in {filename} names no evidence query (evidence = ...)")
+            query, by = f"rule_{raw['evidence']}", raw.get("by")
+            _evidence_sql(query, by)
+            params = dict(raw.get("params", {}))
+            if by is not None:
+                params = _grouping_params(raw["id"], by, params)
             rules.append(Rule(
-                id=raw["id"], metrics=tuple(raw["metrics"]), title=raw["title"], query=raw["query"],
+                id=raw["id"], metrics=tuple(raw["metrics"]), title=raw["title"], query=query, by=by,
                 thresholds=Thresholds(**th), statement=" ".join(raw["statement"].split()),
                 corrective=tuple(" ".join(c.split()) for c in raw["corrective"]),
                 preventive=tuple(PreventiveAction(**p) for p in raw["preventive"]),
-                params=dict(raw.get("params", {})), requires=tuple(raw.get("requires", ())),
+                params=params, requires=tuple(raw.get("requires", ())),
                 corroborate_returns=tuple(c.upper() for c in raw.get("corroborate_returns", ())),
                 description=" ".join(raw.get("description", "").split()),
                 fires=_cases(raw.get("fires", [])), does_not_fire=_cases(raw.get("does_not_fire", [])),
@@ -290,11 +344,15 @@ def _bind(sql: str, values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: values[k] for k in wanted}
 
 
-def _query_rows(con: duckdb.DuckDBPyConnection, name: str, values: Mapping[str, Any]) -> list[dict[str, Any]]:
-    sql = assets.load_query(name)
+def _query_rows(con: duckdb.DuckDBPyConnection, name: str, values: Mapping[str, Any],
+                by: str | None = None) -> list[dict[str, Any]]:
+    sql = _evidence_sql(name, by)
     cur = con.execute(sql, _bind(sql, values))
     cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r)) for r in cur.fetchall()]
+    rows = [dict(zip(cols, r)) for r in cur.fetchall()]
+    for row in rows:
+        row.update(row.pop("measures", None) or {})
+    return rows
 
 
 def _metric_cfg(key: str) -> dict[str, Any]:
@@ -468,7 +526,7 @@ def _evaluate(con: duckdb.DuckDBPyConnection, rule: Rule, key: str, metric: Metr
     cfg = _metric_cfg(key)
     values = {"family": cfg["family"], "window_start": metric.window_start, "window_end": metric.window_end,
               "as_of": as_of, **rule.params}
-    rows = _query_rows(con, rule.query, values)
+    rows = _query_rows(con, rule.query, values, rule.by)
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_kind.setdefault(str(row["entity_kind"]), []).append(row)
