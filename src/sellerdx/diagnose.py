@@ -1,18 +1,20 @@
 """Root-cause diagnosis: rules as data (``data/rules/*.toml``) turned into :class:`~sellerdx.model.Finding`\\ s.
 
-A rule names the metric(s) it explains, its evidence query (``evidence = "<name>"``: ``queries/rule_<name>.sql``),
-thresholds, a statement template and the corrective / preventive actions of the Plan of Action. Every
-evidence query returns the same shape, one row per candidate group (an ASIN, a carrier, a weekday, ...)::
+A rule names the metric(s) it explains, its evidence query (``evidence = "<name>"`` runs
+``queries/rule_<name>.sql``), thresholds, a statement template and the corrective / preventive actions of the
+Plan of Action. Every evidence query returns the same shape, one row per candidate group (an ASIN, a
+carrier, a weekday, ...)::
 
     entity_kind, entity, group_orders, group_defects, rest_orders, rest_defects, metric_defects, order_ids
     [, ent_<kind> lists] [, sum_<name> counts] [, top_<name> values]
 
-(a ``measures`` MAP column is spread into columns of its keys). The metric's defects grouped by one
-attribute of the order is one query for several rules, ``queries/rule_group_concentration.sql``: such a rule
-names the attribute with ``by = "<name>"``, a name of ``data/breakdowns.toml`` whose column replaces the
-query's ``__BY__`` (checked like :func:`sellerdx.metrics.breakdown` does), and ``[group.<name>]`` in
-``data/rules/_settings.toml`` gives the entity kind and the blank group's name (query parameters
-``entity_kind``, ``blank``; ``groups`` and ``measures`` default to ``[]`` and may be set in the rule's ``params``).
+(a ``measures`` MAP column is spread into columns named by its keys). The rules whose evidence is the
+metric's defects grouped by one attribute of the order share one query, ``rule_group_concentration.sql``
+(``evidence = "group_concentration"``). Such a rule names the attribute with ``by = "<name>"``: the
+``[by.<name>]`` column of ``data/breakdowns.toml`` replaces the query's ``__BY__`` (checked to be
+``m.<col>`` or ``f.<col>``, as :func:`sellerdx.metrics.breakdown` does), and ``[group.<name>]`` of
+``data/rules/_settings.toml`` gives the query parameters ``entity_kind`` and ``blank``; ``groups`` and
+``measures`` default to ``[]`` and may be set in the rule's ``params``.
 
 ``group_defects`` counts the rule's pattern (e.g. late shipments) inside the group, ``rest_defects`` the
 same pattern among the window's other orders, ``metric_defects`` all the metric's bad outcomes in the
@@ -142,7 +144,7 @@ _GROUPING_DEFAULTS: dict[str, Any] = {"groups": [], "measures": []}
 
 
 def _group_column(by: str) -> str:
-    """The whitelisted column of grouping ``by`` (``data/breakdowns.toml``), checked to be ``m.``/``f.<col>``."""
+    """The whitelisted column of grouping ``by`` (``data/breakdowns.toml``), checked to be m./f.<col>."""
     try:
         cfg = assets.load_toml("breakdowns.toml")["by"][by]
     except KeyError:
@@ -156,7 +158,7 @@ def _group_column(by: str) -> str:
 
 
 def _grouping_params(rule_id: str, by: str, params: Mapping[str, Any]) -> dict[str, Any]:
-    """A grouped rule's query parameters: ``[group.<by>]`` of the settings, the defaults, the rule's own."""
+    """A grouped rule's query parameters: the rule's ``params`` over the defaults, plus ``[group.<by>]``."""
     try:
         group = {k: settings()["group"][by][k] for k in ("entity_kind", "blank")}
     except KeyError:
