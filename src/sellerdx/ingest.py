@@ -71,6 +71,7 @@ class SourceFile:
     unknown_columns: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     positional: bool = False
+    header_line: int = 1            # physical line of the header (blank lines may come before it)
     size: int = 0
     content_hash: str = ""          # sha256 of the raw bytes on disk (archive member: of the member)
 
@@ -216,6 +217,14 @@ def _split_header(line: str, delimiter: str) -> list[str]:
         return [c.strip() for c in line.split("\t")]
     import csv
     return [c.strip() for c in next(csv.reader([line], delimiter=delimiter, quotechar='"'))]
+
+
+def _header_line_number(text: str) -> int:
+    """1-based physical line of the first non-blank line (the header)."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip("\ufeff \r\t"):
+            return number
+    return 1
 
 
 def _first_lines(text: str, n: int) -> list[str]:
@@ -377,6 +386,7 @@ def _recognise(display: str, location: Location, size: int, digest: str,
     lines = _first_lines(text, 40)
     if not lines:
         return SkippedFile(display, "empty file")
+    header_at = _header_line_number(text)
     header_line = lines[0].lstrip("\ufeff")
     delimiter = sniff_delimiter(header_line)
     header = _split_header(header_line, delimiter)
@@ -407,7 +417,8 @@ def _recognise(display: str, location: Location, size: int, digest: str,
                         + (" …" if len(unknown) > 8 else ""))
     return SourceFile(path=display, kind=kind, location=location, encoding=encoding, delimiter=delimiter,
                       header=tuple(header), mapping=mapping, unknown_columns=unknown,
-                      warnings=tuple(warnings), positional=positional, size=size, content_hash=digest)
+                      warnings=tuple(warnings), positional=positional, header_line=header_at, size=size,
+                      content_hash=digest)
 
 
 def _recognise_json(display: str, location: Location, size: int, digest: str,

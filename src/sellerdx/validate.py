@@ -127,6 +127,18 @@ def _load_tsv_lines(con: duckdb.DuckDBPyConnection, path: str, gzipped: bool) ->
                 "WHERE text IS NOT NULL AND trim(text) <> ''")
 
 
+def _drop_header(con: duckdb.DuckDBPyConnection, header_line: int) -> None:
+    """Remove the header (and any blank lines before it) so ``raw`` holds data lines only."""
+    table = "raw_lines" if _exists(con, "raw_lines") else "raw"
+    where = "rowid + 1 <= $h" if table == "raw_lines" else "line <= $h"
+    con.execute(f"DELETE FROM {table} WHERE {where}", {"h": header_line})
+
+
+def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = $n",
+                            {"n": name}).fetchone()[0])
+
+
 def _drop_raw(con: duckdb.DuckDBPyConnection) -> None:
     """Drop ``raw`` (a view over ``raw_lines`` for TSV files, a table for quoted CSV) and ``raw_lines``."""
     for name, kind in con.execute("SELECT table_name, table_type FROM information_schema.tables "
@@ -252,7 +264,9 @@ def _infer_date_group(con: duckdb.DuckDBPyConnection, column: str, parse: str, m
     sample, which is what Amazon writes there.
     """
     groups = _group_order(parse, marketplace)
-    zones = bool(con.execute(f"SELECT bool_or(regexp_matches({column}, ' [A-Z]{{1,4}}$')) FROM parsed").fetchone()[0])
+    scope = f"(SELECT {column} FROM parsed WHERE {column} IS NOT NULL LIMIT {_SAMPLE_ROWS})" \
+        if rows > _SAMPLE_ROWS and parse != "feedback_date" else "parsed"
+    zones = bool(con.execute(f"SELECT bool_or(regexp_matches({column}, ' [A-Z]{{1,4}}$')) FROM {scope}").fetchone()[0])
     if parse != "feedback_date" and rows > _SAMPLE_ROWS:
         iso = _parse_expr(column, "iso", "", zones)
         ok, total = con.execute(f"SELECT count({iso}), count({column}) FROM (SELECT {column} FROM parsed "
@@ -320,10 +334,12 @@ def _check_sql(spec: FieldSpec, check: Any, typed: str, params: dict[str, Any], 
 
 @dataclass(frozen=True)
 class _Compiled:
-    sql: str
+    sql: str                    # creates ``staged``: typed columns and the pass/fail flag ``ok``
     params: dict[str, Any]
     columns: list[str]          # stage columns filled (fields + has_time)
     warnings: list[str]
+    rejects_sql: str            # quarantines the failing rows of ``staged`` with their reasons
+    rejects_params: dict[str, Any]
 
 
 def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportSpec, *,
@@ -333,6 +349,7 @@ def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportS
     warnings: list[str] = []
     typed_cols: list[str] = []
     problem_items: list[str] = []
+    problem_conds: list[str] = []
     stage_cols: list[str] = []
     checks_by_col = {name: col.checks for name, col in spec.schema.columns.items()}
     decimal_comma = src.delimiter == ";"
@@ -358,16 +375,16 @@ def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportS
         elif fspec.parse == "int":
             # DuckDB rounds '4.5' and reads '1e2' as 100: only whole-number text is cast.
             typed = f"(CASE WHEN regexp_full_match({c}, '[+-]?[0-9]+') THEN TRY_CAST({c} AS BIGINT) END)"
-            parse_fail, parse_reason = f"{c} IS NOT NULL AND {typed} IS NULL", f"{fspec.title} is not a whole number"
+            parse_fail, parse_reason = f"{c} IS NOT NULL AND {name} IS NULL", f"{fspec.title} is not a whole number"
         elif fspec.parse == "money":
             digits = f"regexp_replace({c}, '[^0-9,.\\-]', '', 'g')"
             typed = (f"TRY_CAST(replace(replace({digits}, '.', ''), ',', '.') AS DOUBLE)" if decimal_comma
                      else f"TRY_CAST(replace({digits}, ',', '') AS DOUBLE)")
-            parse_fail, parse_reason = f"{c} IS NOT NULL AND {typed} IS NULL", f"{fspec.title} is not an amount"
+            parse_fail, parse_reason = f"{c} IS NOT NULL AND {name} IS NULL", f"{fspec.title} is not an amount"
         elif fspec.parse == "bool":
             typed = (f"CASE WHEN list_contains($true_words, vnorm({c})) THEN true "
                      f"WHEN list_contains($false_words, vnorm({c})) THEN false END")
-            parse_fail, parse_reason = f"{c} IS NOT NULL AND {typed} IS NULL", f"{fspec.title} is not yes/no"
+            parse_fail, parse_reason = f"{c} IS NOT NULL AND {name} IS NULL", f"{fspec.title} is not yes/no"
         else:  # timestamp | date | feedback_date
             group, fmts, zones, ambiguous = _infer_date_group(con, c, fspec.parse, marketplace, rows)
             params[f"f_{name}"] = fmts
@@ -380,7 +397,7 @@ def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportS
             if group == "iso":
                 params.pop(f"f_{name}")
             typed = ts if fspec.duckdb_type == "TIMESTAMP" else f"CAST({ts} AS DATE)"
-            parse_fail = f"{c} IS NOT NULL AND {ts} IS NULL"
+            parse_fail = f"{c} IS NOT NULL AND {name} IS NULL"
             parse_reason = f"{fspec.title} is not a date in the column's format ({label})"
             if fspec.duckdb_type == "TIMESTAMP":
                 typed_cols.append(f"regexp_matches({c}, '\\d:\\d\\d') AS {name}_has_time")
@@ -392,6 +409,7 @@ def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportS
             nonlocal n
             n += 1
             params[f"r{n}"] = reason
+            problem_conds.append(f"({cond})")
             return (f"CASE WHEN {cond} THEN {{'column_name': $h_{name}, 'value': {c}, 'reason': $r{n}}} END")
 
         if parse_fail:
@@ -400,27 +418,39 @@ def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportS
             problem_items.append(item(f"{c} IS NULL", f"{fspec.title} is empty"))
         for check in checks_by_col.get(name, []):
             n += 1
-            cond, reason = _check_sql(fspec, check, typed, params, n)
-            problem_items.append(item(f"{typed} IS NOT NULL AND {cond}", reason))
+            cond, reason = _check_sql(fspec, check, name, params, n)
+            problem_items.append(item(f"{name} IS NOT NULL AND {cond}", reason))
     # Required fields that are absent from this file are not checked per row (ingest stops on those).
-    field_count = ("CASE WHEN n_fields <> $ncols THEN {'column_name': NULL, 'value': bad_line, "
+    field_count = ("CASE WHEN n_fields <> $ncols THEN {'column_name': NULL, "
+                   "'value': left(array_to_string(fields, chr(9)), 200), "
                    "'reason': 'line has ' || n_fields || ' fields, the header has ' || $ncols "
                    "|| ' (a truncated or shifted line)'} END")
     problems = (f"CASE WHEN n_fields <> $ncols THEN list_filter([{field_count}], lambda x: x IS NOT NULL) "
                 f"ELSE list_filter([{', '.join(problem_items) or 'NULL'}], lambda x: x IS NOT NULL) END")
-    sql = (f"CREATE OR REPLACE TEMP TABLE staged AS SELECT line, {', '.join(typed_cols)}, "
-           f"{problems} AS problems FROM parsed")
-    used = set(re.findall(r"\$(\w+)", sql))
-    return _Compiled(sql, {k: v for k, v in params.items() if k in used}, stage_cols, warnings)
+    # Each value is typed once (the CTE); the checks read the typed columns. The pass/fail flag alone is
+    # cheap; the list of problems is built only for the rows that fail, in a second statement.
+    typed = f"WITH typed AS (SELECT *, {', '.join(typed_cols)} FROM parsed) "
+    ok = f"n_fields = $ncols AND NOT coalesce({' OR '.join(problem_conds) or 'false'}, false)"
+    sql = (f"CREATE OR REPLACE TEMP TABLE staged AS {typed}SELECT line, {', '.join(stage_cols)}, "
+           f"{ok} AS ok FROM typed")
+    rejects = (f"INSERT INTO rejected_rows {typed}SELECT $path, line, problems[1].column_name, problems[1].value, "
+               f"array_to_string(list_transform(problems, lambda x: x.reason), '; ') FROM "
+               f"(SELECT line, {problems} AS problems FROM typed SEMI JOIN "
+               f"(SELECT line FROM staged WHERE NOT ok) AS bad USING (line))")
+    return _Compiled(sql, _used(sql, params), stage_cols, warnings, rejects, _used(rejects, params))
+
+
+def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters a statement names (DuckDB refuses unused ones)."""
+    names = set(re.findall(r"\$(\w+)", sql))
+    return {k: v for k, v in params.items() if k in names}
 
 
 def _parsed_sql(src: SourceFile) -> str:
     # Only the mapped columns are kept, and the whole line only where its field count is wrong (for the
     # quarantine message): the list of every field of every row would double the memory held.
     cols = ", ".join(f"nullif(trim(fields[{i + 1}]), '') AS c_{name}" for name, i in src.mapping.items())
-    return (f"CREATE OR REPLACE TEMP TABLE parsed AS SELECT line, len(fields) AS n_fields, "
-            f"CASE WHEN len(fields) <> $ncols THEN left(array_to_string(fields, chr(9)), 200) END AS bad_line, "
-            f"{cols} FROM raw WHERE line > $header_line")
+    return f"CREATE OR REPLACE TEMP VIEW parsed AS SELECT line, len(fields) AS n_fields, fields, {cols} FROM raw"
 
 
 # --------------------------------------------------------------------------------------------- driver
@@ -437,30 +467,30 @@ def load_file(con: duckdb.DuckDBPyConnection, src: SourceFile, *, marketplace: s
     read_done = time.perf_counter()
     if timings is not None:
         timings["read"] = timings.get("read", 0.0) + read_done - started
-    header_line = con.execute("SELECT min(line) FROM raw").fetchone()[0]
-    if header_line is None:
-        _drop_raw(con)
-        return _report(state)
-    con.execute(_parsed_sql(src), {"header_line": header_line, "ncols": len(src.header)})
+    _drop_header(con, src.header_line)
+    con.execute(_parsed_sql(src))
+    # Physical lines left (blank ones included): decides whether date formats are inferred on a sample.
+    state.rows_read = con.execute(f"SELECT count(*) FROM {'raw_lines' if _exists(con, 'raw_lines') else 'raw'}"
+                                  ).fetchone()[0]
+    if state.rows_read:
+        compiled = compile_stage(con, src, spec, marketplace=marketplace, header_len=len(src.header),
+                                 rows=state.rows_read)
+        state.warnings.extend(compiled.warnings)
+        con.execute(compiled.sql, compiled.params)
+        loaded, rejected, dmin, dmax = con.execute(
+            f"SELECT count(*) FILTER (WHERE ok), count(*) FILTER (WHERE NOT ok), "
+            f"CAST(min({spec.date_field}) FILTER (WHERE ok) AS DATE), "
+            f"CAST(max({spec.date_field}) FILTER (WHERE ok) AS DATE) FROM staged").fetchone()
+        state.rows_loaded, state.rows_rejected, state.date_min, state.date_max = loaded, rejected, dmin, dmax
+        state.rows_read = loaded + rejected
+        if rejected:
+            con.execute(compiled.rejects_sql, {**compiled.rejects_params, "path": src.path})
+        cols = ", ".join(compiled.columns)
+        con.execute(f"INSERT INTO stage_{src.kind} ({cols}, source_file, source_line) "
+                    f"SELECT {cols}, $path, line FROM staged WHERE ok", {"path": src.path})
+        con.execute("DROP TABLE staged")
+    con.execute("DROP VIEW parsed")
     _drop_raw(con)
-    state.rows_read = con.execute("SELECT count(*) FROM parsed").fetchone()[0]
-    compiled = compile_stage(con, src, spec, marketplace=marketplace, header_len=len(src.header),
-                             rows=state.rows_read)
-    state.warnings.extend(compiled.warnings)
-    con.execute(compiled.sql, compiled.params)
-    con.execute("DROP TABLE parsed")
-    cols = ", ".join(compiled.columns)
-    con.execute(f"INSERT INTO stage_{src.kind} ({cols}, source_file, source_line) "
-                f"SELECT {cols}, $path, line FROM staged WHERE len(problems) = 0", {"path": src.path})
-    con.execute("INSERT INTO rejected_rows SELECT $path, line, problems[1].column_name, problems[1].value, "
-                "array_to_string(list_transform(problems, lambda x: x.reason), '; ') FROM staged "
-                "WHERE len(problems) > 0", {"path": src.path})
-    loaded, rejected, dmin, dmax = con.execute(
-        f"SELECT count(*) FILTER (WHERE len(problems) = 0), count(*) FILTER (WHERE len(problems) > 0), "
-        f"CAST(min({spec.date_field}) FILTER (WHERE len(problems) = 0) AS DATE), "
-        f"CAST(max({spec.date_field}) FILTER (WHERE len(problems) = 0) AS DATE) FROM staged").fetchone()
-    state.rows_loaded, state.rows_rejected, state.date_min, state.date_max = loaded, rejected, dmin, dmax
-    con.execute("DROP TABLE staged")
     if timings is not None:
         timings["validate"] = timings.get("validate", 0.0) + time.perf_counter() - read_done
     return _report(state)
