@@ -17,7 +17,8 @@ WITH bounds AS (
 f AS (
     SELECT f.order_id, f.channel, f.has_counting_claim, f.has_counting_chargeback,
            f.has_negative_feedback
-             AND NOT list_contains(CAST($removed_feedback_orders AS VARCHAR[]), f.order_id) AS negative_feedback
+             AND NOT coalesce(f.order_id IN (SELECT unnest(CAST($removed_feedback_orders AS VARCHAR[]))), false)
+             AS negative_feedback
     FROM order_facts AS f, bounds AS b
     WHERE f.purchase_date BETWEEN b.window_start AND b.window_end
 ),

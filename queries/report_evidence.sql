@@ -15,5 +15,5 @@ SELECT order_id, purchase_date, purchase_weekday AS weekday, channel,
        expected_ship_ts, first_confirm_ts AS ship_confirm_ts, carrier, shipping_service, tracking_id,
        ship_state
 FROM order_facts
-WHERE list_contains(CAST($order_ids AS VARCHAR[]), order_id)
+WHERE order_id IN (SELECT unnest(CAST($order_ids AS VARCHAR[])))   -- a hash semi-join, not a list scan per row
 ORDER BY purchase_date, order_id

@@ -8,5 +8,5 @@ SELECT f.order_id, f.purchase_date, f.channel, f.first_asin AS asin, f.first_sku
        coalesce(m.defect, f.odr_defect_type) AS defect_type
 FROM order_facts AS f
 LEFT JOIN metric_orders AS m ON m.order_id = f.order_id AND m.family = $family
-WHERE list_contains(CAST($order_ids AS VARCHAR[]), f.order_id)
+WHERE f.order_id IN (SELECT unnest(CAST($order_ids AS VARCHAR[])))   -- a hash semi-join, not a list scan per row
 ORDER BY f.purchase_date, f.order_id

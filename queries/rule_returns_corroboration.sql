@@ -1,6 +1,6 @@
 -- rule_returns_corroboration: what the returns exports say about some ASINs in a window (used by
 -- sellerdx.diagnose to corroborate or weaken a finding about those ASINs).
--- Inputs: returns_mfn, returns_fba, orders.
+-- Inputs: returns_mfn, returns_fba, order_facts (purchase_date: the UTC date of the order's earliest row).
 -- Parameters: $asins VARCHAR[], $window_start DATE, $window_end DATE,
 --   $codes VARCHAR[]  upper-case return reasons / dispositions that support the finding
 --                     (e.g. CR-DAMAGED_BY_CARRIER, CARRIER_DAMAGED)
@@ -12,7 +12,7 @@
 WITH mfn AS (
     SELECT 'returns_mfn' AS source, upper(trim(r.return_reason)) AS reason, CAST(NULL AS VARCHAR) AS disposition
     FROM returns_mfn AS r
-    LEFT JOIN (SELECT order_id, min(purchase_date) AS purchase_date FROM orders GROUP BY order_id) AS o USING (order_id)
+    LEFT JOIN order_facts AS o USING (order_id)
     WHERE list_contains(CAST($asins AS VARCHAR[]), r.asin)
       AND coalesce(o.purchase_date, r.order_date, r.return_request_date)
           BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
@@ -20,7 +20,7 @@ WITH mfn AS (
 fba AS (
     SELECT 'returns_fba' AS source, upper(trim(r.reason)) AS reason, upper(trim(r.detailed_disposition)) AS disposition
     FROM returns_fba AS r
-    LEFT JOIN (SELECT order_id, min(purchase_date) AS purchase_date FROM orders GROUP BY order_id) AS o USING (order_id)
+    LEFT JOIN order_facts AS o USING (order_id)
     WHERE list_contains(CAST($asins AS VARCHAR[]), r.asin)
       AND coalesce(o.purchase_date, r.return_date) BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
 ),

@@ -49,6 +49,7 @@ import duckdb
 import pandas as pd
 
 from . import assets, metrics as metrics_mod, store
+from .errors import BadOptionError
 from .metrics import MetricParams
 from .model import Finding, MetricResult
 from .poa import neutralize_text
@@ -149,9 +150,10 @@ def _group_column(by: str) -> str:
         cfg = assets.load_toml("breakdowns.toml")["by"][by]
     except KeyError:
         raise ValueError(f"rules: unknown grouping by = {by!r} (not a [by.<name>] of breakdowns.toml)") from None
-    column = str(cfg["column"])
-    if not metrics_mod._BY_COLUMN.match(column):
-        raise ValueError(f"breakdowns.toml: column {column!r} of {by!r} is not m.<col> or f.<col>")
+    try:
+        column = metrics_mod.breakdown_column(by)
+    except BadOptionError as exc:
+        raise ValueError(str(exc)) from None
     if cfg.get("defects_only"):
         raise ValueError(f"rules: grouping {by!r} is an attribute of the defects only, not of every order")
     return column

@@ -152,6 +152,7 @@ def _frame(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] 
 # Derived tables
 
 _PREPARED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple] = weakref.WeakKeyDictionary()
+"""Connection -> (data key, facts computed once per prepared data set: ``coverage``)."""
 
 
 def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> None:
@@ -161,7 +162,7 @@ def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> None:
     """
     supplied = store.supplied_kinds(con)
     key = (tuple(sorted(_one(con, "source_counts").items())), tuple(sorted(supplied)))
-    if not force and _PREPARED.get(con) == key:
+    if not force and con in _PREPARED and _PREPARED[con][0] == key:
         return
     cfg = _config()
     _run(con, "defect_events", {
@@ -175,7 +176,13 @@ def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> None:
         "invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]],
     })
     _run(con, "metric_orders")
-    _PREPARED[con] = key
+    _PREPARED[con] = (key, {"coverage": _one(con, "shipment_coverage")})
+
+
+def _coverage(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """``queries/shipment_coverage.sql`` of the prepared data (computed once per data set)."""
+    prepare(con)
+    return _PREPARED[con][1]["coverage"]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -379,7 +386,7 @@ def _recovery_date(con: duckdb.DuckDBPyConnection, key: str, as_of: dt.date,
 def _context(con: duckdb.DuckDBPyConnection, params: MetricParams) -> tuple[dt.date, set[str], dict[str, Any]]:
     prepare(con)
     as_of = resolve_as_of(con, params.as_of)
-    return as_of, store.supplied_kinds(con), _one(con, "shipment_coverage")
+    return as_of, store.supplied_kinds(con), _coverage(con)
 
 
 def compute_metrics(con: duckdb.DuckDBPyConnection, params: MetricParams | None = None,
@@ -412,7 +419,7 @@ def metric_on_window(con: duckdb.DuckDBPyConnection, metric: str, start: dt.date
     cfg = _metric_config(metric)
     prepare(con)
     supplied = store.supplied_kinds(con)
-    coverage = _one(con, "shipment_coverage")
+    coverage = _coverage(con)
     days = (end - start).days + 1
     if days < 1:
         raise BadOptionError(f"window {start} .. {end} is empty")
@@ -451,8 +458,27 @@ def summary_metrics(results: Mapping[str, MetricResult]) -> dict[str, Any]:
 
 def _check_metric_computable(con: duckdb.DuckDBPyConnection, metric: str) -> bool:
     cfg = _metric_config(metric)
-    computable, _ = _availability(cfg, store.supplied_kinds(con), _one(con, "shipment_coverage"))
+    computable, _ = _availability(cfg, store.supplied_kinds(con), _coverage(con))
     return computable
+
+
+def _breakdown_config(by: str) -> dict[str, Any]:
+    try:
+        return _breakdown_configs()[by]
+    except KeyError:
+        raise BadOptionError(f"unknown breakdown {by!r}", hint="one of " + ", ".join(BREAKDOWNS)) from None
+
+
+def breakdown_column(by: str) -> str:
+    """The SQL column of breakdown ``by`` (``[by.<name>]`` of data/breakdowns.toml), checked to be
+    ``m.<col>`` (metric_orders) or ``f.<col>`` (order_facts), so it may replace a query's ``__BY__``.
+
+    Raises :class:`~sellerdx.errors.BadOptionError` for an unknown name or a column of another form.
+    """
+    column = str(_breakdown_config(by)["column"])
+    if not _BY_COLUMN.match(column):
+        raise BadOptionError(f"breakdowns.toml: column {column!r} of {by!r} is not m.<col> or f.<col>")
+    return column
 
 
 def breakdown(con: duckdb.DuckDBPyConnection, metric: str, by: str,
@@ -465,13 +491,8 @@ def breakdown(con: duckdb.DuckDBPyConnection, metric: str, by: str,
     """
     params = params or MetricParams()
     cfg = _metric_config(metric)
-    try:
-        by_cfg = _breakdown_configs()[by]
-    except KeyError:
-        raise BadOptionError(f"unknown breakdown {by!r}", hint="one of " + ", ".join(BREAKDOWNS)) from None
-    column = by_cfg["column"]
-    if not _BY_COLUMN.match(column):
-        raise BadOptionError(f"breakdowns.toml: column {column!r} of {by!r} is not m.<col> or f.<col>")
+    by_cfg = _breakdown_config(by)
+    column = breakdown_column(by)
     as_of, _, _ = _context(con, params)
     if not _check_metric_computable(con, metric):
         return pd.DataFrame(columns=["value", "count", "denominator", "rate", "share"])
