@@ -68,7 +68,12 @@ REJECTED_SQL = "SELECT path, line, column_name, value, reason FROM rejected_rows
 
 
 def entries(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir())
+    """Per-file cache entries (folders); the whole-folder databases are checked by databases()."""
+    return sorted(p for p in folder.iterdir() if p.is_dir() or not p.name.startswith("db-"))
+
+
+def databases(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.name.startswith("db-") and p.suffix == ".duckdb")
 
 
 def test_first_run_fills_the_cache_and_the_second_run_reads_it_identically(tmp_path):
@@ -240,3 +245,29 @@ def test_the_key_changes_with_the_content_only(tmp_path, kind):
     path.write_bytes(path.read_bytes() + b"\n")                          # a trailing blank line
     changed = next(s for s in ingest.discover(folder).sources if s.kind == kind)
     assert cache.key(changed) != cache.key(src)
+
+
+def test_second_run_of_the_same_folder_opens_the_cached_database_and_reads_nothing(tmp_path):
+    folder = make_folder(tmp_path)
+    cache_dir = tmp_path / "cache"
+    first = sellerdx.analyze(folder, cache=str(cache_dir))
+    first_frame = first.inputs.to_frame()
+    assert "read" in first.timings
+    assert len(databases(cache_dir)) == 1
+    second = sellerdx.analyze(folder, cache=str(cache_dir))
+    assert second.inputs.to_frame().equals(first_frame)
+    assert "read" not in second.timings and "validate" not in second.timings   # nothing was read
+    assert second.sql("SELECT count(*) AS n FROM orders")["n"][0] == first.sql("SELECT count(*) AS n FROM orders")["n"][0]
+
+
+def test_a_changed_file_gives_a_new_folder_database(tmp_path):
+    folder = make_folder(tmp_path)
+    cache_dir = tmp_path / "cache"
+    sellerdx.analyze(folder, cache=str(cache_dir)).inputs
+    orders = next(p for p in folder.iterdir() if "rders" in p.name)
+    orders.write_bytes(orders.read_bytes().replace(b"Shipped", b"Pending", 1))
+    second = sellerdx.analyze(folder, cache=str(cache_dir))
+    second.inputs
+    assert len(databases(cache_dir)) == 2                      # a new key, the old database unused
+    assert "validate" in second.timings                        # the changed file was read again
+    assert second.sql("SELECT count(*) AS n FROM orders WHERE order_status = 'Pending'")["n"][0] >= 1

@@ -12,7 +12,10 @@ import dataclasses
 import datetime as dt
 import functools
 import os
+import shutil
+import tempfile
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -135,15 +138,43 @@ class Analysis:
             if self._progress:
                 self._progress(f"reading {src.path}", next(counter), total)
 
-        cache = None
-        if self.options.cache:
-            from .cache import FileCache
-            cache = FileCache(self.options.cache, marketplace=self.options.marketplace)
-        con = store.connect()
+        if not self.options.cache:
+            workdir = tempfile.mkdtemp(prefix="sellerdx-")
+            con = store.connect(os.path.join(workdir, "work.duckdb"), temp_directory=workdir)
+            weakref.finalize(self, _close_and_remove, con, workdir)
+            result = validate.load_inventory(con, inventory, marketplace=self.options.marketplace,
+                                             progress=on_file)
+            self.timings.update(result.timings)
+            return con, result
+        return self._load_with_cache(inventory, on_file)
+
+    def _load_with_cache(self, inventory: ingest.Inventory,
+                         on_file: Callable[[ingest.SourceFile], None]) -> tuple[duckdb.DuckDBPyConnection,
+                                                                                 validate.LoadResult]:
+        """Open the folder's cached database, or build it (reusing every unchanged file's rows)."""
+        from .cache import FileCache
+        cache = FileCache(self.options.cache, marketplace=self.options.marketplace)
+        tables = [s for s in inventory.sources if s.kind != "performance"]
+        db_path, reports_path = cache.database_paths(tables)
+        started = time.perf_counter()
+        if db_path.exists() and reports_path.exists():
+            try:
+                con = store.connect(str(db_path), temp_directory=str(cache.folder))
+                result = validate.LoadResult(cache.load_reports(reports_path),
+                                             validate.read_performance(inventory))
+                self.timings["cache"] = time.perf_counter() - started
+                return con, result
+            except duckdb.IOException:
+                pass  # another process holds the database: build a private one below
+        building = db_path.with_suffix(f".{os.getpid()}.tmp")
+        con = store.connect(str(building), temp_directory=str(cache.folder))
         result = validate.load_inventory(con, inventory, marketplace=self.options.marketplace,
                                          progress=on_file, cache=cache)
         self.timings.update(result.timings)
-        return con, result
+        con.close()
+        os.replace(building, db_path)
+        cache.save_reports(reports_path, result.files)
+        return store.connect(str(db_path), temp_directory=str(cache.folder)), result
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -327,6 +358,14 @@ class Analysis:
     def _step(self, label: str) -> None:
         if self._progress:
             self._progress(label, 0, 0)
+
+
+def _close_and_remove(con: duckdb.DuckDBPyConnection, workdir: str) -> None:
+    """Finalizer of an Analysis without cache: close its work database and delete it."""
+    try:
+        con.close()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def analyze(folder: str | os.PathLike[str], *, out: str = DEFAULT_OUT, as_of: dt.date | str | None = None,

@@ -8,6 +8,7 @@ an empty canonical table, so no query fails on a missing table; ``supplied_kinds
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 
@@ -23,13 +24,27 @@ def _vnorm_py(word: str) -> str:
     return re.sub(r"[\s_\-]+", " ", word).strip().lower()
 
 
-def connect(path: str | None = None, *, memory_limit: str | None = None,
-            threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection ready for sellerdx: UTC session time zone, macros and vocabulary loaded."""
+#: DuckDB's memory budget for an analysis on disk (override with SELLERDX_MEMORY_LIMIT, e.g. "2GB").
+#: Tables live in the work database file; DuckDB keeps this much in memory and spills the rest.
+DEFAULT_MEMORY_LIMIT = "600MB"
+
+
+def connect(path: str | None = None, *, memory_limit: str | None = None, threads: int | None = None,
+            temp_directory: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection ready for sellerdx: UTC session time zone, macros and vocabulary loaded.
+
+    ``path`` None: in memory (tests, small data). With a database file, memory is bounded by
+    ``memory_limit`` (default ``DEFAULT_MEMORY_LIMIT`` or ``$SELLERDX_MEMORY_LIMIT``) and DuckDB spills
+    to ``temp_directory``.
+    """
     con = duckdb.connect(path or ":memory:")
     con.execute("SET TimeZone = 'UTC'")
+    if path and not memory_limit:
+        memory_limit = os.environ.get("SELLERDX_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
     if memory_limit:
         con.execute("SET memory_limit = $m", {"m": memory_limit})
+    if temp_directory:
+        con.execute("SET temp_directory = $t", {"t": temp_directory})
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     # The vocabulary normalisation used by the load queries; mirrors _vnorm_py.

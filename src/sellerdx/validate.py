@@ -533,14 +533,11 @@ def load_inventory(con: duckdb.DuckDBPyConnection, inventory: Inventory, *, mark
     _create_rejects(con)
     timings: dict[str, float] = defaultdict(float)
     reports: list[FileReport] = []
-    performance: list[tuple[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="sellerdx-") as tmpdir:
         for src in inventory.sources:
             if progress:
                 progress(src)
             if src.kind == "performance":
-                with src.location.open() as stream:
-                    performance.append((src.path, json.loads(stream.read().decode(src.encoding))))
                 continue
             started = time.perf_counter()
             report = cache.fetch(con, src) if cache else None
@@ -560,7 +557,16 @@ def load_inventory(con: duckdb.DuckDBPyConnection, inventory: Inventory, *, mark
     dupes = _duplicates(con)
     reports = [_with_dupes(r, dupes.get(r.path, 0)) for r in reports]
     timings["load"] += time.perf_counter() - started
-    return LoadResult(tuple(reports), tuple(performance), timings=dict(timings))
+    return LoadResult(tuple(reports), read_performance(inventory), timings=dict(timings))
+
+
+def read_performance(inventory: Inventory) -> tuple[tuple[str, Any], ...]:
+    """(path, parsed JSON) of every Amazon performance report in the inventory."""
+    found = []
+    for src in inventory.of_kind("performance"):
+        with src.location.open() as stream:
+            found.append((src.path, json.loads(stream.read().decode(src.encoding))))
+    return tuple(found)
 
 
 def _moved(report: FileReport, n: int) -> FileReport:
