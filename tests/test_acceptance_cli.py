@@ -45,10 +45,6 @@ F_KEYS = {"code", "metric", "title", "statement", "share", "confidence", "entiti
 STATUSES = {"ok", "at_risk", "no_orders", "not_computed"}
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-PERFORMANCE_INPUT_KEYS = (
-    "summary.json's input entry for the performance JSON lacks date_min, date_max and warnings (and "
-    "rows_duplicate), keys the README's contract gives every input (src/sellerdx/render/summary.py, "
-    "the performance_files list comprehension)")
 
 
 @dataclass(frozen=True)
@@ -207,7 +203,6 @@ def test_analyze_json_prints_the_documented_summary(folder: str) -> None:
         assert 0 < f["share"] <= 1
 
 
-@pytest.mark.xfail(strict=True, reason=PERFORMANCE_INPUT_KEYS)
 @pytest.mark.parametrize("folder", FOLDERS)
 def test_summary_performance_input_has_the_documented_keys(folder: str) -> None:
     doc = json.loads(analyze(folder, as_json=True).stdout)

@@ -60,10 +60,6 @@ OTDR_DENOMINATOR_GAP = (
     "jp 252 vs 245, de 256 vs 251; the difference is exactly the undelivered tracked shipments past their "
     "promise). The metrics spec says '÷ shipments with valid tracking'. In us this flips the status "
     "(Amazon BAD 89.0%, sellerdx ok 92.0%), and the reconciliation blames 'the orders export'.")
-REJECTED_COLUMN_NAN = (
-    "a whole-line rejection (truncated line) has column NaN instead of None: Analysis.rejected_rows() "
-    "returns column=float('nan') and rejected_rows.csv writes the text 'nan' (analysis.py "
-    "rejected_rows/write_rejected pass Inputs.rejected's NaN through)")
 
 
 def _planted_problem_ids() -> list[Any]:
@@ -285,7 +281,6 @@ def test_rejected_rows_are_exactly_the_damaged_rows(folder: str) -> None:
             assert (row["column"], row["value"]) == (d["column"], d["value"])
 
 
-@pytest.mark.xfail(strict=True, reason=REJECTED_COLUMN_NAN)
 @pytest.mark.parametrize("folder", FOLDERS)
 def test_whole_line_rejection_has_no_column(folder: str) -> None:
     run_ = acceptance_run(folder)

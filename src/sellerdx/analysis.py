@@ -187,6 +187,7 @@ class Analysis:
         con, result = self._loaded
         rejected = con.execute("SELECT path, line, column_name, value, reason FROM rejected_rows "
                                "ORDER BY path, line").df()
+        rejected = rejected.astype(object).where(rejected.notna(), None)   # NULL is None, never NaN
         return Inputs(str(self.folder), result.files, self.inventory.skipped, rejected,
                       tuple(p for p, _ in result.performance))
 

@@ -34,7 +34,8 @@ def build_summary(analysis: Analysis) -> dict[str, Any]:
               "rows_duplicate": f.rows_duplicate, "date_min": f.date_min, "date_max": f.date_max,
               "warnings": list(f.warnings)} for f in inputs.files]
     files += [{"path": p, "kind": "performance", "encoding": "utf-8", "delimiter": "json", "rows_read": 0,
-               "rows_loaded": 0, "rows_rejected": 0} for p in inputs.performance_files]
+               "rows_loaded": 0, "rows_rejected": 0, "rows_duplicate": 0, "date_min": None, "date_max": None,
+               "warnings": []} for p in inputs.performance_files]
     options = dataclasses.asdict(analysis.options)
     options["as_of"] = analysis.options.as_of
     doc = {
