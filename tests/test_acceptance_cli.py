@@ -122,13 +122,10 @@ def test_analyze_prints_every_metric_with_window_and_counts(folder: str) -> None
 
 
 def _problem_params() -> list[Any]:
-    from test_acceptance_findings import JP_DAMAGED_TOO_FEW_IN_WINDOW
     params = []
     for folder in FOLDERS:
         for p in PLANTED[folder]["problems"]:
             marks = ()
-            if folder == "jp-seller" and p["code"] == "negative_feedback.damaged":
-                marks = (pytest.mark.xfail(strict=True, reason=JP_DAMAGED_TOO_FEW_IN_WINDOW),)
             params.append(pytest.param(folder, p["code"], id=f"{folder}-{p['code']}", marks=marks))
     return params
 

@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from test_acceptance_findings import (FOLDERS, JP_DAMAGED_TOO_FEW_IN_WINDOW, PLANTED, acceptance_run,
+from test_acceptance_findings import (FOLDERS, PLANTED, acceptance_run,
                                       expected_status, planted_file_path)
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -111,8 +111,6 @@ def _problem_params() -> list[Any]:
     for folder in FOLDERS:
         for p in PLANTED[folder]["problems"]:
             marks = ()
-            if folder == "jp-seller" and p["code"] == "negative_feedback.damaged":
-                marks = (pytest.mark.xfail(strict=True, reason=JP_DAMAGED_TOO_FEW_IN_WINDOW),)
             params.append(pytest.param(folder, p["code"], id=f"{folder}-{p['code']}", marks=marks))
     return params
 
