@@ -199,7 +199,6 @@ def test_data_quality_lists_files_read_and_skipped(folder: str) -> None:
     assert f"{len(planted['damaged_rows'])} rows rejected" in section.get_text(" ", strip=True)
 
 
-@pytest.mark.xfail(strict=True, reason=DATA_QUALITY_REJECTED_ROWS)
 @pytest.mark.parametrize("folder", FOLDERS)
 def test_data_quality_lists_the_rejected_rows(folder: str) -> None:
     text = _soup(folder).find(id="data-quality").get_text(" ", strip=True)
@@ -207,7 +206,6 @@ def test_data_quality_lists_the_rejected_rows(folder: str) -> None:
         assert re.search(rf"{re.escape(d['path'])}\W+(line\s+)?{d['line']}\b", text), d
 
 
-@pytest.mark.xfail(strict=True, reason=DATA_QUALITY_PERFORMANCE_FILE)
 @pytest.mark.parametrize("folder", FOLDERS)
 def test_data_quality_names_the_performance_report(folder: str) -> None:
     text = _soup(folder).find(id="data-quality").get_text(" ", strip=True)

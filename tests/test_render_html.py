@@ -349,17 +349,17 @@ def test_sample_report_renders_the_planted_story(sample_soup) -> None:
     cards = soup.select("#metrics article.card")
     assert [c["id"] for c in cards] == [f"metric-{k}" for k in
                                         ("odr_mfn", "odr_afn", "odr_all", "pfcr", "lsr_10d", "lsr_30d", "vtr", "otdr")]
-    # planted: ODR MFN 33 / 1,414 = 2.33% over 2026-08-19 .. 2026-10-17, above the 1% target
+    # planted: ODR MFN 39 / 1,414 = 2.76% over 2026-08-19 .. 2026-10-17, above the 1% target
     odr = planted["expected_metrics"]["odr_mfn"]
-    assert (odr["numerator"], odr["denominator"]) == (33, 1414)
+    assert (odr["numerator"], odr["denominator"]) == (39, 1414)
     odr_card = soup.select_one("#metric-odr_mfn")
     assert "status-at_risk" in odr_card["class"]
-    assert "2.33%" in text_of(odr_card) and "33 of 1,414" in text_of(odr_card)
+    assert "2.76%" in text_of(odr_card) and "39 of 1,414" in text_of(odr_card)
     assert "2026-08-19 – 2026-10-17 (60 days)" in text_of(odr_card)
     # ODR is the first tier: it heads the page, its main cause one of the problems planted for it
     headline = soup.select_one("main .headline")
     assert inline_text(headline.select_one(".headline-text")).startswith(
-        "Order Defect Rate (MFN) 2.33% (60 days to 2026-10-17) is above Amazon's 1% target; main cause:")
+        "Order Defect Rate (MFN) 2.76% (60 days to 2026-10-17) is above Amazon's 1% target; main cause:")
     planted_odr = {p["code"] for p in planted["problems"] if p["metric"] == "odr_mfn"}
     cause = headline.select_one("a")["href"].removeprefix("#finding-")
     assert cause in planted_odr

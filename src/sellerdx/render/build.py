@@ -122,6 +122,8 @@ def build_context(analysis: Analysis, *, rejected_path: str | None = REJECTED_RO
         warnings=warnings,
         rejected_count=inputs.rows_rejected,
         rejected_path=rejected_path if inputs.rows_rejected else None,
+        rejected=inputs.rejected.rename(columns={"path": "file", "column_name": "column"}),
+        performance_files=inputs.performance_files,
         poa=analysis.poa(),
         version=__version__,
     )

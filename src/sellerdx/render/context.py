@@ -222,6 +222,8 @@ class ReportContext:
         warnings: data-quality warnings to show as a list (already in words).
         rejected_count: rows quarantined by validation (all files).
         rejected_path: where the quarantined rows were written (``rejected_rows.csv``), or ``None``.
+        rejected: the quarantined rows themselves (file, line, column, value, reason), or ``None``.
+        performance_files: Amazon performance reports (JSON) read for the reconciliation.
         definitions: ``(term, text)`` pairs for the Definitions section, every rule and [choice].
         poa: the Plan of Action skeleton (Markdown text, shown verbatim).
         evidence_limit: the most rows any long table shows; the rest are counted.
@@ -243,6 +245,8 @@ class ReportContext:
     warnings: tuple[str, ...] = ()
     rejected_count: int = 0
     rejected_path: str | None = None
+    rejected: pd.DataFrame | None = None
+    performance_files: tuple[str, ...] = ()
     definitions: tuple[tuple[str, str], ...] = ()
     poa: str = ""
     evidence_limit: int = DEFAULT_EVIDENCE_LIMIT
@@ -339,6 +343,8 @@ def build_context(
     warnings: Iterable[str] = (),
     rejected_count: int | None = None,
     rejected_path: str | None = None,
+    rejected: pd.DataFrame | Iterable[Any] | None = None,
+    performance_files: Iterable[str] = (),
     definitions: Iterable[tuple[str, str]] | None = None,
     poa: str = "",
     generated_at: dt.datetime | None = None,
@@ -396,6 +402,8 @@ def build_context(
         rejected_count=(sum(f.rows_rejected for f in file_list) if rejected_count is None
                         else rejected_count),
         rejected_path=rejected_path,
+        rejected=as_frame(rejected),
+        performance_files=tuple(performance_files),
         definitions=tuple(definitions) if definitions is not None else default_definitions(),
         poa=poa,
         evidence_limit=evidence_limit,
