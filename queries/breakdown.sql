@@ -1,20 +1,18 @@
 -- breakdown: one metric's window split by one attribute, biggest contributor first.
 -- The grouping expression __BY__ is not a parameter: metrics.py replaces it with a column taken from the
--- whitelist in src/sellerdx/data/breakdowns.toml (never from user text); `m.` is metric_orders,
--- `f.` is order_facts.
--- Inputs: metric_orders, order_facts.
--- Parameters: $family VARCHAR, $window_start DATE, $window_end DATE,
+-- whitelist in src/sellerdx/data/breakdowns.toml (never from user text), checked to be m.<col>
+-- (metric_orders) or f.<col> (order_facts) and written w.<col>: metric_window holds both under their names.
+-- Inputs: metric_window (queries/metric_window.sql: the metric family's orders of the window, built by
+--   sellerdx.metrics.use_window).
+-- Parameters:
 --   $defects_only BOOLEAN  group only the bad outcomes (for attributes that only defects have, such as the
 --                          defect type or claim reason); the denominator is then the whole window's
 -- Output columns: value (the attribute, '(none)' when empty), count (bad outcomes in the group),
 --   denominator (orders in the group, or the window's orders when $defects_only), rate (count /
 --   denominator), share (count / all bad outcomes in the window; NULL when there are none)
 WITH members AS (
-    SELECT m.order_id, m.is_defect, CAST(__BY__ AS VARCHAR) AS value
-    FROM metric_orders AS m
-    JOIN order_facts AS f USING (order_id)
-    WHERE m.family = $family
-      AND m.purchase_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
+    SELECT w.order_id, w.is_defect, CAST(__BY__ AS VARCHAR) AS value
+    FROM metric_window AS w
 ),
 totals AS (
     SELECT count(*) AS orders, count(*) FILTER (WHERE is_defect) AS defects FROM members

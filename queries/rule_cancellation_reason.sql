@@ -1,7 +1,8 @@
 -- rule_cancellation_reason: seller cancellations of given reasons, per SKU (evidence for the
 -- cancellation.stockout and cancellation.pricing_error rules, src/sellerdx/data/rules/cancellation.toml).
--- Inputs: metric_orders, order_facts (queries/order_facts.sql), orders, cancellations.
--- Parameters: $family VARCHAR ('pfcr'), $window_start DATE, $window_end DATE,
+-- Inputs: metric_window (the orders of the rule's metric family and window with order_facts' columns and is_defect, built by sellerdx.metrics.use_window),
+--   metric_window_items (their SKUs, ASINs and product names, sellerdx.metrics.window_items), cancellations.
+-- Parameters (family and window choose metric_window; diagnose builds it): $family VARCHAR ('pfcr'), $window_start DATE, $window_end DATE,
 --   $reason_codes VARCHAR[]  cancellation reason codes of the pattern (e.g. ['no_inventory'])
 -- A pattern order is a counted cancellation (the metric's defect) whose first counting cancellation has one
 -- of the reason codes. It is attributed to the SKU named on its cancellation row, else to the order's SKUs.
@@ -10,11 +11,8 @@
 --   orders of the SKU), rest_orders, rest_defects (pattern orders elsewhere), metric_defects (all the
 --   metric's defects in the window), order_ids VARCHAR[] (the group's pattern orders),
 --   ent_asins VARCHAR[], ent_products VARCHAR[] (the SKU's ASINs and product names)
-WITH pop AS (
-    SELECT f.*, m.is_defect
-    FROM metric_orders AS m JOIN order_facts AS f USING (order_id)
-    WHERE m.family = $family
-      AND m.purchase_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
+WITH pop AS NOT MATERIALIZED (   -- each use reads only the columns it needs
+    SELECT * FROM metric_window   -- the family's orders of the window, with is_defect
 ),
 pat AS (
     SELECT order_id FROM pop
@@ -22,7 +20,7 @@ pat AS (
 ),
 items AS (
     SELECT DISTINCT o.order_id, o.sku, o.asin, o.product_name
-    FROM orders AS o JOIN pop USING (order_id)
+    FROM metric_window_items AS o
     WHERE o.sku IS NOT NULL
 ),
 cancel_skus AS (

@@ -1,8 +1,9 @@
 -- rule_claims_reason: counting A-to-z claims of given reasons, by ASIN, carrier, shipping service and
 -- missing tracking (evidence for claims.item_not_received and claims.not_as_described,
 -- src/sellerdx/data/rules/claims.toml).
--- Inputs: metric_orders, order_facts, orders.
--- Parameters: $family VARCHAR ('odr_mfn' | 'odr_afn' | 'odr_all'), $window_start DATE, $window_end DATE,
+-- Inputs: metric_window (the orders of the rule's metric family and window with order_facts' columns and is_defect, built by sellerdx.metrics.use_window),
+--   metric_window_items (their SKUs, ASINs and product names, sellerdx.metrics.window_items).
+-- Parameters (family and window choose metric_window; diagnose builds it): $family VARCHAR ('odr_mfn' | 'odr_afn' | 'odr_all'), $window_start DATE, $window_end DATE,
 --   $reason_codes VARCHAR[]  claim reason codes of the pattern (order_facts.claim_reason_code)
 --   $kinds VARCHAR[]         which groupings to return: 'asins', 'carriers', 'shipping_services', 'tracking'
 -- Pattern: window orders with a counting claim whose reason is one of $reason_codes. An order is in the
@@ -11,11 +12,8 @@
 -- Output (the shape shared by rule_*.sql): entity_kind, entity, group_orders, group_defects, rest_orders,
 --   rest_defects, metric_defects, order_ids VARCHAR[], sum_sole_defects (pattern orders with no negative
 --   feedback or chargeback), ent_products VARCHAR[] (of an ASIN group).
-WITH pop AS (
-    SELECT f.*, m.is_defect
-    FROM metric_orders AS m JOIN order_facts AS f USING (order_id)
-    WHERE m.family = $family
-      AND m.purchase_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
+WITH pop AS NOT MATERIALIZED (   -- each use reads only the columns it needs
+    SELECT * FROM metric_window   -- the family's orders of the window, with is_defect
 ),
 pat AS (
     SELECT p.order_id, NOT (p.has_negative_feedback OR p.has_counting_chargeback) AS sole
@@ -23,12 +21,12 @@ pat AS (
     WHERE p.is_defect AND p.has_counting_claim
       AND list_contains(CAST($reason_codes AS VARCHAR[]), p.claim_reason_code)
 ),
-items AS (
+items AS (   -- only the ASINs some pattern order holds: the other groups have no pattern order
     SELECT DISTINCT o.order_id, o.asin, o.product_name
-    FROM orders AS o JOIN pop USING (order_id)
-    WHERE o.asin IS NOT NULL
+    FROM metric_window_items AS o
+    WHERE o.asin IN (SELECT i.asin FROM metric_window_items AS i WHERE i.order_id IN (SELECT order_id FROM pat))
 ),
-memb AS (
+memb_all AS (
     SELECT DISTINCT 'asins' AS entity_kind, asin AS entity, order_id FROM items
     UNION ALL
     SELECT 'carriers', coalesce(nullif(trim(carrier), ''), '(blank)'), order_id FROM pop
@@ -36,6 +34,12 @@ memb AS (
     SELECT 'shipping_services', coalesce(nullif(trim(shipping_service), ''), '(none)'), order_id FROM pop
     UNION ALL
     SELECT 'tracking', 'shipments without a tracking ID', order_id FROM pop WHERE tracking_id IS NULL AND channel = 'MFN'
+),
+memb AS (   -- the groups that hold a pattern order (the others are not returned)
+    SELECT a.* FROM memb_all AS a
+    SEMI JOIN (SELECT DISTINCT b.entity_kind, b.entity FROM memb_all AS b
+               WHERE b.order_id IN (SELECT order_id FROM pat)) AS k
+           ON k.entity_kind = a.entity_kind AND k.entity = a.entity
 ),
 tot AS (
     SELECT count(*) AS n_orders, count(*) FILTER (WHERE is_defect) AS n_defects,

@@ -1,17 +1,15 @@
 -- rule_feedback_removable: counting negative feedback that Amazon's policy removes or strikes through,
 -- per removal reason (evidence for feedback.removable, src/sellerdx/data/rules/feedback.toml).
--- Inputs: metric_orders, order_facts, removable_orders(order_id, reason_code) (built by sellerdx.diagnose
+-- Inputs: metric_window (the orders of the rule's metric family and window with order_facts' columns and is_defect, built by sellerdx.metrics.use_window),
+--   removable_orders(order_id, reason_code) (built by sellerdx.diagnose
 --   from sellerdx.metrics.removable_feedback: feedback still inside the removal period).
--- Parameters: $family VARCHAR ('odr_mfn' | 'odr_afn' | 'odr_all'), $window_start DATE, $window_end DATE.
+-- Parameters (family and window choose metric_window; diagnose builds it): $family VARCHAR ('odr_mfn' | 'odr_afn' | 'odr_all'), $window_start DATE, $window_end DATE.
 -- Each group is the whole window (rest_orders 0: no lift), one per removal reason.
 -- Output (the shape shared by rule_*.sql): entity_kind ('reasons'), entity (reason code), group_orders,
 --   group_defects, rest_orders, rest_defects, metric_defects, order_ids VARCHAR[],
 --   sum_sole_defects (of them, orders whose only ODR defect is the feedback: removing it removes the defect).
-WITH pop AS (
-    SELECT f.*, m.is_defect
-    FROM metric_orders AS m JOIN order_facts AS f USING (order_id)
-    WHERE m.family = $family
-      AND m.purchase_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
+WITH pop AS NOT MATERIALIZED (   -- each use reads only the columns it needs
+    SELECT * FROM metric_window   -- the family's orders of the window, with is_defect
 ),
 tot AS (
     SELECT count(*) AS n_orders, count(*) FILTER (WHERE is_defect) AS n_defects FROM pop

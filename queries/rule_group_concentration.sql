@@ -4,9 +4,9 @@
 -- tracking.invalid, delivery.carrier_delay).
 -- The grouping expression __BY__ is not a parameter: sellerdx.diagnose replaces it with the column of the
 -- rule's `by` name in src/sellerdx/data/breakdowns.toml (the whitelist, checked to be m.<col> or f.<col>;
--- never user text); `m.` is metric_orders, `f.` is order_facts.
--- Inputs: metric_orders, order_facts (queries/order_facts.sql).
--- Parameters: $family VARCHAR (e.g. 'lsr', 'vtr', 'otdr'), $window_start DATE, $window_end DATE,
+-- never user text), written w.<col>: metric_window holds metric_orders' and order_facts' columns.
+-- Inputs: metric_window (the orders of the rule's metric family and window with order_facts' columns and is_defect, built by sellerdx.metrics.use_window).
+-- Parameters (family and window choose metric_window; diagnose builds it): $family VARCHAR (e.g. 'lsr', 'vtr', 'otdr'), $window_start DATE, $window_end DATE,
 --   $entity_kind VARCHAR  the output's entity_kind ([group.<by>] in src/sellerdx/data/rules/_settings.toml)
 --   $blank VARCHAR        the group of the orders whose value is empty or blank (e.g. '(blank)', '(none)')
 --   $groups VARCHAR[]     the values that may form a group (e.g. the weekend days); [] = every value
@@ -20,11 +20,9 @@
 --     top_missing_ids  the group's defects without any tracking id (order_facts.tracking_id is NULL)
 --   (sellerdx.diagnose spreads the map into columns of those names).
 WITH pop AS (
-    SELECT m.order_id, m.is_defect, f.tracking_id,
+    SELECT w.order_id, w.is_defect, w.tracking_id,
            coalesce(nullif(trim(CAST(__BY__ AS VARCHAR)), ''), $blank) AS entity
-    FROM metric_orders AS m JOIN order_facts AS f USING (order_id)
-    WHERE m.family = $family
-      AND m.purchase_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
+    FROM metric_window AS w
 ),
 tot AS (
     SELECT count(*) AS n_orders, count(*) FILTER (WHERE is_defect) AS n_defects FROM pop

@@ -1,19 +1,17 @@
 -- rule_late_confirmation_lag: late shipments whose parcel the carrier scanned on time, i.e. handed over
 -- by the expected ship date but confirmed in Seller Central after it (evidence for
 -- late_shipment.confirmation_lag, src/sellerdx/data/rules/late_shipment.toml).
--- Inputs: metric_orders, order_facts, shipments (first_scan_ts is not in order_facts).
--- Parameters: $family VARCHAR ('lsr'), $window_start DATE, $window_end DATE.
+-- Inputs: metric_window (the orders of the rule's metric family and window with order_facts' columns and is_defect, built by sellerdx.metrics.use_window),
+--   shipments (first_scan_ts is not in order_facts).
+-- Parameters (family and window choose metric_window; diagnose builds it): $family VARCHAR ('lsr'), $window_start DATE, $window_end DATE.
 -- Group: window orders whose earliest first carrier scan is on or before the expected ship date (an
 --   instant comparison, or by UTC date when the expected ship date has no time). Pattern: late among them.
 -- Output (the shape shared by rule_*.sql): one row, entity_kind ('_scan_on_time', not an entity list),
 --   entity, group_orders, group_defects, rest_orders, rest_defects, metric_defects, order_ids VARCHAR[],
 --   ent_carriers VARCHAR[] (carriers of the pattern orders), top_median_lag_hours (median hours from
 --   the first scan to the confirmation over the pattern orders).
-WITH pop AS (
-    SELECT f.*, m.is_defect
-    FROM metric_orders AS m JOIN order_facts AS f USING (order_id)
-    WHERE m.family = $family
-      AND m.purchase_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
+WITH pop AS NOT MATERIALIZED (   -- each use reads only the columns it needs
+    SELECT * FROM metric_window   -- the family's orders of the window, with is_defect
 ),
 scan AS (
     SELECT s.order_id, min(s.first_scan_ts) AS first_scan_ts,

@@ -1,7 +1,7 @@
 -- rule_late_peak_days: late shipments on peak-volume purchase days (evidence for
 -- late_shipment.peak_volume, src/sellerdx/data/rules/late_shipment.toml).
--- Inputs: metric_orders, order_facts.
--- Parameters: $family VARCHAR ('lsr'), $window_start DATE, $window_end DATE,
+-- Inputs: metric_window (the orders of the rule's metric family and window with order_facts' columns and is_defect, built by sellerdx.metrics.use_window).
+-- Parameters (family and window choose metric_window; diagnose builds it): $family VARCHAR ('lsr'), $window_start DATE, $window_end DATE,
 --   $peak_factor DOUBLE     a day is a peak day when its orders >= peak_factor x the median daily orders
 --                           of the window (days without orders count as 0)
 --   $min_day_orders INTEGER a peak day also has at least this many orders
@@ -9,11 +9,8 @@
 --   group_defects, rest_orders, rest_defects, metric_defects, order_ids VARCHAR[],
 --   top_median_daily_orders (the window's median), top_day_orders (the day's orders); peak days with a
 --   late order only.
-WITH pop AS (
-    SELECT f.*, m.is_defect
-    FROM metric_orders AS m JOIN order_facts AS f USING (order_id)
-    WHERE m.family = $family
-      AND m.purchase_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
+WITH pop AS NOT MATERIALIZED (   -- each use reads only the columns it needs
+    SELECT * FROM metric_window   -- the family's orders of the window, with is_defect
 ),
 days AS (
     SELECT CAST(d.day AS DATE) AS day, count(p.order_id) AS orders

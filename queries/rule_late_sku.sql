@@ -1,21 +1,19 @@
 -- rule_late_sku: late shipments by SKU, with the handling time Amazon expected and the time the seller
 -- took (evidence for late_shipment.handling_time, src/sellerdx/data/rules/late_shipment.toml).
--- Inputs: metric_orders, order_facts, orders.
--- Parameters: $family VARCHAR ('lsr'), $window_start DATE, $window_end DATE.
+-- Inputs: metric_window (the orders of the rule's metric family and window with order_facts' columns and is_defect, built by sellerdx.metrics.use_window),
+--   metric_window_items (their SKUs, ASINs and product names, sellerdx.metrics.window_items).
+-- Parameters (family and window choose metric_window; diagnose builds it): $family VARCHAR ('lsr'), $window_start DATE, $window_end DATE.
 -- An order is in the group of every SKU it holds.
 -- Output (the shape shared by rule_*.sql): entity_kind ('skus'), entity, group_orders, group_defects,
 --   rest_orders, rest_defects, metric_defects, order_ids VARCHAR[], ent_asins VARCHAR[],
 --   ent_products VARCHAR[], top_allowed_days (median days from purchase to the expected ship date over
 --   the SKU's orders), top_taken_days (median days from purchase to confirmation over its late orders).
-WITH pop AS (
-    SELECT f.*, m.is_defect
-    FROM metric_orders AS m JOIN order_facts AS f USING (order_id)
-    WHERE m.family = $family
-      AND m.purchase_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
+WITH pop AS NOT MATERIALIZED (   -- each use reads only the columns it needs
+    SELECT * FROM metric_window   -- the family's orders of the window, with is_defect
 ),
 items AS (
     SELECT DISTINCT o.order_id, o.sku, o.asin, o.product_name
-    FROM orders AS o JOIN pop USING (order_id)
+    FROM metric_window_items AS o
     WHERE o.sku IS NOT NULL
 ),
 tot AS (

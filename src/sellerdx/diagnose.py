@@ -177,7 +177,7 @@ def _evidence_sql(query: str, by: str | None) -> str:
     sql = assets.load_query(query)
     if (_BY_PLACEHOLDER in sql) != (by is not None):
         raise ValueError(f"rules: {query}.sql {'needs' if by is None else 'takes no'} grouping (by = ...)")
-    return sql.replace(_BY_PLACEHOLDER, _group_column(by)) if by is not None else sql
+    return sql.replace(_BY_PLACEHOLDER, metrics_mod.window_column(_group_column(by))) if by is not None else sql
 
 
 def load_rules() -> list[Rule]:
@@ -351,6 +351,10 @@ def _bind(sql: str, values: Mapping[str, Any]) -> dict[str, Any]:
 def _query_rows(con: duckdb.DuckDBPyConnection, name: str, values: Mapping[str, Any],
                 by: str | None = None) -> list[dict[str, Any]]:
     sql = _evidence_sql(name, by)
+    if "metric_window" in sql:      # the family's window orders, materialised once per window
+        metrics_mod.use_window(con, values["family"], values["window_start"], values["window_end"])
+        if "metric_window_items" in sql:
+            metrics_mod.window_items(con)
     cur = con.execute(sql, _bind(sql, values))
     cols = [d[0] for d in cur.description]
     rows = [dict(zip(cols, r)) for r in cur.fetchall()]
@@ -645,19 +649,25 @@ def diagnose(con: duckdb.DuckDBPyConnection, metrics: Mapping[str, MetricResult]
     supplied = store.supplied_kinds(con)
     rules = list(rules) if rules is not None else load_rules()
     ready: set[str] = set()
-    candidates: list[_Candidate] = []
-    for rule in rules:
+    todo: list[tuple[tuple[Any, ...], int, Rule, int, str, MetricResult]] = []
+    for r_index, rule in enumerate(rules):
         for position, key in enumerate(rule.metrics):
             metric = metrics.get(key)
             if metric is None or metric.status not in ("ok", "at_risk") or metric.window_start is None:
                 continue
-            for req in rule.requires:
-                if req not in ready:
-                    _PREREQUISITES[req](con, params)
-                    ready.add(req)
-            finding = _evaluate(con, rule, key, metric, as_of, supplied)
-            if finding is not None:
-                candidates.append(_Candidate(finding, rule, (_STATUS_ORDER[metric.status], position)))
+            window = (_metric_cfg(key)["family"], metric.window_start, metric.window_end)
+            todo.append((window, r_index, rule, position, key, metric))
+    # one window at a time (each rule query reads metric_window), then back in rule order
+    found: dict[tuple[int, int], _Candidate] = {}
+    for window, r_index, rule, position, key, metric in sorted(todo, key=lambda t: (str(t[0]), t[1], t[3])):
+        for req in rule.requires:
+            if req not in ready:
+                _PREREQUISITES[req](con, params)
+                ready.add(req)
+        finding = _evaluate(con, rule, key, metric, as_of, supplied)
+        if finding is not None:
+            found[(r_index, position)] = _Candidate(finding, rule, (_STATUS_ORDER[metric.status], position))
+    candidates = [found[k] for k in sorted(found)]
     findings = _dedupe(candidates)
     return sorted(findings, key=lambda f: (_STATUS_ORDER.get(metrics[f.metric].status, 9), -f.share, f.code))
 

@@ -98,7 +98,9 @@ BINDINGS: dict[str, frozenset[str]] = {
     "otdr": frozenset({"as_of", "window_days"}),
     "metric_daily": frozenset({"family", "lag_days", "window_days"}),
     "metric_day_counts": frozenset({"family", "date_from", "date_to"}),
-    "breakdown": frozenset({"family", "window_start", "window_end", "defects_only"}),
+    "breakdown": frozenset({"defects_only"}),
+    "metric_window": frozenset({"family", "window_start", "window_end"}),
+    "metric_window_items": frozenset(),
     "recovery": frozenset({"family", "as_of", "lag_days", "window_days"}),
     "unmatched_defects": frozenset(),
     "table_exists": frozenset({"name"}),
@@ -176,7 +178,32 @@ def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> None:
         "invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]],
     })
     _run(con, "metric_orders")
-    _PREPARED[con] = (key, {"coverage": _one(con, "shipment_coverage")})
+    _PREPARED[con] = (key, {"coverage": _one(con, "shipment_coverage"), "window": None, "items": False})
+
+
+def use_window(con: duckdb.DuckDBPyConnection, family: str, start: dt.date, end: dt.date) -> None:
+    """Make the temp table ``metric_window`` hold the orders of ``family`` purchased from ``start`` to
+    ``end`` (queries/metric_window.sql), unless it already does for the prepared data.
+
+    The rules' evidence queries and :func:`breakdown` read it; :func:`window_items` adds their items.
+    """
+    prepare(con)
+    state = _PREPARED[con][1]
+    if state["window"] == (family, start, end):
+        return
+    state["window"], state["items"] = None, False
+    _run(con, "metric_window", {"family": family, "window_start": start, "window_end": end})
+    state["window"] = (family, start, end)
+
+
+def window_items(con: duckdb.DuckDBPyConnection) -> None:
+    """Build ``metric_window_items`` (queries/metric_window_items.sql) for the current ``metric_window``."""
+    state = _PREPARED[con][1]
+    if state["window"] is None:
+        raise RuntimeError("window_items() needs use_window() first")
+    if not state["items"]:
+        _run(con, "metric_window_items")
+        state["items"] = True
 
 
 def _coverage(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -481,6 +508,14 @@ def breakdown_column(by: str) -> str:
     return column
 
 
+def window_column(column: str) -> str:
+    """A checked breakdown column (``m.<col>`` or ``f.<col>``) as the column ``w.<col>`` of metric_window,
+    which holds metric_orders' outcome columns and order_facts' columns under their own names."""
+    if not _BY_COLUMN.match(column):
+        raise BadOptionError(f"column {column!r} is not m.<col> or f.<col>")
+    return "w." + column[2:]
+
+
 def breakdown(con: duckdb.DuckDBPyConnection, metric: str, by: str,
               params: MetricParams | None = None) -> pd.DataFrame:
     """One metric's current window split by ``by`` (one of :data:`BREAKDOWNS`), biggest first.
@@ -497,9 +532,9 @@ def breakdown(con: duckdb.DuckDBPyConnection, metric: str, by: str,
     if not _check_metric_computable(con, metric):
         return pd.DataFrame(columns=["value", "count", "denominator", "rate", "share"])
     start, end = metric_window(metric, as_of, params)
-    sql = assets.load_query("breakdown").replace("__BY__", column)
-    return _frame(con, "breakdown", {"family": cfg["family"], "window_start": start, "window_end": end,
-                                     "defects_only": bool(by_cfg.get("defects_only", False))}, sql=sql)
+    use_window(con, cfg["family"], start, end)
+    sql = assets.load_query("breakdown").replace("__BY__", window_column(column))
+    return _frame(con, "breakdown", {"defects_only": bool(by_cfg.get("defects_only", False))}, sql=sql)
 
 
 def daily(con: duckdb.DuckDBPyConnection, metric: str, params: MetricParams | None = None) -> pd.DataFrame:

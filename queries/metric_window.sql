@@ -1,0 +1,15 @@
+-- metric_window: the orders of one metric family's window, each with its bad outcome (from metric_orders)
+-- and every column of order_facts. Materialised once per (family, window) by sellerdx.metrics.use_window,
+-- so the diagnosis rules (queries/rule_*.sql) and breakdowns read the window's orders from one table
+-- instead of each joining metric_orders with every order of the data.
+-- Inputs: metric_orders, order_facts (queries/metric_orders.sql, queries/order_facts.sql).
+-- Parameters: $family VARCHAR (odr_mfn, odr_afn, odr_all, pfcr, lsr, vtr, otdr),
+--   $window_start DATE, $window_end DATE (inclusive, UTC purchase dates)
+-- Output: temp table metric_window(is_defect, in_numerator, defect, then the columns of order_facts)
+CREATE OR REPLACE TEMP TABLE metric_window AS
+SELECT m.is_defect, m.in_numerator, m.defect, f.*
+FROM metric_orders AS m
+JOIN order_facts AS f USING (order_id)
+WHERE m.family = $family
+  AND m.purchase_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
+  AND f.purchase_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
