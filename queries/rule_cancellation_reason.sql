@@ -1,8 +1,10 @@
 -- rule_cancellation_reason: seller cancellations of given reasons, per SKU (evidence for the
 -- cancellation.stockout and cancellation.pricing_error rules, src/sellerdx/data/rules/cancellation.toml).
--- Inputs: metric_window (the orders of the rule's metric family and window with order_facts' columns and is_defect, built by sellerdx.metrics.use_window),
+-- Inputs: metric_window (the orders of the rule's metric family and window, with order_facts' columns
+--   and is_defect; built by sellerdx.metrics.use_window),
 --   metric_window_items (their SKUs, ASINs and product names, sellerdx.metrics.window_items), cancellations.
--- Parameters (family and window choose metric_window; diagnose builds it): $family VARCHAR ('pfcr'), $window_start DATE, $window_end DATE,
+-- Parameters ($family and the window choose metric_window):
+--   $family VARCHAR ('pfcr'), $window_start DATE, $window_end DATE,
 --   $reason_codes VARCHAR[]  cancellation reason codes of the pattern (e.g. ['no_inventory'])
 -- A pattern order is a counted cancellation (the metric's defect) whose first counting cancellation has one
 -- of the reason codes. It is attributed to the SKU named on its cancellation row, else to the order's SKUs.

@@ -1,8 +1,10 @@
 -- rule_chargebacks_service: counting (service) chargebacks in the window, all together (evidence for
 -- chargebacks.service, src/sellerdx/data/rules/chargebacks.toml).
--- Inputs: metric_window (the orders of the rule's metric family and window with order_facts' columns and is_defect, built by sellerdx.metrics.use_window),
+-- Inputs: metric_window (the orders of the rule's metric family and window, with order_facts' columns
+--   and is_defect; built by sellerdx.metrics.use_window),
 --   metric_window_items (their SKUs, ASINs and product names, sellerdx.metrics.window_items).
--- Parameters (family and window choose metric_window; diagnose builds it): $family VARCHAR ('odr_mfn' | 'odr_afn' | 'odr_all'), $window_start DATE, $window_end DATE.
+-- Parameters ($family and the window choose metric_window):
+--   $family VARCHAR ('odr_mfn' | 'odr_afn' | 'odr_all'), $window_start DATE, $window_end DATE.
 -- One group holding the whole window (no lift: rest_orders is 0), so the rule is decided by count and
 -- share of the ODR defects.
 -- Output (the shape shared by rule_*.sql): entity_kind ('_all'), entity, group_orders, group_defects,

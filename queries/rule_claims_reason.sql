@@ -1,9 +1,11 @@
 -- rule_claims_reason: counting A-to-z claims of given reasons, by ASIN, carrier, shipping service and
 -- missing tracking (evidence for claims.item_not_received and claims.not_as_described,
 -- src/sellerdx/data/rules/claims.toml).
--- Inputs: metric_window (the orders of the rule's metric family and window with order_facts' columns and is_defect, built by sellerdx.metrics.use_window),
+-- Inputs: metric_window (the orders of the rule's metric family and window, with order_facts' columns
+--   and is_defect; built by sellerdx.metrics.use_window),
 --   metric_window_items (their SKUs, ASINs and product names, sellerdx.metrics.window_items).
--- Parameters (family and window choose metric_window; diagnose builds it): $family VARCHAR ('odr_mfn' | 'odr_afn' | 'odr_all'), $window_start DATE, $window_end DATE,
+-- Parameters ($family and the window choose metric_window):
+--   $family VARCHAR ('odr_mfn' | 'odr_afn' | 'odr_all'), $window_start DATE, $window_end DATE,
 --   $reason_codes VARCHAR[]  claim reason codes of the pattern (order_facts.claim_reason_code)
 --   $kinds VARCHAR[]         which groupings to return: 'asins', 'carriers', 'shipping_services', 'tracking'
 -- Pattern: window orders with a counting claim whose reason is one of $reason_codes. An order is in the

@@ -1,9 +1,11 @@
 -- rule_feedback_removable: counting negative feedback that Amazon's policy removes or strikes through,
 -- per removal reason (evidence for feedback.removable, src/sellerdx/data/rules/feedback.toml).
--- Inputs: metric_window (the orders of the rule's metric family and window with order_facts' columns and is_defect, built by sellerdx.metrics.use_window),
+-- Inputs: metric_window (the orders of the rule's metric family and window, with order_facts' columns
+--   and is_defect; built by sellerdx.metrics.use_window),
 --   removable_orders(order_id, reason_code) (built by sellerdx.diagnose
 --   from sellerdx.metrics.removable_feedback: feedback still inside the removal period).
--- Parameters (family and window choose metric_window; diagnose builds it): $family VARCHAR ('odr_mfn' | 'odr_afn' | 'odr_all'), $window_start DATE, $window_end DATE.
+-- Parameters ($family and the window choose metric_window):
+--   $family VARCHAR ('odr_mfn' | 'odr_afn' | 'odr_all'), $window_start DATE, $window_end DATE.
 -- Each group is the whole window (rest_orders 0: no lift), one per removal reason.
 -- Output (the shape shared by rule_*.sql): entity_kind ('reasons'), entity (reason code), group_orders,
 --   group_defects, rest_orders, rest_defects, metric_defects, order_ids VARCHAR[],

@@ -1,8 +1,10 @@
 -- rule_feedback_theme: counting negative feedback of one theme, by ASIN and by carrier (evidence for the
 -- negative_feedback.<theme> rules, src/sellerdx/data/rules/negative_feedback.toml).
--- Inputs: metric_window (the orders of the rule's metric family and window with order_facts' columns and is_defect, built by sellerdx.metrics.use_window),
+-- Inputs: metric_window (the orders of the rule's metric family and window, with order_facts' columns
+--   and is_defect; built by sellerdx.metrics.use_window),
 --   metric_window_items (their SKUs, ASINs and product names, sellerdx.metrics.window_items), feedback, feedback_themes (sellerdx.themes.theme_table).
--- Parameters (family and window choose metric_window; diagnose builds it): $family VARCHAR ('odr_mfn' | 'odr_afn' | 'odr_all'), $window_start DATE, $window_end DATE,
+-- Parameters ($family and the window choose metric_window):
+--   $family VARCHAR ('odr_mfn' | 'odr_afn' | 'odr_all'), $window_start DATE, $window_end DATE,
 --   $theme VARCHAR  the theme code (e.g. 'damaged')
 -- Pattern: window orders with counting negative feedback (order_facts.has_negative_feedback) whose
 --   comment carries the theme. An order is in the group of every ASIN it holds and of its carrier.

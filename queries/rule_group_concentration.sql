@@ -5,8 +5,10 @@
 -- The grouping expression __BY__ is not a parameter: sellerdx.diagnose replaces it with the column of the
 -- rule's `by` name in src/sellerdx/data/breakdowns.toml (the whitelist, checked to be m.<col> or f.<col>;
 -- never user text), written w.<col>: metric_window holds metric_orders' and order_facts' columns.
--- Inputs: metric_window (the orders of the rule's metric family and window with order_facts' columns and is_defect, built by sellerdx.metrics.use_window).
--- Parameters (family and window choose metric_window; diagnose builds it): $family VARCHAR (e.g. 'lsr', 'vtr', 'otdr'), $window_start DATE, $window_end DATE,
+-- Inputs: metric_window (the orders of the rule's metric family and window, with order_facts' columns
+--   and is_defect; built by sellerdx.metrics.use_window).
+-- Parameters ($family and the window choose metric_window):
+--   $family VARCHAR (e.g. 'lsr', 'vtr', 'otdr'), $window_start DATE, $window_end DATE,
 --   $entity_kind VARCHAR  the output's entity_kind ([group.<by>] in src/sellerdx/data/rules/_settings.toml)
 --   $blank VARCHAR        the group of the orders whose value is empty or blank (e.g. '(blank)', '(none)')
 --   $groups VARCHAR[]     the values that may form a group (e.g. the weekend days); [] = every value

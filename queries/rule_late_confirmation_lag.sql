@@ -1,9 +1,11 @@
 -- rule_late_confirmation_lag: late shipments whose parcel the carrier scanned on time, i.e. handed over
 -- by the expected ship date but confirmed in Seller Central after it (evidence for
 -- late_shipment.confirmation_lag, src/sellerdx/data/rules/late_shipment.toml).
--- Inputs: metric_window (the orders of the rule's metric family and window with order_facts' columns and is_defect, built by sellerdx.metrics.use_window),
+-- Inputs: metric_window (the orders of the rule's metric family and window, with order_facts' columns
+--   and is_defect; built by sellerdx.metrics.use_window),
 --   shipments (first_scan_ts is not in order_facts).
--- Parameters (family and window choose metric_window; diagnose builds it): $family VARCHAR ('lsr'), $window_start DATE, $window_end DATE.
+-- Parameters ($family and the window choose metric_window):
+--   $family VARCHAR ('lsr'), $window_start DATE, $window_end DATE.
 -- Group: window orders whose earliest first carrier scan is on or before the expected ship date (an
 --   instant comparison, or by UTC date when the expected ship date has no time). Pattern: late among them.
 -- Output (the shape shared by rule_*.sql): one row, entity_kind ('_scan_on_time', not an entity list),

@@ -1,7 +1,9 @@
 -- rule_late_peak_days: late shipments on peak-volume purchase days (evidence for
 -- late_shipment.peak_volume, src/sellerdx/data/rules/late_shipment.toml).
--- Inputs: metric_window (the orders of the rule's metric family and window with order_facts' columns and is_defect, built by sellerdx.metrics.use_window).
--- Parameters (family and window choose metric_window; diagnose builds it): $family VARCHAR ('lsr'), $window_start DATE, $window_end DATE,
+-- Inputs: metric_window (the orders of the rule's metric family and window, with order_facts' columns
+--   and is_defect; built by sellerdx.metrics.use_window).
+-- Parameters ($family and the window choose metric_window):
+--   $family VARCHAR ('lsr'), $window_start DATE, $window_end DATE,
 --   $peak_factor DOUBLE     a day is a peak day when its orders >= peak_factor x the median daily orders
 --                           of the window (days without orders count as 0)
 --   $min_day_orders INTEGER a peak day also has at least this many orders

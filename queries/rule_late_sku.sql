@@ -1,8 +1,10 @@
 -- rule_late_sku: late shipments by SKU, with the handling time Amazon expected and the time the seller
 -- took (evidence for late_shipment.handling_time, src/sellerdx/data/rules/late_shipment.toml).
--- Inputs: metric_window (the orders of the rule's metric family and window with order_facts' columns and is_defect, built by sellerdx.metrics.use_window),
+-- Inputs: metric_window (the orders of the rule's metric family and window, with order_facts' columns
+--   and is_defect; built by sellerdx.metrics.use_window),
 --   metric_window_items (their SKUs, ASINs and product names, sellerdx.metrics.window_items).
--- Parameters (family and window choose metric_window; diagnose builds it): $family VARCHAR ('lsr'), $window_start DATE, $window_end DATE.
+-- Parameters ($family and the window choose metric_window):
+--   $family VARCHAR ('lsr'), $window_start DATE, $window_end DATE.
 -- An order is in the group of every SKU it holds.
 -- Output (the shape shared by rule_*.sql): entity_kind ('skus'), entity, group_orders, group_defects,
 --   rest_orders, rest_defects, metric_defects, order_ids VARCHAR[], ent_asins VARCHAR[],
