@@ -1,6 +1,6 @@
 -- metric_daily: the daily series of one metric family: for each day D from the first to the last
 -- purchase date in the data, the metric as it would read with as-of = D (window of $window_days days
--- ending on D - $lag_days, by UTC purchase date).
+-- ending on D - $lag_days, by UTC purchase date; an order counts from its metric_orders.counts_from on).
 -- Inputs: order_facts (the data's span), metric_orders.
 -- Parameters: $family VARCHAR (odr_mfn, odr_afn, odr_all, pfcr, lsr, vtr, otdr), $lag_days INTEGER
 --   (the ODR lag, 0 for the others), $window_days INTEGER
@@ -13,12 +13,12 @@ days AS (
     SELECT CAST(unnest(generate_series(first_day, last_day, INTERVAL 1 DAY)) AS DATE) AS day FROM span
 ),
 per_day AS (
-    SELECT purchase_date, count(*) AS n,
+    SELECT purchase_date, counts_from, count(*) AS n,
            count(*) FILTER (WHERE in_numerator) AS k,
            count(*) FILTER (WHERE is_defect) AS bad
     FROM metric_orders
     WHERE family = $family
-    GROUP BY purchase_date
+    GROUP BY purchase_date, counts_from
 )
 SELECT d.day AS date,
        d.day - CAST($lag_days AS INTEGER) - (CAST($window_days AS INTEGER) - 1) AS window_start,
@@ -31,5 +31,6 @@ FROM days AS d
 LEFT JOIN per_day AS p
        ON p.purchase_date BETWEEN d.day - CAST($lag_days AS INTEGER) - (CAST($window_days AS INTEGER) - 1)
                               AND d.day - CAST($lag_days AS INTEGER)
+      AND p.counts_from <= d.day
 GROUP BY d.day
 ORDER BY d.day

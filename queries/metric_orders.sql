@@ -11,29 +11,32 @@
 --   in_numerator  what the metric's numerator counts (= is_defect, except VTR / OTDR which count the good)
 --   defect        label of the bad outcome (NULL when none): the ODR defect type(s), the cancellation
 --                 reason code, 'late_shipment', 'invalid_tracking', 'late_delivery'
+--   counts_from   the first as-of date on which the order is in the denominator: its purchase date,
+--                 except OTDR orders whose tracked parcel is not delivered (order_facts.otdr_counts_from:
+--                 pending until the promised date has passed). Consumers keep counts_from <= as-of.
 CREATE OR REPLACE TEMP TABLE metric_orders AS
 SELECT 'odr_mfn' AS family, order_id, purchase_date, is_odr_defect AS is_defect,
-       is_odr_defect AS in_numerator, odr_defect_type AS defect
+       is_odr_defect AS in_numerator, odr_defect_type AS defect, purchase_date AS counts_from
 FROM order_facts WHERE channel = 'MFN'
 UNION ALL
-SELECT 'odr_afn', order_id, purchase_date, is_odr_defect, is_odr_defect, odr_defect_type
+SELECT 'odr_afn', order_id, purchase_date, is_odr_defect, is_odr_defect, odr_defect_type, purchase_date
 FROM order_facts WHERE channel = 'AFN'
 UNION ALL
-SELECT 'odr_all', order_id, purchase_date, is_odr_defect, is_odr_defect, odr_defect_type
+SELECT 'odr_all', order_id, purchase_date, is_odr_defect, is_odr_defect, odr_defect_type, purchase_date
 FROM order_facts
 UNION ALL
 SELECT 'pfcr', order_id, purchase_date, pfcr_defect, pfcr_defect,
-       CASE WHEN pfcr_defect THEN coalesce(cancel_reason_code, 'unknown') END
+       CASE WHEN pfcr_defect THEN coalesce(cancel_reason_code, 'unknown') END, purchase_date
 FROM order_facts WHERE pfcr_eligible
 UNION ALL
 SELECT 'lsr', order_id, purchase_date, lsr_defect, lsr_defect,
-       CASE WHEN lsr_defect THEN 'late_shipment' END
+       CASE WHEN lsr_defect THEN 'late_shipment' END, purchase_date
 FROM order_facts WHERE lsr_eligible
 UNION ALL
 SELECT 'vtr', order_id, purchase_date, vtr_invalid, NOT vtr_invalid,
-       CASE WHEN vtr_invalid THEN 'invalid_tracking' END
+       CASE WHEN vtr_invalid THEN 'invalid_tracking' END, purchase_date
 FROM order_facts WHERE vtr_eligible
 UNION ALL
 SELECT 'otdr', order_id, purchase_date, otdr_late, NOT otdr_late,
-       CASE WHEN otdr_late THEN 'late_delivery' END
+       CASE WHEN otdr_late THEN 'late_delivery' END, otdr_counts_from
 FROM order_facts WHERE otdr_eligible

@@ -4,7 +4,9 @@
 -- instead of each joining metric_orders with every order of the data.
 -- Inputs: metric_orders, order_facts (queries/metric_orders.sql, queries/order_facts.sql).
 -- Parameters: $family VARCHAR (odr_mfn, odr_afn, odr_all, pfcr, lsr, vtr, otdr),
---   $window_start DATE, $window_end DATE (inclusive, UTC purchase dates)
+--   $window_start DATE, $window_end DATE (inclusive, UTC purchase dates). An order is in the window once
+--   it counts on the window's end (metric_orders.counts_from <= $window_end): only OTDR orders can
+--   count later than their purchase date, and OTDR's window ends on the as-of date.
 -- Output: temp table metric_window(is_defect, in_numerator, defect, then the columns of order_facts)
 CREATE OR REPLACE TEMP TABLE metric_window AS
 SELECT m.is_defect, m.in_numerator, m.defect, f.*
@@ -13,3 +15,4 @@ JOIN order_facts AS f USING (order_id)
 WHERE m.family = $family
   AND m.purchase_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
   AND f.purchase_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
+  AND m.counts_from <= CAST($window_end AS DATE)

@@ -24,6 +24,13 @@
 --   tracking_valid every confirmed shipment row has a tracking id and a carrier not in $invalid_carriers
 --   has_delivery_dates a row with both promised and delivered dates; delivered_on_time every such row
 --                  delivered on or before its promised date
+--   has_promised_date a row with a promised delivery date (delivered or not); has_undelivered a row with
+--                  a promised date and no delivered date
+--   otdr_counts_from  the first as-of date on which the order's on-time delivery is decided (OTDR):
+--                  its purchase date when every row with a promised date is delivered or one was
+--                  delivered late; otherwise (a shipment not delivered, none delivered late) the day
+--                  after the earliest promised date of its undelivered rows: from then it is late, before
+--                  it is pending and left out of the denominator
 --   first_asin, first_sku, first_product_name (the order's item row with the lowest source line),
 --   item_count (item rows),
 --   units (sum of quantity), order_value (sum of item-price)
@@ -34,8 +41,10 @@
 --   is_odr_defect  any of the three; odr_defect_type 'negative_feedback' | 'a_to_z_claim' | 'chargeback'
 --                  or their '+'-joined combination (NULL when no defect)
 --   pfcr_eligible / lsr_eligible / vtr_eligible / otdr_eligible   denominators (MFN; LSR not cancelled;
---                  VTR shipment confirmed; OTDR valid tracking with both delivery dates)
---   pfcr_defect / lsr_defect / vtr_invalid / otdr_late               the metric's bad outcomes
+--                  VTR shipment confirmed; OTDR valid tracking and a promised delivery date, counted from
+--                  otdr_counts_from on)
+--   pfcr_defect / lsr_defect / vtr_invalid / otdr_late               the metric's bad outcomes (OTDR: a
+--                  shipment delivered after its promised date, or not delivered at all)
 CREATE OR REPLACE TEMP TABLE order_facts AS
 WITH o AS (
     SELECT order_id,
@@ -93,7 +102,11 @@ s AS (
                FILTER (WHERE ship_confirm_ts IS NOT NULL OR tracking_id IS NOT NULL) AS tracking_valid,
            bool_or(promised_delivery_date IS NOT NULL AND delivered_date IS NOT NULL) AS has_delivery_dates,
            bool_and(delivered_date <= promised_delivery_date)
-               FILTER (WHERE promised_delivery_date IS NOT NULL AND delivered_date IS NOT NULL) AS delivered_on_time
+               FILTER (WHERE promised_delivery_date IS NOT NULL AND delivered_date IS NOT NULL) AS delivered_on_time,
+           bool_or(promised_delivery_date IS NOT NULL) AS has_promised_date,
+           bool_or(delivered_date > promised_delivery_date) AS delivered_late,
+           min(promised_delivery_date) FILTER (WHERE promised_delivery_date IS NOT NULL
+                                               AND delivered_date IS NULL) AS first_undelivered_promise
     FROM shipments
     GROUP BY order_id
 ),
@@ -116,6 +129,12 @@ joined AS (
            coalesce(s.tracking_valid, false) AS tracking_valid,
            coalesce(s.has_delivery_dates, false) AS has_delivery_dates,
            coalesce(s.delivered_on_time, false) AS delivered_on_time,
+           coalesce(s.has_promised_date, false) AS has_promised_date,
+           CASE WHEN coalesce(s.delivered_late, false) OR s.first_undelivered_promise IS NULL
+                THEN CAST(o.purchase_ts AS DATE)
+                ELSE greatest(s.first_undelivered_promise + 1, CAST(o.purchase_ts AS DATE)) END AS otdr_counts_from,
+           coalesce(s.delivered_late, false) OR s.first_undelivered_promise IS NOT NULL AS otdr_not_on_time,
+           s.first_undelivered_promise IS NOT NULL AS has_undelivered,
            o.first_item.asin AS first_asin, o.first_item.sku AS first_sku,
            o.first_item.name AS first_product_name, o.item_count, o.units, o.order_value,
            o.ship_state, o.ship_country, o.ship_postal_code,
@@ -129,7 +148,7 @@ joined AS (
     LEFT JOIN c USING (order_id)
     LEFT JOIN s USING (order_id)
 )
-SELECT *,
+SELECT * EXCLUDE (otdr_not_on_time),
        (has_negative_feedback OR has_counting_claim OR has_counting_chargeback) AS is_odr_defect,
        nullif(concat_ws('+',
                         CASE WHEN has_negative_feedback THEN 'negative_feedback' END,
@@ -141,6 +160,6 @@ SELECT *,
        channel = 'MFN' AND NOT is_cancelled AND is_late AS lsr_defect,
        channel = 'MFN' AND ship_confirmed AS vtr_eligible,
        channel = 'MFN' AND ship_confirmed AND NOT tracking_valid AS vtr_invalid,
-       channel = 'MFN' AND tracking_valid AND has_delivery_dates AS otdr_eligible,
-       channel = 'MFN' AND tracking_valid AND has_delivery_dates AND NOT delivered_on_time AS otdr_late
+       channel = 'MFN' AND tracking_valid AND has_promised_date AS otdr_eligible,
+       channel = 'MFN' AND tracking_valid AND has_promised_date AND otdr_not_on_time AS otdr_late
 FROM joined

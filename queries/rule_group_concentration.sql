@@ -20,9 +20,11 @@
 --   rest_defects, metric_defects, order_ids VARCHAR[] (the group's defects),
 --   measures MAP(VARCHAR, BIGINT): the entries of $measures among
 --     top_missing_ids  the group's defects without any tracking id (order_facts.tracking_id is NULL)
+--     sum_undelivered  the group's defects with a shipment never delivered (order_facts.has_undelivered:
+--                      OTDR's lost parcels)
 --   (sellerdx.diagnose spreads the map into columns of those names).
 WITH pop AS (
-    SELECT w.order_id, w.is_defect, w.tracking_id,
+    SELECT w.order_id, w.is_defect, w.tracking_id, w.has_undelivered,
            coalesce(nullif(trim(CAST(__BY__ AS VARCHAR)), ''), $blank) AS entity
     FROM metric_window AS w
 ),
@@ -37,7 +39,8 @@ SELECT $entity_kind AS entity_kind, p.entity,
        any_value(t.n_defects) AS metric_defects,
        list(p.order_id ORDER BY p.order_id) FILTER (WHERE p.is_defect) AS order_ids,
        map_from_entries(list_filter(map_entries(MAP {
-           'top_missing_ids': count(*) FILTER (WHERE p.is_defect AND p.tracking_id IS NULL)
+           'top_missing_ids': count(*) FILTER (WHERE p.is_defect AND p.tracking_id IS NULL),
+           'sum_undelivered': count(*) FILTER (WHERE p.is_defect AND p.has_undelivered)
        }), lambda e: list_contains(CAST($measures AS VARCHAR[]), e.key))) AS measures
 FROM pop AS p CROSS JOIN tot AS t
 WHERE len(CAST($groups AS VARCHAR[])) = 0 OR list_contains(CAST($groups AS VARCHAR[]), p.entity)

@@ -690,8 +690,9 @@ def case_frames(spec: Mapping[str, Any]) -> tuple[dt.date, dict[str, pd.DataFram
     ``late`` (confirmed ``late_days`` after the expected ship date; ``scan_on_time`` = handed to the
     carrier before it), ``negative`` (``rating``, ``comment``, ``feedback_status``), ``claims``
     (``claim_reason``, ``claim_status``), ``chargebacks`` (``chargeback_reason``, ``chargeback_type``),
-    ``returns`` (``return_reason``, ``return_disposition``), ``delivered_late``; ``cancel`` cancels the
-    batch's last orders (``cancel_reason``, ``cancelled_by``).
+    ``returns`` (``return_reason``, ``return_disposition``), ``delivered_late``, ``lost`` (the
+    ``lost`` orders after the ``delivered_late`` ones have a promised but no delivered date); ``cancel``
+    cancels the batch's last orders (``cancel_reason``, ``cancelled_by``).
     """
     defaults = settings()["cases"]
     as_of = dt.date.fromisoformat(str(spec.get("as_of", defaults["as_of"])))
@@ -739,7 +740,10 @@ def case_frames(spec: Mapping[str, Any]) -> tuple[dt.date, dict[str, pd.DataFram
                     confirm = purchase + dt.timedelta(hours=20)
                     scan = confirm + dt.timedelta(hours=3)
                 promised = (confirm + dt.timedelta(days=3)).date()
-                delivered = promised + dt.timedelta(days=2 if i < int(b.get("delivered_late", 0)) else -1)
+                n_late = int(b.get("delivered_late", 0))
+                delivered: dt.date | None = promised + dt.timedelta(days=2 if i < n_late else -1)
+                if n_late <= i < n_late + int(b.get("lost", 0)):
+                    delivered = None
                 rows["shipments"].append({
                     "order_id": order_id, "expected_ship_ts": expected, "ship_confirm_ts": confirm,
                     "carrier": b["carrier"], "shipping_service": b["service"],

@@ -356,11 +356,12 @@ def _explain(amazon: AmazonMetric, ours: MetricResult, same: MetricResult | None
     # 3. denominator
     if amazon.denominator is not None and ref.denominator != amazon.denominator:
         diff = ref.denominator - amazon.denominator
-        out.append(f"Denominator: Amazon counts {amazon.denominator} orders, sellerdx {ref.denominator} on the "
-                   f"same window ({diff:+d}). "
-                   + ("The orders export may not hold every order of the window or may mix marketplaces."
-                      if diff < 0 else
-                      "The orders export may include orders of another marketplace or orders Amazon leaves out."))
+        gaps = _cfg()["denominator_gap"]
+        gap = gaps.get(ours.key, gaps["default"])
+        why = " ".join((gap["fewer"] if diff < 0 else gap["more"]).split())
+        out.append(f"Denominator: Amazon counts {amazon.denominator} {gap['noun']}, sellerdx {ref.denominator} "
+                   f"on the same window ({diff:+d}). "
+                   + why.format(pending=int((ref.extras or {}).get("pending", 0))))
     # 4. numerator, with the ODR parts
     if amazon.numerator is not None and ref.numerator != amazon.numerator:
         diff = ref.numerator - amazon.numerator
