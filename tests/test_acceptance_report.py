@@ -49,15 +49,6 @@ DATA_QUALITY_PERFORMANCE_FILE = (
     "fill the reconciliation) but is named nowhere in the report: not in the files table of the "
     "data-quality section (src/sellerdx/templates/_quality.html.j2 lists ctx.files only)")
 
-EVIDENCE_FIRST_ITEM = (
-    "multi-item orders are shown under their FIRST item, not the finding's item: report_evidence.sql / "
-    "rule_evidence_orders.sql select order_facts.first_asin / first_sku / first_product_name, and the "
-    "asin/sku breakdowns behind the finding charts count an order only under its first item. us: the "
-    "damaged-vase evidence lists 114-3389343-3667680 as a Yoga Mat and 112-4977583-1107593 as storage "
-    "jars (both hold B0D1GLV5X7); de: the vase chart shows 2 defects on B0D1GLV5X7 (20 orders) while the "
-    "statement says 3 of 30 orders, and B0C4TW1K9Q / B0NBA5D2G5 rows appear as evidence; jp: the "
-    "HM-DIFF-200 stock-out chart has a GL-VASE-12 bar and an evidence row 'GL-VASE-12 No inventory'")
-
 # The SQL selecting the orders a planted problem consists of, in the window of the problem's metric.
 PLANTED_ORDERS_SQL = {
     "cancellation.stockout": """
@@ -138,7 +129,6 @@ def test_each_planted_problem_has_its_finding_chart_and_evidence(folder: str, co
             assert entity in text, entity
 
 
-@pytest.mark.xfail(strict=True, reason=EVIDENCE_FIRST_ITEM)
 @pytest.mark.parametrize("folder", FOLDERS)
 def test_evidence_rows_of_an_item_finding_show_the_planted_item(folder: str) -> None:
     soup = _soup(folder)

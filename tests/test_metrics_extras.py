@@ -125,6 +125,27 @@ def test_breakdown_by_asin_biggest_first_and_whitelist():
         metrics.breakdown(con, "odr_all", by, P)
 
 
+def test_breakdown_by_asin_and_sku_counts_an_order_under_every_item_it_holds():
+    # order 1: yoga mat (first item) + vase; order 2: vase; order 3: yoga mat; order 4: lamp
+    orders = [order(1, "2026-10-26", asin="B0000YOGA1", sku="YOGA"), order(1, "2026-10-26", asin="B0000VASE1",
+                                                                          sku="VASE"),
+              order(2, "2026-10-26", asin="B0000VASE1", sku="VASE"),
+              order(3, "2026-10-26", asin="B0000YOGA1", sku="YOGA"),
+              order(4, "2026-10-26", asin="B0000LAMP1", sku="LAMP")]
+    cancels = [cancellation(1, "Seller", "No inventory"), cancellation(2, "Seller", "No inventory")]
+    con = load(orders=orders, cancellations=cancels)
+    b = metrics.breakdown(con, "pfcr", "asin", P).set_index("value")
+    # vase: orders 1, 2 -> 2 of 2, share 2/2; yoga mat: orders 1, 3 -> 1 of 2, share 1/2; lamp 0 of 1.
+    # The shares sum to 1.5: order 1 counts under both of its ASINs.
+    assert b.loc["B0000VASE1", ["count", "denominator"]].tolist() == [2, 2]
+    assert b.loc["B0000YOGA1", ["count", "denominator"]].tolist() == [1, 2]
+    assert b.loc["B0000LAMP1", ["count", "denominator"]].tolist() == [0, 1]
+    assert b["share"].sum() == pytest.approx(1.5)
+    assert list(b.index) == ["B0000VASE1", "B0000YOGA1", "B0000LAMP1"]
+    s = metrics.breakdown(con, "pfcr", "sku", P).set_index("value")
+    assert s.loc["VASE", "count"] == 2 and s.loc["YOGA", "count"] == 1
+
+
 def test_breakdown_defect_type_shares_the_window_denominator():
     orders = [order(i, "2026-10-01") for i in range(1, 6)]
     con = load(orders=orders, feedback=[feedback(1, 1), feedback(2, 2)], claims=[claim(2, "Pending"),

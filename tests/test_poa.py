@@ -156,3 +156,46 @@ def test_evidence_csv(built, tmp_path: Path) -> None:
     for r in rows:
         for value in r.values():
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_evidence_shows_the_findings_item_of_a_multi_item_order(tmp_path: Path) -> None:
+    """A vase finding lists the vase for an order whose first item is a yoga mat (evidence.csv and the
+    report's evidence query), and the first item for a finding about no item."""
+    from sellerdx import assets
+    from sellerdx.model import Finding
+    from test_metrics_support import feedback, load, oid, order
+
+    orders = [order(1, "2026-10-20", asin="B0000YOGA1", sku="YOGA", product_name="Yoga Mat"),
+              order(1, "2026-10-20", asin="B0000VASE1", sku="VASE", product_name="Glass Vase"),
+              order(2, "2026-10-20", asin="B0000VASE1", sku="VASE", product_name="Glass Vase"),
+              order(3, "2026-10-20", asin="B0000LAMP1", sku="LAMP", product_name="Lamp"),
+              order(3, "2026-10-20", asin="B0000VASE1", sku="VASE", product_name="Glass Vase"),
+              order(4, "2026-10-20", asin="B0000LAMP1", sku="LAMP", product_name="Lamp")]
+    con = load(orders=orders, feedback=[feedback(i, 1) for i in (1, 2, 3)], claims=[], chargebacks=[])
+    metrics.prepare(con)
+    vase = Finding(code="negative_feedback.damaged", metric="odr_mfn", title="Damaged", statement="s",
+                   share=1.0, confidence="high", entities={"asins": ["B0000VASE1"], "skus": ["VASE"]},
+                   order_ids=(oid(1), oid(2), oid(3)))
+    other = Finding(code="late_shipment.weekend_backlog", metric="lsr_30d", title="Weekend", statement="s",
+                    share=1.0, confidence="high", entities={"weekdays": ["Tuesday"]},
+                    order_ids=(oid(1), oid(3)))
+    path = tmp_path / "evidence.csv"
+    poa.write_evidence_csv(path, con, [vase, other])
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = [(r["finding_code"], r["order_id"], r["asin"], r["sku"]) for r in csv.DictReader(fh)]
+    assert rows == [("negative_feedback.damaged", oid(1), "B0000VASE1", "VASE"),
+                    ("negative_feedback.damaged", oid(2), "B0000VASE1", "VASE"),
+                    ("negative_feedback.damaged", oid(3), "B0000VASE1", "VASE"),
+                    # no item finding: the order's first item (lowest source line)
+                    ("late_shipment.weekend_backlog", oid(1), "B0000YOGA1", "YOGA"),
+                    ("late_shipment.weekend_backlog", oid(3), "B0000LAMP1", "LAMP")]
+    sql = assets.load_query("report_evidence")
+    shown = con.execute(sql, {"order_ids": list(vase.order_ids)}).df()
+    # every evidence order holds the vase: each row shows it
+    assert shown[["asin", "sku", "product_name"]].values.tolist() == [["B0000VASE1", "VASE", "Glass Vase"]] * 3
+    # orders 1 and 3 hold the vase as their second item and share nothing else
+    shown = con.execute(sql, {"order_ids": [oid(1), oid(3)]}).df()
+    assert shown["asin"].tolist() == ["B0000VASE1", "B0000VASE1"]
+    # orders 1 and 4 (a lamp only) share no item: each shows its first item
+    shown = con.execute(sql, {"order_ids": [oid(1), oid(4)]}).df()
+    assert shown["asin"].tolist() == ["B0000YOGA1", "B0000LAMP1"]

@@ -156,6 +156,9 @@ def _group_column(by: str) -> str:
         raise ValueError(str(exc)) from None
     if cfg.get("defects_only"):
         raise ValueError(f"rules: grouping {by!r} is an attribute of the defects only, not of every order")
+    if metrics_mod.is_item_column(column):
+        raise ValueError(f"rules: grouping {by!r} is an attribute of the order's items; rules group by item "
+                         "with their own query (e.g. rule_late_sku.sql reads metric_window_items)")
     return column
 
 

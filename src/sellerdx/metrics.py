@@ -54,7 +54,7 @@ METRIC_KEYS: tuple[str, ...] = tuple(_metric_configs())
 BREAKDOWNS: tuple[str, ...] = tuple(_breakdown_configs())
 """The names accepted by ``breakdown(..., by=...)`` (whitelist in data/breakdowns.toml)."""
 
-_BY_COLUMN = re.compile(r"^[mf]\.[a-z_][a-z0-9_]*$")
+_BY_COLUMN = re.compile(r"^[mfi]\.[a-z_][a-z0-9_]*$")
 
 
 def _default_lag() -> int:
@@ -99,6 +99,7 @@ BINDINGS: dict[str, frozenset[str]] = {
     "metric_daily": frozenset({"family", "lag_days", "window_days"}),
     "metric_day_counts": frozenset({"family", "date_from", "date_to"}),
     "breakdown": frozenset({"defects_only"}),
+    "breakdown_items": frozenset({"defects_only"}),
     "metric_window": frozenset({"family", "window_start", "window_end"}),
     "metric_window_items": frozenset(),
     "recovery": frozenset({"family", "as_of", "lag_days", "window_days"}),
@@ -498,22 +499,30 @@ def _breakdown_config(by: str) -> dict[str, Any]:
 
 def breakdown_column(by: str) -> str:
     """The SQL column of breakdown ``by`` (``[by.<name>]`` of data/breakdowns.toml), checked to be
-    ``m.<col>`` (metric_orders) or ``f.<col>`` (order_facts), so it may replace a query's ``__BY__``.
+    ``m.<col>`` (metric_orders), ``f.<col>`` (order_facts) or ``i.<col>`` (the order's items,
+    metric_window_items), so it may replace a query's ``__BY__``.
 
     Raises :class:`~sellerdx.errors.BadOptionError` for an unknown name or a column of another form.
     """
     column = str(_breakdown_config(by)["column"])
     if not _BY_COLUMN.match(column):
-        raise BadOptionError(f"breakdowns.toml: column {column!r} of {by!r} is not m.<col> or f.<col>")
+        raise BadOptionError(f"breakdowns.toml: column {column!r} of {by!r} is not m.<col>, f.<col> or i.<col>")
     return column
 
 
+def is_item_column(column: str) -> bool:
+    """Whether a checked breakdown column is an attribute of the order's items (``i.<col>``): an order
+    then belongs to the group of every value its items have."""
+    return column.startswith("i.")
+
+
 def window_column(column: str) -> str:
-    """A checked breakdown column (``m.<col>`` or ``f.<col>``) as the column ``w.<col>`` of metric_window,
-    which holds metric_orders' outcome columns and order_facts' columns under their own names."""
+    """A checked breakdown column as a column of the window tables: ``m.<col>`` / ``f.<col>`` as
+    ``w.<col>`` of metric_window (which holds metric_orders' outcome columns and order_facts' columns
+    under their own names), ``i.<col>`` as ``i.<col>`` of metric_window_items."""
     if not _BY_COLUMN.match(column):
-        raise BadOptionError(f"column {column!r} is not m.<col> or f.<col>")
-    return "w." + column[2:]
+        raise BadOptionError(f"column {column!r} is not m.<col>, f.<col> or i.<col>")
+    return column if is_item_column(column) else "w." + column[2:]
 
 
 def breakdown(con: duckdb.DuckDBPyConnection, metric: str, by: str,
@@ -522,7 +531,9 @@ def breakdown(con: duckdb.DuckDBPyConnection, metric: str, by: str,
 
     Columns: value, count (bad outcomes), denominator, rate, share (of the window's bad outcomes).
     For defect-only attributes (defect_type, claim_reason, cancel_reason, ...) only bad outcomes are
-    grouped and the denominator is the window's. Empty when the metric cannot be computed.
+    grouped and the denominator is the window's. For item attributes (asin, sku) an order counts under
+    every value its items have, so the shares can sum to more than 1. Empty when the metric cannot be
+    computed.
     """
     params = params or MetricParams()
     cfg = _metric_config(metric)
@@ -533,8 +544,12 @@ def breakdown(con: duckdb.DuckDBPyConnection, metric: str, by: str,
         return pd.DataFrame(columns=["value", "count", "denominator", "rate", "share"])
     start, end = metric_window(metric, as_of, params)
     use_window(con, cfg["family"], start, end)
-    sql = assets.load_query("breakdown").replace("__BY__", window_column(column))
-    return _frame(con, "breakdown", {"defects_only": bool(by_cfg.get("defects_only", False))}, sql=sql)
+    query = "breakdown"
+    if is_item_column(column):
+        window_items(con)
+        query = "breakdown_items"
+    sql = assets.load_query(query).replace("__BY__", window_column(column))
+    return _frame(con, query, {"defects_only": bool(by_cfg.get("defects_only", False))}, sql=sql)
 
 
 def daily(con: duckdb.DuckDBPyConnection, metric: str, params: MetricParams | None = None) -> pd.DataFrame:

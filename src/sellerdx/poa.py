@@ -188,6 +188,8 @@ def write_evidence_csv(path: str | os.PathLike[str], con: Any, findings: Sequenc
 
     Formula-injection safe (a cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading
     ``'``) and UTF-8 with a BOM (:func:`sellerdx.safecsv.write_csv`). Returns the number of rows written.
+    ``asin`` / ``sku`` are the order's items of the finding's ASINs / SKUs (``Finding.entities``), not
+    the order's first item (queries/rule_evidence_orders.sql).
     """
     from .safecsv import write_csv
     metric_cfg = assets.load_toml("metrics.toml")["metrics"]
@@ -197,7 +199,9 @@ def write_evidence_csv(path: str | os.PathLike[str], con: Any, findings: Sequenc
         if not f.order_ids:
             continue
         family = metric_cfg[f.metric]["family"] if f.metric in metric_cfg else f.metric
-        result = con.execute(sql, {"order_ids": list(f.order_ids), "family": family}).fetchall()
+        result = con.execute(sql, {"order_ids": list(f.order_ids), "family": family,
+                                   "asins": list(f.entities.get("asins", [])),
+                                   "skus": list(f.entities.get("skus", []))}).fetchall()
         found = {r[0]: r for r in result}
         detail = f"{f.metric}: {f.title}"
         for order_id in f.order_ids:
