@@ -40,18 +40,6 @@ TARGETS = {"odr": (0.01, "below"), "pfcr": (0.025, "below"), "lsr": (0.04, "belo
 ENTITY_KINDS = ("asins", "skus", "carriers", "weekdays", "shipping_services")
 ODR_COMPONENTS = ("negative_feedback", "claims", "chargebacks")
 
-# --------------------------------------------------------------------------------------- known failures
-DE_DAMAGED_MERGED_CARRIERS = (
-    "de-seller: negative_feedback.damaged names carriers Hermes and DHL besides the planted ASIN/SKU; the "
-    "vase's orders go out with every carrier, so the carriers are no concentration (diagnose merges a "
-    "finding's entities from another rule on nearly the same orders)")
-JP_CARRIER_DELAY_UNPLANTED = (
-    "delivery.carrier_delay (On-Time Delivery Rate, which meets its target) names Sagawa Express and "
-    "SwiftPost in jp-seller, but samplegen plants no carrier delay: delivery dates use the same transit + "
-    "noise for every carrier (samplegen.py, 'noise = rng.choice(...)'); the late deliveries follow from the "
-    "weekend backlog's late confirmations. 12 of 16 vs 116/245 orders is chance, picked by a greedy "
-    "search over carriers with min_lift 2.0 / min_defects 5 (rules/tracking.toml).")
-
 
 def _planted_problem_ids() -> list[Any]:
     params = []
@@ -186,11 +174,7 @@ def test_every_planted_problem_is_found(folder: str, code: str) -> None:
     assert finding.statement
 
 
-@pytest.mark.parametrize("folder", [
-    "us-seller",
-    pytest.param("jp-seller", marks=pytest.mark.xfail(strict=True, reason=JP_CARRIER_DELAY_UNPLANTED)),
-    pytest.param("de-seller", marks=pytest.mark.xfail(strict=True, reason=DE_DAMAGED_MERGED_CARRIERS)),
-])
+@pytest.mark.parametrize("folder", FOLDERS)
 def test_nothing_unplanted_is_reported_as_a_root_cause(folder: str) -> None:
     a = acceptance_run(folder).analysis
     allowed = allowed_findings(PLANTED[folder])

@@ -133,3 +133,81 @@ def test_case_frames_expands_batches() -> None:
     assert len(frames["shipments"]) == 3                 # MFN, not cancelled
     assert len(frames["feedback"]) == 2 and len(frames["returns_fba"]) == 1
     assert frames["orders"]["order_id"].str.fullmatch(r"\d{3}-\d{7}-\d{7}").all()
+
+
+# ------------------------------------------------------------------ significance (Fisher exact, Bonferroni)
+def test_hypergeometric_tail_against_hand_computed_values() -> None:
+    sf = diagnose.hypergeom_sf
+    # N=10 orders, K=3 defects, n=5 in the group: P(X>=3) = C(3,3)C(7,2)/C(10,5) = 21/252
+    assert abs(sf(3, 10, 3, 5) - 21 / 252) < 1e-12
+    # P(X>=2) = (C(3,2)C(7,3) + 21)/252 = (105 + 21)/252 = 1/2
+    assert abs(sf(2, 10, 3, 5) - 0.5) < 1e-12
+    assert abs(sf(0, 10, 3, 5) - 1.0) < 1e-12 and sf(4, 10, 3, 5) == 0.0
+    # Fisher's tea tasting: 8 cups, 4 milk-first, 4 chosen: all right 1/70, at least 3 right 17/70
+    assert abs(sf(4, 8, 4, 4) - 1 / 70) < 1e-12
+    assert abs(sf(3, 8, 4, 4) - 17 / 70) < 1e-12
+    # N=20, K=2, n=10: both defects in the group = C(18,8)/C(20,10) = 43758/184756 = 90/380
+    assert abs(sf(2, 20, 2, 10) - 90 / 380) < 1e-12
+    # log-space: large counts do not overflow; 30 of 30 defects inside 100 of 10,000 orders is ~0
+    assert 0.0 <= sf(30, 10_000, 30, 100) < 1e-50
+    # the one-sided Fisher test is that tail: 3 of 5 in the group, 0 of 5 outside -> 21/252
+    assert abs(diagnose.fisher_one_sided(3, 5, 0, 5) - 21 / 252) < 1e-12
+
+
+def _rows(groups: list[tuple[str, int, int]]) -> list[dict[str, Any]]:
+    """Evidence rows of one kind from (entity, orders, defects) triples (the rest = all other groups)."""
+    n_all, d_all = sum(g[1] for g in groups), sum(g[2] for g in groups)
+    rows, k = [], 0
+    for entity, orders, defects in groups:
+        ids = [f"o{k + i}" for i in range(defects)]
+        k += defects
+        rows.append({"entity_kind": "carriers", "entity": entity, "group_orders": orders,
+                     "group_defects": defects, "rest_orders": n_all - orders, "rest_defects": d_all - defects,
+                     "metric_defects": d_all, "order_ids": ids})
+    return rows
+
+
+def test_a_group_must_pass_the_bonferroni_corrected_test() -> None:
+    th = diagnose.Thresholds(min_group_orders=20, min_defects=5, min_lift=2.0, min_share=0.25, alpha=0.05)
+    # 8 of 40 late against 9 of 120: lift 2.67, one-sided p = 0.032 (checked against the tail above)
+    p = diagnose.fisher_one_sided(8, 40, 9, 120)
+    assert 0.05 / 4 < p < 0.05
+    four = _rows([("SlowPost", 40, 8), ("UPS", 40, 3), ("FedEx", 40, 3), ("DHL", 40, 3)])
+    assert diagnose._evaluate_kind(four, th) is None          # one of 4 carriers: p must be < 0.0125
+    # the same numbers as the only group examined (the others too small to be a group) pass
+    one = [dict(four[0])]
+    for r in four[1:]:
+        one.append({**r, "group_orders": 10})
+    g = diagnose._evaluate_kind(one, th)
+    assert g is not None and g.entities == ["SlowPost"] and g.tests == 1
+    # 10 of 40 against 6 of 120 passes with 4 carriers: p = 0.0009
+    strong = _rows([("SlowPost", 40, 10), ("UPS", 40, 2), ("FedEx", 40, 2), ("DHL", 40, 2)])
+    g = diagnose._evaluate_kind(strong, th)
+    assert g is not None and g.entities == ["SlowPost"] and g.tests == 4
+
+
+def test_carriers_that_only_restate_the_asin_are_not_named() -> None:
+    # the vase ships only with DHL: DHL's damaged feedback is the vase's, not a carrier concentration
+    _, findings = run({"batches": [
+        {"days": [14, 73], "n": 40, "asin": "B0FRAGILE1", "carrier": "DHL", "negative": 8,
+         "comment": "Arrived broken. The glass was shattered inside the box."},
+        {"days": [14, 73], "n": 200},
+    ]})
+    f = by_code(findings)["negative_feedback.damaged"]
+    assert f.entities["asins"] == ["B0FRAGILE1"] and "carriers" not in f.entities
+    other = {o["entity_kind"]: o for o in f.evidence["other_kinds"]}
+    assert other["carriers"]["entities"] == ["DHL"] and other["carriers"]["restates_main"]
+
+
+def test_a_merge_takes_only_the_kinds_the_kept_finding_names() -> None:
+    ids = tuple(f"o{i}" for i in range(10))
+    kept = Finding(code="negative_feedback.damaged", metric="odr_mfn", title="Damaged", statement="a",
+                   share=0.6, confidence="high", entities={"asins": ["B0VASE"]}, order_ids=ids)
+    other = Finding(code="claims.not_as_described", metric="odr_mfn", title="NAD", statement="b",
+                    share=0.5, confidence="high", entities={"asins": ["B0VASE", "B0CUP"], "carriers": ["DHL"]},
+                    order_ids=ids)
+    out = diagnose._dedupe([diagnose._Candidate(kept, None, (0, 0)), diagnose._Candidate(other, None, (0, 1))])
+    assert len(out) == 1
+    assert out[0].entities == {"asins": ["B0VASE", "B0CUP"]}           # no carriers imported
+    assert out[0].evidence["merged"] == [{"code": "claims.not_as_described", "title": "NAD", "statement": "b",
+                                          "entities": {"asins": ["B0VASE", "B0CUP"], "carriers": ["DHL"]}}]

@@ -21,14 +21,19 @@ same pattern among the window's other orders, ``metric_defects`` all the metric'
 window. This module then does the same thing for every rule:
 
 1. keep the groups with enough orders (``min_group_orders``), enough pattern orders
-   (``min_entity_defects``) and a rate at least ``min_lift`` times the rate of the other orders;
+   (``min_entity_defects``), a rate at least ``min_lift`` times the rate of the other orders, and a
+   one-sided Fisher exact p-value (:func:`fisher_one_sided`) under ``alpha`` divided by the number of
+   groups of the kind examined (Bonferroni): among many carriers one is always highest by chance;
 2. combine the kept groups of one kind (at most ``max_entities``) and check the combination against
-   ``min_defects``, ``min_share`` (share of the metric's defects) and ``min_lift``;
+   ``min_defects``, ``min_share`` (share of the metric's defects), ``min_lift`` and the same test;
 3. of several kinds (carrier, service, missing tracking ...) the one explaining most defects is the
-   finding's; the others that also pass are added to its entities;
+   finding's; the others that also pass are added to its entities, unless their pattern orders are
+   mostly the main group's (``[merge] other_kind_overlap``: the vase's carriers restate the vase);
 4. returns on the finding's ASINs corroborate (raise confidence) or weaken it (lower confidence);
 5. the same code found for several metrics (10- and 30-day LSR, MFN and all-orders ODR) is kept once,
-   and two findings about (nearly) the same orders are merged.
+   and two findings about (nearly) the same orders are merged (the kept finding takes the other's
+   entities only of the kinds it names itself; the other's statement and entities stay under
+   ``evidence["merged"]``).
 
 Group sizes of a combination are summed, so an order holding two of the combined ASINs counts twice in
 the group's order count (the in-group rate is then slightly understated; defects are counted exactly).
@@ -75,6 +80,7 @@ class Thresholds:
     min_entity_defects: int = 1
     max_entities: int = 5
     max_group_fraction: float = 1.0
+    alpha: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -232,6 +238,7 @@ class _Group:
     sole_defects: int
     extras: dict[str, Any]
     rows: list[dict[str, Any]]
+    tests: int = 1            # groups of the kind examined (the Bonferroni divisor)
 
     @property
     def total_orders(self) -> int:
@@ -257,13 +264,55 @@ class _Group:
         return self.group_defects / self.metric_defects if self.metric_defects else 0.0
 
 
-def _lift_ok(g: _Group, th: Thresholds) -> bool:
-    """The group stands out: its rate is ``min_lift`` times the others' and it is not most of the window."""
+def _log_choose(n: int, k: int) -> float:
+    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+
+def hypergeom_sf(x: int, total: int, successes: int, draws: int) -> float:
+    """P(X >= x) for X ~ Hypergeometric(``total`` items of which ``successes`` are marked, ``draws`` drawn).
+
+    Exact: the terms C(K, k) C(N - K, n - k) / C(N, n) for k = x .. min(n, K) summed in log space
+    (``math.lgamma``; log-sum-exp), so large counts neither overflow nor lose the small tail.
+    """
+    if not 0 <= successes <= total or not 0 <= draws <= total:
+        raise ValueError(f"hypergeometric: K={successes}, n={draws} must lie in 0..N={total}")
+    low = max(0, draws - (total - successes))
+    high = min(draws, successes)
+    x = max(x, low)
+    if x > high:
+        return 0.0
+    denom = _log_choose(total, draws)
+    logs = [_log_choose(successes, k) + _log_choose(total - successes, draws - k) - denom
+            for k in range(x, high + 1)]
+    top = max(logs)
+    return min(1.0, math.exp(top) * math.fsum(math.exp(v - top) for v in logs))
+
+
+def fisher_one_sided(group_defects: int, group_orders: int, rest_defects: int, rest_orders: int) -> float:
+    """One-sided Fisher exact test p-value that the group's defect rate is HIGHER than the rest's.
+
+    Given the window's orders and defects, the chance that a random set of ``group_orders`` orders holds
+    at least ``group_defects`` defects: the hypergeometric upper tail.
+    """
+    total = group_orders + rest_orders
+    return hypergeom_sf(group_defects, total, group_defects + rest_defects, group_orders)
+
+
+def _p_value(g: _Group) -> float:
+    return fisher_one_sided(g.group_defects, g.group_orders, g.rest_defects, g.rest_orders)
+
+
+def _lift_ok(g: _Group, th: Thresholds, tests: int = 1) -> bool:
+    """The group stands out: its rate is ``min_lift`` times the others', it is not most of the window, and
+    a one-sided Fisher exact test against the other orders gives p < ``alpha`` / ``tests`` (Bonferroni
+    correction for the number of groups examined), so it is not one of many groups high by chance."""
     if th.min_lift <= 0:
         return True
     if not g.total_orders or g.group_orders / g.total_orders > th.max_group_fraction:
         return False
-    return g.rest_orders > 0 and g.lift is not None and g.lift >= th.min_lift
+    if not (g.rest_orders > 0 and g.lift is not None and g.lift >= th.min_lift):
+        return False
+    return _p_value(g) < th.alpha / max(tests, 1)
 
 
 def _row_group(row: Mapping[str, Any]) -> _Group:
@@ -308,11 +357,14 @@ def _evaluate_kind(rows: list[dict[str, Any]], th: Thresholds) -> _Group | None:
     least ``min_entity_defects`` pattern orders not already explained by the groups chosen before it (an
     order holding two ASINs is explained once), and its rate is ``min_lift`` times the rate of the orders
     outside it and outside the groups already chosen (so Saturday is compared with the weekdays, not with
-    Sunday).
+    Sunday), with a one-sided Fisher exact p-value under ``alpha`` divided by the number of groups
+    examined (those with ``min_group_orders`` orders and a pattern order). The combination is tested the
+    same way.
     """
     ordered = sorted(rows, key=lambda r: (-int(r["group_defects"]),
                                           -int(r["group_defects"]) / max(int(r["group_orders"]), 1),
                                           str(r["entity"])))
+    tests = sum(1 for r in rows if int(r["group_orders"]) >= th.min_group_orders)
     chosen: list[dict[str, Any]] = []
     covered: set[str] = set()
     for row in ordered:
@@ -326,7 +378,7 @@ def _evaluate_kind(rows: list[dict[str, Any]], th: Thresholds) -> _Group | None:
             before = _combine(chosen)
             g = replace(g, rest_orders=max(before.rest_orders - g.group_orders, 0),
                         rest_defects=max(g.group_defects + g.rest_defects - len(covered | ids), 0))
-        if not _lift_ok(g, th):
+        if not _lift_ok(g, th, tests):
             continue
         chosen.append(row)
         covered |= ids
@@ -338,7 +390,8 @@ def _evaluate_kind(rows: list[dict[str, Any]], th: Thresholds) -> _Group | None:
     group = _combine(chosen)
     if (group.group_defects >= th.min_defects and group.share >= th.min_share
             and group.group_orders >= th.min_group_orders
-            and _lift_ok(group, th)):
+            and _lift_ok(group, th, tests)):
+        group.tests = tests
         return group
     return None
 
@@ -547,7 +600,14 @@ def _evaluate(con: duckdb.DuckDBPyConnection, rule: Rule, key: str, metric: Metr
     passing.sort(key=lambda g: (-g.share, -(g.lift if g.lift is not None else 0.0), g.kind))
     main = passing[0]
     entities: dict[str, list[str]] = {}
-    for g in passing:
+    restate = float(settings()["merge"]["other_kind_overlap"])
+    main_ids = set(main.order_ids)
+    restating: set[int] = set()
+    for i, g in enumerate(passing):
+        ids = set(g.order_ids)
+        if g is not main and ids and len(ids & main_ids) / len(ids) >= restate:
+            restating.add(i)   # the main group seen through another attribute, not a concentration of its own
+            continue
         if not g.kind.startswith("_"):
             entities.setdefault(g.kind, [])
             entities[g.kind] += [e for e in g.entities if e not in entities[g.kind]]
@@ -577,7 +637,11 @@ def _evaluate(con: duckdb.DuckDBPyConnection, rule: Rule, key: str, metric: Metr
         "what_if_rate": what_if, "sole_defects": main.sole_defects,
         "groups": [{k: v for k, v in r.items() if k != "order_ids"} for r in main.rows],
         "other_kinds": [{"entity_kind": g.kind, "entities": g.entities, "group_defects": g.group_defects,
-                         "share": g.share} for g in passing[1:]],
+                         "share": g.share, "p_value": _p_value(g) if g.rest_orders > 0 else None,
+                         "restates_main": i in restating}
+                        for i, g in enumerate(passing) if i > 0],
+        "p_value": _p_value(main) if rule.thresholds.min_lift > 0 and main.rest_orders > 0 else None,
+        "groups_tested": main.tests,
         "thresholds": vars(rule.thresholds).copy(),
     }
     if corr_evidence:
@@ -628,11 +692,14 @@ def _dedupe(candidates: list[_Candidate]) -> list[Finding]:
             out.append(f)
             continue
         o = out[target]
+        # only the kinds the kept finding names (another code's ASIN on the same orders); a kind it does
+        # not name (carriers beside an ASIN) was no concentration of its orders: left in "merged"
         entities = {k: list(v) for k, v in o.entities.items()}
         for k, v in f.entities.items():
-            entities.setdefault(k, [])
-            entities[k] += [e for e in v if e not in entities[k]]
-        merged = list(o.evidence.get("merged", [])) + [{"code": f.code, "title": f.title, "statement": f.statement}]
+            if k in entities:
+                entities[k] += [e for e in v if e not in entities[k]]
+        merged = list(o.evidence.get("merged", [])) + [{"code": f.code, "title": f.title, "statement": f.statement,
+                                                        "entities": {k: list(v) for k, v in f.entities.items()}}]
         out[target] = replace(o, entities=entities, evidence={**o.evidence, "merged": merged},
                               order_ids=tuple(sorted(set(o.order_ids) | set(f.order_ids))))
     return out
