@@ -211,3 +211,32 @@ def test_a_merge_takes_only_the_kinds_the_kept_finding_names() -> None:
     assert out[0].entities == {"asins": ["B0VASE", "B0CUP"]}           # no carriers imported
     assert out[0].evidence["merged"] == [{"code": "claims.not_as_described", "title": "NAD", "statement": "b",
                                           "entities": {"asins": ["B0VASE", "B0CUP"], "carriers": ["DHL"]}}]
+
+
+def test_statements_agree_with_the_number_of_entities() -> None:
+    # two carriers lose parcels / deliver late; then one: "these carriers" / "this carrier"
+    two = {"batches": [
+        {"n": 40, "carrier": "SlowPost", "delivered_late": 12},
+        {"n": 40, "carrier": "LatePost", "delivered_late": 12},
+        {"n": 200, "delivered_late": 4},
+    ]}
+    _, findings = run(two)
+    f = by_code(findings)["delivery.carrier_delay"]
+    assert f.entities["carriers"] == ["LatePost", "SlowPost"]
+    assert "with the carriers LatePost and SlowPost" in f.statement
+    assert "shipments with these carriers arrived" in f.statement and "this carrier" not in f.statement
+    _, findings = run({"batches": [two["batches"][0], two["batches"][2]]})
+    f = by_code(findings)["delivery.carrier_delay"]
+    assert "shipments with this carrier arrived" in f.statement and "these" not in f.statement
+    # one weekend day: "this day"; two: "these days"
+    _, findings = run({"batches": [
+        {"n": 50, "weekdays": ["Saturday"], "late": 12},
+        {"n": 100, "weekdays": ["Monday", "Tuesday", "Wednesday", "Thursday"], "late": 3},
+    ]})
+    f = by_code(findings)["late_shipment.weekend_backlog"]
+    assert f.entities["weekdays"] == ["Saturday"] and "orders purchased on this day shipped late" in f.statement
+    _, findings = run({"batches": [
+        {"n": 50, "weekdays": ["Saturday", "Sunday"], "late": 12},
+        {"n": 100, "weekdays": ["Monday", "Tuesday", "Wednesday", "Thursday"], "late": 3},
+    ]})
+    assert "orders purchased on these days shipped late" in by_code(findings)["late_shipment.weekend_backlog"].statement

@@ -456,6 +456,7 @@ def _lift_text(g: _Group) -> str:
 def _fields(rule: Rule, g: _Group, metric: MetricResult, what_if: float | None) -> dict[str, Any]:
     labels = settings()["entity_labels"]
     singular, plural = labels.get(g.kind, [g.kind, g.kind])
+    grammar = settings()["grammar"]["one" if len(g.entities) == 1 else "many"]
     values: dict[str, Any] = {
         "count": g.group_defects, "metric_defects": g.metric_defects, "share_pct": _pct(g.share),
         "group_orders": g.group_orders, "rest_orders": g.rest_orders, "rest_defects": g.rest_defects,
@@ -468,6 +469,7 @@ def _fields(rule: Rule, g: _Group, metric: MetricResult, what_if: float | None) 
         if metric.window_start and metric.window_end else "",
         "metric_label": metric.label, "metric_rate_pct": _pct(metric.rate), "what_if_pct": _pct(what_if),
         "sole_defects": g.sole_defects,
+        "this": grammar["this"], "its": grammar["its"], "s": grammar["s"],
     }
     for key, value in g.extras.items():
         if key.startswith("ent_"):
