@@ -245,6 +245,21 @@ def test_a_hostile_tick_label_is_escaped_in_the_svg() -> None:
         "Bar chart of " + IMG)
 
 
+def test_count_axes_have_whole_number_ticks() -> None:
+    import pandas as pd
+    small = pd.DataFrame({"value": ["B0VASE0001", "B0MAT00001", "B0JAR00001"], "count": [2, 1, 1],
+                          "denominator": [30, 50, 40]})
+    pareto = BeautifulSoup(str(breakdown_chart(small, "asin", "ODR", kind="pareto", chart_id="p")), "html.parser")
+    texts = [t.get_text() for t in pareto.find_all("text")]
+    # the left axis counts 0, 1, 2 defective orders: no 0.25 ... 1.75 ticks
+    assert not [t for t in texts if re.fullmatch(r"\d+\.\d+", t)], texts
+    assert {"0", "1", "2"} <= set(texts)
+    no_rate = small.drop(columns="denominator")
+    bars = BeautifulSoup(str(breakdown_chart(no_rate, "asin", "ODR", kind="bars", chart_id="b")), "html.parser")
+    texts = [t.get_text() for t in bars.find_all("text")]
+    assert not [t for t in texts if re.fullmatch(r"\d+\.\d+", t)], texts
+
+
 # --- the context and the environment -------------------------------------------------------------
 def test_every_context_field_is_documented_and_used_by_the_templates() -> None:
     sources = "".join((asset_dir("templates") / name).read_text(encoding="utf-8")

@@ -22,7 +22,7 @@ import matplotlib.dates as mdates
 import pandas as pd
 from markupsafe import Markup
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from sellerdx.model import MetricResult
 
@@ -223,6 +223,7 @@ def _pareto(data: pd.DataFrame, label_col: str, value_col: str, by_text: str, by
     ax.set_xticks(list(positions), labels, rotation=35 if len(labels) > 5 else 0,
                   ha="right" if len(labels) > 5 else "center")
     ax.set_ylabel("Defective orders")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))   # whole orders: no 0.25 ... 1.75 ticks
     ax.set_xlabel(by_text)
     ax.set_title(f"{metric_label}: defects by {by_words}")
     ax2 = ax.twinx()
@@ -255,6 +256,7 @@ def _bars(data: pd.DataFrame, label_col: str, value_col: str, by_text: str, by_w
         ax.set_title(f"{metric_label}: defect rate by {by_words}")
     else:
         ax.set_ylabel("Defective orders")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))   # whole orders
         ax.set_title(f"{metric_label}: defects by {by_words}")
     ax.set_xlabel(by_text)
     return fig
