@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from test_acceptance_findings import FOLDERS, PLANTED, SAMPLES, expected_status, planted_file_path
+from test_acceptance_findings import FOLDERS, PLANTED, SAMPLES, expected_status, planted_file_path, problem_params
 
 _HERE = Path(sys.executable).parent / "sellerdx"
 SELLERDX = _HERE if _HERE.exists() else Path("/work/main/.venv/bin/sellerdx")
@@ -121,16 +121,9 @@ def test_analyze_prints_every_metric_with_window_and_counts(folder: str) -> None
     assert f"{total:,} rows: {total - damaged:,} loaded, {damaged} rejected" in stdout
 
 
-def _problem_params() -> list[Any]:
-    params = []
-    for folder in FOLDERS:
-        for p in PLANTED[folder]["problems"]:
-            marks = ()
-            params.append(pytest.param(folder, p["code"], id=f"{folder}-{p['code']}", marks=marks))
-    return params
 
 
-@pytest.mark.parametrize(("folder", "code"), _problem_params())
+@pytest.mark.parametrize(("folder", "code"), problem_params())
 def test_analyze_prints_the_planted_problems_statement(folder: str, code: str) -> None:
     """One bullet per planted problem: its entities, the metric's defect count and window."""
     c = analyze(folder)

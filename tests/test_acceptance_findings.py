@@ -41,13 +41,10 @@ ENTITY_KINDS = ("asins", "skus", "carriers", "weekdays", "shipping_services")
 ODR_COMPONENTS = ("negative_feedback", "claims", "chargebacks")
 
 
-def _planted_problem_ids() -> list[Any]:
-    params = []
-    for folder in FOLDERS:
-        for problem in PLANTED[folder]["problems"]:
-            marks = ()
-            params.append(pytest.param(folder, problem["code"], id=f"{folder}-{problem['code']}", marks=marks))
-    return params
+def problem_params() -> list[Any]:
+    """One (folder, code) case per planted problem of every sample folder."""
+    return [pytest.param(folder, p["code"], id=f"{folder}-{p['code']}")
+            for folder in FOLDERS for p in PLANTED[folder]["problems"]]
 
 
 # --------------------------------------------------------------------------------------- shared run
@@ -156,7 +153,7 @@ def test_the_allowed_set_is_derived_from_the_manifest() -> None:
 
 
 # --------------------------------------------------------------------------------------- findings
-@pytest.mark.parametrize(("folder", "code"), _planted_problem_ids())
+@pytest.mark.parametrize(("folder", "code"), problem_params())
 def test_every_planted_problem_is_found(folder: str, code: str) -> None:
     a = acceptance_run(folder).analysis
     problem = next(p for p in PLANTED[folder]["problems"] if p["code"] == code)

@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from test_acceptance_findings import (FOLDERS, PLANTED, acceptance_run,
+from test_acceptance_findings import (FOLDERS, PLANTED, acceptance_run, problem_params,
                                       expected_status, planted_file_path)
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -97,17 +97,10 @@ def _soup(folder: str) -> BeautifulSoup:
     return BeautifulSoup(acceptance_run(folder).paths["report"].read_text(encoding="utf-8"), "html.parser")
 
 
-def _problem_params() -> list[Any]:
-    params = []
-    for folder in FOLDERS:
-        for p in PLANTED[folder]["problems"]:
-            marks = ()
-            params.append(pytest.param(folder, p["code"], id=f"{folder}-{p['code']}", marks=marks))
-    return params
 
 
 # --------------------------------------------------------------------------------------- static
-@pytest.mark.parametrize(("folder", "code"), _problem_params())
+@pytest.mark.parametrize(("folder", "code"), problem_params())
 def test_each_planted_problem_has_its_finding_chart_and_evidence(folder: str, code: str) -> None:
     problem = next(p for p in PLANTED[folder]["problems"] if p["code"] == code)
     planted = planted_orders(folder, problem)
@@ -271,7 +264,7 @@ FONT_PROBES = {"us-seller": "Hand-Blown Glass", "jp-seller": "超音波", "de-se
 def browser_page(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
                  ) -> Iterator[dict[str, Any]]:
     """Open the folder's report in headless Chromium; record what happened; save the screenshot."""
-    from test_browser import CHROMIUM, VIEWPORT, DevToolsPipe
+    from test_browser import CHROMIUM, VIEWPORT, DevToolsPipe, page_events
     if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
         pytest.skip("chromium is not installed (/usr/bin/chromium); run scripts/install-browser.sh")
     folder = request.param
@@ -314,15 +307,7 @@ def browser_page(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         "url": url,
         "report_bytes": report.stat().st_size,
         "load_seconds": round(load_seconds, 3),
-        "requests": [e["params"]["request"]["url"] for e in events if e.get("method") == "Network.requestWillBeSent"],
-        "console": [{"type": e["params"]["type"],
-                     "text": " ".join(str(a.get("value", a.get("description", ""))) for a in e["params"]["args"])}
-                    for e in events if e.get("method") == "Runtime.consoleAPICalled"],
-        "exceptions": [e["params"]["exceptionDetails"].get("text") for e in events
-                       if e.get("method") == "Runtime.exceptionThrown"],
-        "log_errors": [e["params"]["entry"]["text"] for e in events
-                       if e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error"],
-        "dialogs": [e["params"].get("message") for e in events if e.get("method") == "Page.javascriptDialogOpening"],
+        **page_events(events),
         "fonts": fonts,
         "facts": {k: v for k, v in facts.items() if k != "cells"},
         "screenshot": str(screenshot),

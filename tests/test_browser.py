@@ -153,6 +153,21 @@ PRINT_SIZE_JS = """
 """
 
 
+def page_events(events: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """What the page did, from the DevTools events: requests, console messages, exceptions, errors, dialogs."""
+    return {
+        "requests": [e["params"]["request"]["url"] for e in events if e.get("method") == "Network.requestWillBeSent"],
+        "console": [{"type": e["params"]["type"],
+                     "text": " ".join(str(a.get("value", a.get("description", ""))) for a in e["params"]["args"])}
+                    for e in events if e.get("method") == "Runtime.consoleAPICalled"],
+        "exceptions": [e["params"]["exceptionDetails"].get("text") for e in events
+                       if e.get("method") == "Runtime.exceptionThrown"],
+        "log_errors": [e["params"]["entry"]["text"] for e in events
+                       if e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error"],
+        "dialogs": [e["params"].get("message") for e in events if e.get("method") == "Page.javascriptDialogOpening"],
+    }
+
+
 @pytest.fixture(scope="module")
 def browser_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
@@ -209,15 +224,7 @@ def browser_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         "report_bytes": report.stat().st_size,
         "render_seconds": round(render_seconds, 3),
         "load_seconds": round(load_seconds, 3),
-        "requests": [e["params"]["request"]["url"] for e in events if e.get("method") == "Network.requestWillBeSent"],
-        "console": [{"type": e["params"]["type"],
-                     "text": " ".join(str(a.get("value", a.get("description", ""))) for a in e["params"]["args"])}
-                    for e in events if e.get("method") == "Runtime.consoleAPICalled"],
-        "exceptions": [e["params"]["exceptionDetails"].get("text") for e in events
-                       if e.get("method") == "Runtime.exceptionThrown"],
-        "log_errors": [e["params"]["entry"]["text"] for e in events
-                       if e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error"],
-        "dialogs": [e["params"].get("message") for e in events if e.get("method") == "Page.javascriptDialogOpening"],
+        **page_events(events),
         "print": print_size,
         "pdf_bytes": len(pdf_bytes),
         "pdf_pages": pdf_bytes.count(b"/Type /Page") - pdf_bytes.count(b"/Type /Pages"),

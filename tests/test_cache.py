@@ -17,15 +17,8 @@ import sellerdx
 from sellerdx import cache as cache_module
 from sellerdx import ingest, store, validate
 from sellerdx.cache import FileCache
+from ingest_helpers import ORDERS_HEADER
 
-ORDERS_HEADER = (
-    "amazon-order-id", "merchant-order-id", "purchase-date", "last-updated-date", "order-status",
-    "fulfillment-channel", "sales-channel", "order-channel", "ship-service-level", "product-name", "sku",
-    "asin", "item-status", "quantity", "currency", "item-price", "item-tax", "shipping-price", "shipping-tax",
-    "gift-wrap-price", "gift-wrap-tax", "item-promotion-discount", "ship-promotion-discount", "ship-city",
-    "ship-state", "ship-postal-code", "ship-country", "promotion-ids", "cpf", "is-business-order",
-    "purchase-order-number", "price-designation", "signature-confirmation-recommended",
-)
 CLAIMS_HEADER = ("Order ID", "Claim Date", "Claim Reason", "Claim Status", "Claim Amount", "Funded By")
 
 

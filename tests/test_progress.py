@@ -19,19 +19,11 @@ import pytest
 from click.testing import CliRunner
 
 from sellerdx.cli import main
+from ingest_helpers import ORDERS_HEADER, FEEDBACK_HEADER
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTROL = ("\x1b", "\r")
 CLAIMS_HEADER = ("Order ID", "Claim Date", "Claim Reason", "Claim Status", "Claim Amount", "Funded By")
-ORDERS_HEADER = (
-    "amazon-order-id", "merchant-order-id", "purchase-date", "last-updated-date", "order-status",
-    "fulfillment-channel", "sales-channel", "order-channel", "ship-service-level", "product-name", "sku",
-    "asin", "item-status", "quantity", "currency", "item-price", "item-tax", "shipping-price", "shipping-tax",
-    "gift-wrap-price", "gift-wrap-tax", "item-promotion-discount", "ship-promotion-discount", "ship-city",
-    "ship-state", "ship-postal-code", "ship-country", "promotion-ids", "cpf", "is-business-order",
-    "purchase-order-number", "price-designation", "signature-confirmation-recommended",
-)
-FEEDBACK_HEADER = ("Date", "Rating", "Comments", "Your Response", "Order ID", "Rater Email")
 
 
 @pytest.fixture
