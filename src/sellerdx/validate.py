@@ -26,7 +26,7 @@ import time
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -550,12 +550,13 @@ def load_inventory(con: duckdb.DuckDBPyConnection, inventory: Inventory, *, mark
     started = time.perf_counter()
     moved = reject_cross_file(con, {s.path: s.columns_mapped["ship_confirm_ts"] for s in inventory.of_kind("shipments")
                                     if "ship_confirm_ts" in s.mapping})
-    if moved:
-        reports = [_moved(r, moved.get(r.path, 0)) for r in reports]
     store.mark_supplied(con, inventory.kinds)
     store.finalize(con)
     dupes = _duplicates(con)
-    reports = [_with_dupes(r, dupes.get(r.path, 0)) for r in reports]
+    # Rows quarantined by the cross-file check move from loaded to rejected; superseded copies are counted.
+    reports = [replace(r, rows_loaded=r.rows_loaded - moved.get(r.path, 0),
+                       rows_rejected=r.rows_rejected + moved.get(r.path, 0),
+                       rows_duplicate=dupes.get(r.path, 0)) for r in reports]
     timings["load"] += time.perf_counter() - started
     return LoadResult(tuple(reports), read_performance(inventory), timings=dict(timings))
 
@@ -567,18 +568,6 @@ def read_performance(inventory: Inventory) -> tuple[tuple[str, Any], ...]:
         with src.location.open() as stream:
             found.append((src.path, json.loads(stream.read().decode(src.encoding))))
     return tuple(found)
-
-
-def _moved(report: FileReport, n: int) -> FileReport:
-    if not n:
-        return report
-    from dataclasses import replace
-    return replace(report, rows_loaded=report.rows_loaded - n, rows_rejected=report.rows_rejected + n)
-
-
-def _with_dupes(report: FileReport, n: int) -> FileReport:
-    from dataclasses import replace
-    return replace(report, rows_duplicate=n) if n else report
 
 
 def _duplicates(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
