@@ -264,7 +264,7 @@ FONT_PROBES = {"us-seller": "Hand-Blown Glass", "jp-seller": "超音波", "de-se
 def browser_page(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
                  ) -> Iterator[dict[str, Any]]:
     """Open the folder's report in headless Chromium; record what happened; save the screenshot."""
-    from test_browser import CHROMIUM, VIEWPORT, DevToolsPipe, page_events
+    from test_browser import CHROMIUM, VIEWPORT, DevToolsPipe, open_page, page_events
     if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
         pytest.skip("chromium is not installed (/usr/bin/chromium); run scripts/install-browser.sh")
     folder = request.param
@@ -272,18 +272,7 @@ def browser_page(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     url = report.resolve().as_uri()
     cdp = DevToolsPipe(tmp_path_factory.mktemp(f"chromium-{folder}"))
     try:
-        target = cdp.send("Target.createTarget", {"url": "about:blank"})
-        session = cdp.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})["sessionId"]
-        for domain in ("Page", "Runtime", "Network", "Log", "DOM", "CSS"):
-            cdp.send(f"{domain}.enable", session=session)
-        cdp.send("Emulation.setDeviceMetricsOverride", {**VIEWPORT, "deviceScaleFactor": 1, "mobile": False},
-                 session=session)
-        opened = time.perf_counter()
-        cdp.send("Page.navigate", {"url": url}, session=session)
-        cdp.wait_for("Page.loadEventFired")
-        load_seconds = time.perf_counter() - opened
-        facts = cdp.send("Runtime.evaluate", {"expression": PAGE_FACTS_JS, "returnByValue": True},
-                         session=session)["result"]["value"]
+        session, load_seconds, facts = open_page(cdp, url, ("DOM", "CSS"), PAGE_FACTS_JS)
         # the fonts Chromium really used for the element holding a product name in the sample's language
         cdp.send("DOM.getDocument", {"depth": 0}, session=session)
         probe = cdp.send("Runtime.evaluate", {"expression": FIND_TEXT_JS % json.dumps(FONT_PROBES[folder])},

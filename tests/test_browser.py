@@ -153,6 +153,27 @@ PRINT_SIZE_JS = """
 """
 
 
+def open_page(cdp: DevToolsPipe, url: str, domains: tuple[str, ...] = (), facts_js: str | None = None
+              ) -> tuple[str, float, dict[str, Any]]:
+    """Open ``url`` in a new tab at the test viewport.
+
+    Returns (session id, seconds to the load event, the value of ``facts_js`` — default PAGE_FACTS_JS).
+    """
+    target = cdp.send("Target.createTarget", {"url": "about:blank"})
+    session = cdp.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})["sessionId"]
+    for domain in ("Page", "Runtime", "Network", "Log", *domains):
+        cdp.send(f"{domain}.enable", session=session)
+    cdp.send("Emulation.setDeviceMetricsOverride", {**VIEWPORT, "deviceScaleFactor": 1, "mobile": False},
+             session=session)
+    opened = time.perf_counter()
+    cdp.send("Page.navigate", {"url": url}, session=session)
+    cdp.wait_for("Page.loadEventFired")
+    load_seconds = time.perf_counter() - opened
+    facts = cdp.send("Runtime.evaluate", {"expression": facts_js or PAGE_FACTS_JS, "returnByValue": True},
+                     session=session)["result"]["value"]
+    return session, load_seconds, facts
+
+
 def page_events(events: list[dict[str, Any]]) -> dict[str, list[Any]]:
     """What the page did, from the DevTools events: requests, console messages, exceptions, errors, dialogs."""
     return {
@@ -180,18 +201,7 @@ def browser_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
 
     cdp = DevToolsPipe(work / "profile")
     try:
-        target = cdp.send("Target.createTarget", {"url": "about:blank"})
-        session = cdp.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})["sessionId"]
-        for domain in ("Page", "Runtime", "Network", "Log"):
-            cdp.send(f"{domain}.enable", session=session)
-        cdp.send("Emulation.setDeviceMetricsOverride",
-                 {**VIEWPORT, "deviceScaleFactor": 1, "mobile": False}, session=session)
-        opened = time.perf_counter()
-        cdp.send("Page.navigate", {"url": url}, session=session)
-        cdp.wait_for("Page.loadEventFired")
-        load_seconds = time.perf_counter() - opened
-        facts = cdp.send("Runtime.evaluate", {"expression": PAGE_FACTS_JS, "returnByValue": True},
-                         session=session)["result"]["value"]
+        session, load_seconds, facts = open_page(cdp, url)
 
         ARTIFACTS.mkdir(exist_ok=True)
         shot = cdp.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True,
