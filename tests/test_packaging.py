@@ -24,8 +24,11 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_lists_every_asset(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for folder, suffix in (("queries", ".sql"), ("schemas", ".yaml")):
-        for path in (ROOT / folder).glob(f"*{suffix}"):
-            assert f"sellerdx/{folder}/{path.name}" in names, f"{folder}/{path.name} missing from the wheel"
+        paths = list((ROOT / folder).rglob(f"*{suffix}"))
+        assert paths, folder
+        for path in paths:
+            rel = path.relative_to(ROOT).as_posix()
+            assert f"sellerdx/{rel}" in names, f"{rel} missing from the wheel"
     for path in (ROOT / "src/sellerdx/data").rglob("*.toml"):
         rel = path.relative_to(ROOT / "src").as_posix()
         assert rel in names

@@ -9,7 +9,7 @@ from sellerdx.errors import QueryParameterError
 
 # The metrics engine's queries are those in metrics.BINDINGS; load_*.sql (store), rule_*.sql (diagnose)
 # and other modules' queries are checked by their owners.
-ALL = [name[:-4] for name in assets.list_assets("queries", ".sql")]
+ALL = assets.query_names()
 OWN = sorted(metrics.BINDINGS)
 
 
@@ -54,6 +54,7 @@ def test_run_refuses_a_wrong_binding():
 
 def test_load_queries_have_no_parameters_left_unbound():
     # the store runs load_*.sql without parameters
-    for name in assets.list_assets("queries", ".sql"):
+    for name, path in assets.query_paths().items():
         if name.startswith("load_"):
-            assert metrics.query_parameters(assets.load_query(name[:-4])) == frozenset(), name
+            assert path.parent.name == "load", name
+            assert metrics.query_parameters(assets.load_query(name)) == frozenset(), name

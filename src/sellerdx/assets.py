@@ -41,10 +41,40 @@ def read_text(folder: str, filename: str) -> str:
     return (asset_dir(folder) / filename).read_text(encoding="utf-8")
 
 
+QUERY_STAGES = ("load", "metrics", "rules", "report")
+"""``queries/`` holds one folder per pipeline stage; a query's name is unique across them."""
+
+
+@functools.cache
+def query_paths() -> dict[str, Traversable]:
+    """Every query by name (``order_facts``) -> its file (``queries/metrics/order_facts.sql``)."""
+    found: dict[str, Traversable] = {}
+    root = asset_dir("queries")
+    for stage in QUERY_STAGES:
+        folder = root / stage
+        if not folder.is_dir():
+            continue
+        for entry in folder.iterdir():
+            if entry.is_file() and entry.name.endswith(".sql"):
+                name = entry.name[:-4]
+                if name in found:
+                    raise RuntimeError(f"query {name!r} is in two stage folders of queries/")
+                found[name] = entry
+    return dict(sorted(found.items()))
+
+
+def query_names() -> list[str]:
+    """The names of every query, sorted."""
+    return list(query_paths())
+
+
 @functools.cache
 def load_query(name: str) -> str:
-    """The text of ``queries/<name>.sql``."""
-    return read_text("queries", f"{name}.sql")
+    """The text of ``queries/<stage>/<name>.sql``."""
+    try:
+        return query_paths()[name].read_text(encoding="utf-8")
+    except KeyError:
+        raise FileNotFoundError(f"no query named {name!r} in queries/") from None
 
 
 @functools.cache
