@@ -1,6 +1,6 @@
 """Acceptance: the installed ``sellerdx`` command on each bundled sample folder, as a user runs it.
 
-Runs the real console script (``/work/main/.venv/bin/sellerdx``, or the one next to the running Python)
+Runs the real console script (the one next to the running Python, else on PATH: tests/support/command.py)
 in a subprocess: ``analyze`` (table and ``--json``), ``validate`` and ``poa check``. Expected numbers,
 windows, files and damaged rows come from each folder's ``planted.json``; the summary.json keys are the
 ones the README names in "summary.json — a public contract".
@@ -23,10 +23,9 @@ from typing import Any
 
 import pytest
 
-from test_acceptance_findings import FOLDERS, PLANTED, SAMPLES, expected_status, planted_file_path, problem_params
+from support.command import SELLERDX
+from support.acceptance import FOLDERS, PLANTED, SAMPLES, expected_status, planted_file_path, problem_params
 
-_HERE = Path(sys.executable).parent / "sellerdx"
-SELLERDX = _HERE if _HERE.exists() else Path("/work/main/.venv/bin/sellerdx")
 OUTPUTS = ("report.html", "summary.json", "poa.md", "evidence.csv", "rejected_rows.csv")
 
 # README, "summary.json — a public contract"
@@ -58,7 +57,7 @@ class Completed:
 
 def _sellerdx(*args: str, out: Path | None = None) -> Completed:
     env = {**os.environ, "NO_COLOR": "1"}
-    proc = subprocess.run([str(SELLERDX), *args], capture_output=True, text=True, encoding="utf-8",
+    proc = subprocess.run([*SELLERDX, *args], capture_output=True, text=True, encoding="utf-8",
                           env=env, timeout=300, cwd=str(SAMPLES.parent))
     return Completed(proc.returncode, proc.stdout, proc.stderr, out or Path())
 

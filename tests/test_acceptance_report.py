@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from test_acceptance_findings import (FOLDERS, PLANTED, acceptance_run, problem_params,
+from support.acceptance import (FOLDERS, PLANTED, acceptance_run, problem_params,
                                       expected_status, planted_file_path)
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

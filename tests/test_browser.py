@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from conftest_render import HOSTILE, IMG, JS_URL, SCRIPT, make_context
+from support.render_fixtures import HOSTILE, IMG, JS_URL, SCRIPT, make_context
 from sellerdx.render import write_html
 
 pytestmark = pytest.mark.browser

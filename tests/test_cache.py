@@ -17,7 +17,7 @@ import sellerdx
 from sellerdx import cache as cache_module
 from sellerdx import ingest, store, validate
 from sellerdx.cache import FileCache
-from ingest_helpers import ORDERS_HEADER
+from support.exports import ORDERS_HEADER
 
 CLAIMS_HEADER = ("Order ID", "Claim Date", "Claim Reason", "Claim Status", "Claim Amount", "Funded By")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest_helpers import (FEEDBACK_HEADER, ORDERS_HEADER, ORDERS_HEADER_OLD, RETURNS_FBA_HEADER,
+from support.exports import (FEEDBACK_HEADER, ORDERS_HEADER, ORDERS_HEADER_OLD, RETURNS_FBA_HEADER,
                             RETURNS_MFN_HEADER, gzip_bytes, inputs_of, oid, order_row, report, skipped_reasons,
                             table, write_orders, write_text, zip_bytes)
 from sellerdx import ingest

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest_helpers import (FEEDBACK_HEADER, ORDERS_HEADER, RETURNS_MFN_HEADER, analysis_of, oid, order_row,
+from support.exports import (FEEDBACK_HEADER, ORDERS_HEADER, RETURNS_MFN_HEADER, analysis_of, oid, order_row,
                             rejected, report, table, write_orders, write_text)
 from sellerdx import ingest
 
@@ -376,7 +376,7 @@ def test_legacy_bytes_after_the_sample_gzip(tmp_path):
 
 def test_legacy_bytes_after_the_sample_zip_member(tmp_path):
     # The same bytes inside a zip must be read exactly as they are on disk or gzipped.
-    from ingest_helpers import zip_bytes
+    from support.exports import zip_bytes
     folder = tmp_path / "exports"
     folder.mkdir()
     (folder / "orders.zip").write_bytes(zip_bytes({"orders.txt": _late_cp1252_orders()}))

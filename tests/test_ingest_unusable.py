@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 import sellerdx
-from ingest_helpers import (ORDERS_HEADER, SELLERDX, FEEDBACK_HEADER, inputs_of, oid, order_row, run_cli,
+from support.command import SELLERDX
+from support.exports import (ORDERS_HEADER, FEEDBACK_HEADER, inputs_of, oid, order_row, run_cli,
                             table, write_orders, write_text)
 from sellerdx import ingest
 from sellerdx.errors import (BadOptionError, MissingColumnError, NoInputError, SellerdxError,
@@ -249,7 +250,7 @@ def test_real_command_prints_no_traceback(tmp_path, build):
     folder = build(tmp_path)
     env = {**os.environ, "CI": "1"}
     env.pop("SELLERDX_DEBUG", None)
-    proc = subprocess.run([SELLERDX, "validate", str(folder)], capture_output=True, text=True, env=env,
+    proc = subprocess.run([*SELLERDX, "validate", str(folder)], capture_output=True, text=True, env=env,
                           timeout=120)
     assert proc.returncode == 2, proc
     assert "Traceback" not in proc.stderr

@@ -12,7 +12,7 @@ import pandas as pd
 
 from sellerdx import metrics
 from sellerdx.metrics import MetricParams
-from test_metrics_support import AS_OF, cancellation, load, order, shipment
+from support.metrics_data import AS_OF, cancellation, load, order, shipment
 
 P = MetricParams(as_of=AS_OF)
 

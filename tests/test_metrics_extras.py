@@ -10,7 +10,7 @@ import pytest
 
 from sellerdx import metrics
 from sellerdx.metrics import MetricParams
-from test_metrics_support import (AS_OF, cancellation, claim, daily_orders, feedback, load, oid, order,
+from support.metrics_data import (AS_OF, cancellation, claim, daily_orders, feedback, load, oid, order,
                                   shipment)
 
 P = MetricParams(as_of=AS_OF)

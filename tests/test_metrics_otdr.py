@@ -9,7 +9,7 @@ import datetime as dt
 
 from sellerdx import metrics, performance
 from sellerdx.metrics import MetricParams
-from test_metrics_support import AS_OF, load, oid, order, shipment
+from support.metrics_data import AS_OF, load, oid, order, shipment
 
 d = dt.date
 

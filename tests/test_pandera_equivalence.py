@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from ingest_helpers import inputs_of, oid, rejected, report, table, write_orders, write_text
+from support.exports import inputs_of, oid, rejected, report, table, write_orders, write_text
 from sellerdx.schema import pandera_schema, report_specs
 
 FULLWIDTH_ID = "１１１-０００００００-０００００９９"      # digits outside ASCII: Python's \d matches them

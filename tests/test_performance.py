@@ -12,7 +12,7 @@ import pytest
 from sellerdx import metrics, performance
 from sellerdx.errors import UnreadableFileError
 from sellerdx.metrics import MetricParams
-from test_metrics_support import AS_OF, feedback, load, order
+from support.metrics_data import AS_OF, feedback, load, order
 
 MP = "ATVPDKIKX0DER"
 

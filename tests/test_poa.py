@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from sellerdx import diagnose, metrics, poa, store
+from sellerdx import diagnose, metrics, store
 from sellerdx.model import MetricResult
 from sellerdx.poa_lint import lint_poa
+from sellerdx.render import poa
+from sellerdx.text import neutralize_text
+from support.results import result_of
 
 ROOT = Path(__file__).resolve().parent.parent
 BLANK = re.compile(r"\[\[[^\[\]\n]*\]\]")
@@ -49,13 +52,13 @@ def built():
     params = metrics.MetricParams(as_of=as_of)
     results = metrics.compute_metrics(con, params)
     findings = diagnose.diagnose(con, results, params)
-    return con, as_of, results, findings
+    return con, as_of, results, findings, result_of(con, params, results, findings, marketplace="US")
 
 
 @pytest.fixture(scope="module")
 def text(built) -> str:
-    _, as_of, results, findings = built
-    return poa.render_poa(results, findings, as_of=as_of, marketplace="US")
+    *_, result = built
+    return poa.render_poa(result)
 
 
 def test_golden_us_seller() -> None:
@@ -76,7 +79,7 @@ def test_structure_and_markers(text: str) -> None:
     assert lines[0] == "# Plan of Action — [[account name]] (US)"
     assert lines[1] == ("<!-- sellerdx:required=order_defect.negative_feedback,order_defect.claims,"
                         "late_shipment -->")
-    sections = [l for l in lines if l.startswith("## ")]
+    sections = [line for line in lines if line.startswith("## ")]
     assert sections == [
         "## Order defects, negative feedback: Negative feedback: item arrived damaged",
         "## Order defects, A-to-z Guarantee claims: [[root cause]]",     # at risk, no finding: blank section
@@ -99,15 +102,15 @@ def test_lint_fails_unfilled_and_passes_filled(text: str) -> None:
 
 def test_corrective_actions_past_tense_with_date_blank(text: str) -> None:
     section = text.split("### Corrective actions taken")[1].split("###")[0]
-    bullets = [l for l in section.splitlines() if l.startswith("- ")]
-    assert bullets and all(l.startswith("- [[date]]: We ") for l in bullets)
+    bullets = [line for line in section.splitlines() if line.startswith("- ")]
+    assert bullets and all(line.startswith("- [[date]]: We ") for line in bullets)
     assert not re.search(r"\b(will|shall|going to)\b", section)
 
 
 def test_untrusted_text_is_neutralised(text: str) -> None:
     assert "<" not in text.replace("<!--", "")
     assert "**" not in text and "[[fake blank]]" not in text
-    assert not any(l.startswith("# Heading") for l in text.splitlines())
+    assert not any(line.startswith("# Heading") for line in text.splitlines())
     assert "scriptalert(1)/script Vase Heading bold fake blank" in text
 
 
@@ -120,7 +123,7 @@ def test_only_at_risk_metrics_and_blank_for_every_category() -> None:
                             target=0.04, direction="below", status=status, extras=extras or {})
     results = {"lsr_30d": metric("lsr_30d", "Late Shipment Rate (30 days)", "ok"),
                "pfcr": metric("pfcr", "Pre-fulfilment Cancel Rate", "at_risk")}
-    text = poa.render_poa(results, [], as_of=day)
+    text = poa.poa_markdown(results, [], as_of=day)
     assert "<!-- sellerdx:required=cancellation -->" in text
     assert "## Pre-fulfilment cancellations: [[root cause]]" in text
     assert "Late" not in text
@@ -129,17 +132,17 @@ def test_only_at_risk_metrics_and_blank_for_every_category() -> None:
 
 
 def test_neutralize_text() -> None:
-    assert poa.neutralize_text("a\r\nb\tc") == "a b c"
-    assert poa.neutralize_text("- item") == "item"
-    assert poa.neutralize_text("GL_VASE _x_ `code` <b>|") == "GL_VASE x code b"
-    assert poa.neutralize_text(None) == ""
-    assert len(poa.neutralize_text("x" * 500, 50)) == 50
+    assert neutralize_text("a\r\nb\tc") == "a b c"
+    assert neutralize_text("- item") == "item"
+    assert neutralize_text("GL_VASE _x_ `code` <b>|") == "GL_VASE x code b"
+    assert neutralize_text(None) == ""
+    assert len(neutralize_text("x" * 500, 50)) == 50
 
 
 def test_evidence_csv(built, tmp_path: Path) -> None:
-    con, _, _, findings = built
+    _, _, _, findings, result = built
     path = tmp_path / "evidence.csv"
-    n = poa.write_evidence_csv(path, con, findings)
+    n = poa.write_evidence_csv(path, result)
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     with open(path, encoding="utf-8-sig", newline="") as fh:
@@ -161,9 +164,8 @@ def test_evidence_csv(built, tmp_path: Path) -> None:
 def test_evidence_shows_the_findings_item_of_a_multi_item_order(tmp_path: Path) -> None:
     """A vase finding lists the vase for an order whose first item is a yoga mat (evidence.csv and the
     report's evidence query), and the first item for a finding about no item."""
-    from sellerdx import assets
     from sellerdx.model import Finding
-    from test_metrics_support import feedback, load, oid, order
+    from support.metrics_data import feedback, load, oid, order
 
     orders = [order(1, "2026-10-20", asin="B0000YOGA1", sku="YOGA", product_name="Yoga Mat"),
               order(1, "2026-10-20", asin="B0000VASE1", sku="VASE", product_name="Glass Vase"),
@@ -179,8 +181,10 @@ def test_evidence_shows_the_findings_item_of_a_multi_item_order(tmp_path: Path) 
     other = Finding(code="late_shipment.weekend_backlog", metric="lsr_30d", title="Weekend", statement="s",
                     share=1.0, confidence="high", entities={"weekdays": ["Tuesday"]},
                     order_ids=(oid(1), oid(3)))
+    params = metrics.MetricParams(as_of=dt.date(2026, 10, 31))
+    result = result_of(con, params, metrics.compute_metrics(con, params), [vase, other])
     path = tmp_path / "evidence.csv"
-    poa.write_evidence_csv(path, con, [vase, other])
+    poa.write_evidence_csv(path, result)
     with open(path, encoding="utf-8-sig", newline="") as fh:
         rows = [(r["finding_code"], r["order_id"], r["asin"], r["sku"]) for r in csv.DictReader(fh)]
     assert rows == [("negative_feedback.damaged", oid(1), "B0000VASE1", "VASE"),
@@ -189,13 +193,9 @@ def test_evidence_shows_the_findings_item_of_a_multi_item_order(tmp_path: Path) 
                     # no item finding: the order's first item (lowest source line)
                     ("late_shipment.weekend_backlog", oid(1), "B0000YOGA1", "YOGA"),
                     ("late_shipment.weekend_backlog", oid(3), "B0000LAMP1", "LAMP")]
-    sql = assets.load_query("report_evidence")
-    shown = con.execute(sql, {"order_ids": list(vase.order_ids)}).df()
-    # every evidence order holds the vase: each row shows it
-    assert shown[["asin", "sku", "product_name"]].values.tolist() == [["B0000VASE1", "VASE", "Glass Vase"]] * 3
-    # orders 1 and 3 hold the vase as their second item and share nothing else
-    shown = con.execute(sql, {"order_ids": [oid(1), oid(3)]}).df()
-    assert shown["asin"].tolist() == ["B0000VASE1", "B0000VASE1"]
-    # orders 1 and 4 (a lamp only) share no item: each shows its first item
-    shown = con.execute(sql, {"order_ids": [oid(1), oid(4)]}).df()
-    assert shown["asin"].tolist() == ["B0000YOGA1", "B0000LAMP1"]
+    # the report's evidence tables show the same item for the same order, with its product name
+    shown = {item.code: item.evidence for item in result.findings}
+    vase_rows = shown["negative_feedback.damaged"][["asin", "sku", "product_name"]].values.tolist()
+    assert vase_rows == [["B0000VASE1", "VASE", "Glass Vase"]] * 3
+    other_rows = shown["late_shipment.weekend_backlog"][["asin", "product_name"]].values.tolist()
+    assert other_rows == [["B0000YOGA1", "Yoga Mat"], ["B0000LAMP1", "Lamp"]]

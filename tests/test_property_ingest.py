@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest_helpers import (FEEDBACK_HEADER, ORDERS_HEADER, assert_counts_reconcile, inputs_of, order_row,
+from support.exports import (FEEDBACK_HEADER, ORDERS_HEADER, assert_counts_reconcile, inputs_of, order_row,
                             write_orders)
 from sellerdx.errors import SellerdxError
 

@@ -9,7 +9,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from ingest_helpers import (FEEDBACK_HEADER, ORDERS_HEADER, analysis_of, assert_counts_reconcile, oid,
+from support.exports import (FEEDBACK_HEADER, ORDERS_HEADER, analysis_of, assert_counts_reconcile, oid,
                             order_row, rejected, report, table, write_orders, write_text)
 
 

@@ -1,6 +1,6 @@
 """The HTML report's structure, checked through selectors (BeautifulSoup), from a hand-built context.
 
-The fixture (tests/conftest_render.py) states the numbers: LSR 10 days = 72 / 1,000 = 7.2% (at risk,
+The fixture (tests/support/render_fixtures.py) states the numbers: LSR 10 days = 72 / 1,000 = 7.2% (at risk,
 target < 4%), 46 of the 72 late orders at the weekend (64%); ODR MFN = 3 / 600 = 0.5% (ok).
 """
 
@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest_render import (
+from support.render_fixtures import (
+    make_result,
     AFN_EMPTY, ASIN_CAUSE, EVIDENCE_ROWS, HOSTILE, IMG, JS_URL, LSR, ODR, POA_TEXT, SCRIPT, VTR_MISSING,
     WEEKDAYS, WEEKEND, asin_breakdown, make_context, weekday_breakdown,
 )
@@ -391,7 +392,7 @@ def test_sample_report_renders_the_planted_story(sample_soup) -> None:
 
 def test_render_cards_for_jupyter_is_scoped() -> None:
     from sellerdx.render.html import render_cards
-    soup = BeautifulSoup(render_cards([LSR, ODR], as_of=dt.date(2026, 10, 31), folder=SCRIPT), "html.parser")
+    soup = BeautifulSoup(render_cards(make_result((LSR, ODR), folder=SCRIPT)), "html.parser")
     root = soup.find(True)
     assert root.name == "div" and root["class"] == ["sellerdx-cards"]
     assert [c["id"] for c in soup.select("article.card")] == ["metric-lsr_10d", "metric-odr_mfn"]

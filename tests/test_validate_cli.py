@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import json
 
-from ingest_helpers import (FEEDBACK_HEADER, ORDERS_HEADER, oid, order_row, run_cli, table, write_orders,
+from support.exports import (FEEDBACK_HEADER, ORDERS_HEADER, oid, order_row, run_cli, table, write_orders,
                             write_text)
 
 

@@ -7,8 +7,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .analysis import Analysis, Inputs, Options, analyze  # noqa: E402
+from .analysis import Analysis, Inputs, Options, analyze
+from .version import __version__
 
 __all__ = ["Analysis", "Inputs", "Options", "analyze", "__version__"]

@@ -18,7 +18,6 @@ import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,84 +25,21 @@ import duckdb
 import pandas as pd
 
 from . import ingest, store, validate
+from .describe import describe
+from .diagnose import diagnose
 from .errors import BadOptionError
-from .model import FileReport, Finding, MetricResult, RejectedRow, SkippedFile
+from .metrics import MetricParams, breakdown, compute_metrics, daily, prepare, resolve_as_of
+from .model import Finding, MetricResult, RejectedRow
+from .options import DEFAULT_OUT, Options
+from .render.html import render_cards, write_html
+from .render.poa import render_poa, write_evidence_csv
+from .render.report import report_context
+from .render.summary import summary_document, write_summary
+from .result import AnalysisResult, Inputs
+from .safecsv import write_csv
 
-DEFAULT_OUT = "sellerdx-report"
 METRIC_KEYS = ("odr_mfn", "odr_afn", "odr_all", "pfcr", "lsr_10d", "lsr_30d", "vtr", "otdr")
 METRIC_ALIASES = {"odr": "odr_all", "lsr": "lsr_10d"}   # family names accepted by breakdown() and daily()
-
-
-@dataclass(frozen=True)
-class Options:
-    """Analysis options; each is also a ``sellerdx analyze`` flag of the same name (``--odr-lag-days``)."""
-    out: str = DEFAULT_OUT            # folder for report.html, summary.json, poa.md, evidence.csv, rejected_rows.csv
-    as_of: dt.date | None = None      # the day the windows end; default: latest purchase date in the orders
-    odr_lag_days: int = 14            # ODR window ends this many days before as_of
-    marketplace: str | None = None    # two-letter marketplace (US, DE, JP, ...): date order of ambiguous dates
-    cache: str | None = None          # folder of the on-disk cache of parsed files ('' or None: no cache)
-
-    def __post_init__(self) -> None:
-        if isinstance(self.as_of, str):
-            try:
-                object.__setattr__(self, "as_of", dt.date.fromisoformat(self.as_of))
-            except ValueError:
-                raise BadOptionError(f"--as-of {self.as_of!r} is not a date",
-                                     hint="write it as YYYY-MM-DD, e.g. --as-of 2026-10-31") from None
-        if not isinstance(self.odr_lag_days, int) or not 0 <= self.odr_lag_days <= 90:
-            raise BadOptionError(f"--odr-lag-days {self.odr_lag_days!r} is out of range",
-                                 hint="use a whole number of days from 0 to 90 (Amazon's offset is 14)")
-        if self.marketplace is not None:
-            code = str(self.marketplace).upper()
-            from .assets import load_toml
-            known = load_toml("dates.toml")["marketplaces"]
-            if code not in known or code == "DEFAULT":
-                raise BadOptionError(f"--marketplace {self.marketplace!r} is not known",
-                                     hint="use one of " + ", ".join(k for k in known if k != "default"))
-            object.__setattr__(self, "marketplace", code)
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """What was read: a report per file, the files skipped and why, and the quarantined rows."""
-    folder: str
-    files: tuple[FileReport, ...]
-    skipped: tuple[SkippedFile, ...]
-    rejected: pd.DataFrame                  # path, line, column_name, value, reason
-    performance_files: tuple[str, ...] = ()
-
-    @property
-    def rows_read(self) -> int:
-        """Data rows read from every file (blank lines are not rows)."""
-        return sum(f.rows_read for f in self.files)
-
-    @property
-    def rows_loaded(self) -> int:
-        """Rows that passed every check and were loaded (rows_read = rows_loaded + rows_rejected)."""
-        return sum(f.rows_loaded for f in self.files)
-
-    @property
-    def rows_rejected(self) -> int:
-        """Rows quarantined, each with its reason in ``rejected``."""
-        return sum(f.rows_rejected for f in self.files)
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per file (read or skipped)."""
-        rows = [{"path": f.path, "kind": f.kind, "encoding": f.encoding, "delimiter": f.delimiter,
-                 "rows_read": f.rows_read, "rows_loaded": f.rows_loaded, "rows_rejected": f.rows_rejected,
-                 "rows_duplicate": f.rows_duplicate, "date_min": f.date_min, "date_max": f.date_max,
-                 "warnings": "; ".join(f.warnings)} for f in self.files]
-        rows += [{"path": p, "kind": "performance"} for p in self.performance_files]
-        rows += [{"path": s.path, "kind": "skipped", "warnings": s.reason} for s in self.skipped]
-        frame = pd.DataFrame(rows)
-        for col in ("rows_read", "rows_loaded", "rows_rejected", "rows_duplicate"):
-            if col in frame:
-                frame[col] = frame[col].astype("Int64")
-        return frame
-
-    def _repr_html_(self) -> str:
-        """The per-file table, for Jupyter."""
-        return self.to_frame().to_html(index=False, na_rep="")
 
 
 class Analysis:
@@ -152,7 +88,7 @@ class Analysis:
                          on_file: Callable[[ingest.SourceFile], None]) -> tuple[duckdb.DuckDBPyConnection,
                                                                                  validate.LoadResult]:
         """Open the folder's cached database, or build it (reusing every unchanged file's rows)."""
-        from .cache import FileCache
+        from .cache import FileCache  # noqa: PLC0415 - only with --cache: keeps the default path free of it
         cache = FileCache(self.options.cache, marketplace=self.options.marketplace)
         tables = [s for s in inventory.sources if s.kind != "performance"]
         db_path, reports_path = cache.database_paths(tables)
@@ -192,9 +128,8 @@ class Analysis:
                       tuple(p for p, _ in result.performance))
 
     @functools.cached_property
-    def params(self) -> Any:
+    def params(self) -> MetricParams:
         """The metric parameters in force (as_of resolved)."""
-        from .metrics import MetricParams, resolve_as_of
         as_of = resolve_as_of(self.con, self.options.as_of)
         return MetricParams(as_of=as_of, odr_lag_days=self.options.odr_lag_days)
 
@@ -205,8 +140,8 @@ class Analysis:
 
     @functools.cached_property
     def metric_results(self) -> dict[str, MetricResult]:
-        """Stage 3: every metric keyed odr_mfn, odr_afn, odr_all, pfcr, lsr_10d, lsr_30d, vtr, otdr."""
-        from .metrics import compute_metrics
+        """Stage 3, as objects: every :class:`MetricResult` keyed odr_mfn, odr_afn, odr_all, pfcr, lsr_10d,
+        lsr_30d, vtr, otdr. The same metrics as a table: :attr:`metrics`."""
         con, params = self.con, self.params
         self._step("computing metrics")
         with self._timed("metrics"):
@@ -214,7 +149,8 @@ class Analysis:
 
     @property
     def metrics(self) -> pd.DataFrame:
-        """The metrics as a tidy DataFrame, one row per metric."""
+        """Stage 3, as a table: the metrics as a tidy DataFrame, one row per metric. The same metrics as
+        objects: :attr:`metric_results`."""
         rows = []
         for m in self.metric_results.values():
             row = {k: v for k, v in dataclasses.asdict(m).items() if k != "extras"}
@@ -234,12 +170,10 @@ class Analysis:
 
         ``metric`` is a key of ``metric_results`` or a family name (``odr`` = all channels, ``lsr`` = 10 days).
         """
-        from .metrics import breakdown
         return breakdown(self.con, self._metric_key(metric), by, self.params)
 
     def daily(self, metric: str) -> pd.DataFrame:
         """The metric's rolling rate for every day of the data's span (date, numerator, denominator, rate)."""
-        from .metrics import daily
         return daily(self.con, self._metric_key(metric), self.params)
 
     def _metric_key(self, metric: str) -> str:
@@ -249,8 +183,8 @@ class Analysis:
 
     @functools.cached_property
     def finding_list(self) -> list[Finding]:
-        """Stage 4: root causes with evidence."""
-        from .diagnose import diagnose
+        """Stage 4, as objects: root causes with evidence, each a :class:`Finding`. The same findings as a
+        table: :attr:`findings`."""
         metrics = self.metric_results
         self._step("diagnosing root causes")
         with self._timed("diagnose"):
@@ -258,79 +192,79 @@ class Analysis:
 
     @property
     def findings(self) -> pd.DataFrame:
-        """The findings as a DataFrame (``finding_list`` has the objects)."""
+        """Stage 4, as a table: the findings as a DataFrame, one row each. The same findings as objects:
+        :attr:`finding_list`."""
         return pd.DataFrame([{"code": f.code, "metric": f.metric, "share": f.share, "confidence": f.confidence,
                               "statement": f.statement, "orders": len(f.order_ids),
                               **{k: ", ".join(v) for k, v in f.entities.items()}} for f in self.finding_list])
 
     @functools.cached_property
-    def performance(self) -> list[Any]:
-        """Amazon's own performance reports found in the folder, parsed."""
-        from .performance import parse_performance
-        return [parse_performance(data) for _, data in self._loaded[1].performance]
+    def result(self) -> AnalysisResult:
+        """Stage 5: everything any output shows, computed once (every writer below renders this)."""
+        return describe(self.con, folder=str(self.folder), options=self.options, params=self.params,
+                        inputs=self.inputs, performance_payloads=[data for _, data in self._loaded[1].performance],
+                        metrics=self.metric_results, findings=self.finding_list,
+                        step=self._step, timed=self._timed)
 
-    @functools.cached_property
-    def reconciliation(self) -> list[Any]:
+    @property
+    def performance(self) -> tuple[Any, ...]:
+        """Amazon's own performance reports found in the folder, parsed."""
+        return self.result.performance
+
+    @property
+    def reconciliation(self) -> tuple[Any, ...]:
         """Amazon's numbers beside the recomputed ones, each gap explained (empty without Amazon's JSON)."""
-        from .performance import reconcile
-        return [row for perf in self.performance
-                for row in reconcile(perf, self.metric_results, self.con, self.params)]
+        return self.result.reconciliation
 
     def sql(self, query: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run your own SQL on the loaded tables (orders, feedback, claims, ..., order_facts).
 
         ``params`` are bound to ``$name`` placeholders: ``a.sql("... WHERE asin = $asin", {"asin": "B0..."})``.
         """
-        from .metrics import prepare
         prepare(self.con)  # order_facts, metric_orders, defect_events
         return self.con.execute(query, params or {}).df()
 
     def poa(self) -> str:
         """The Plan of Action skeleton (Markdown) for the at-risk metrics and their root causes."""
-        from .poa import render_poa
-        return render_poa(self.metric_results, self.finding_list, as_of=self.as_of,
-                          marketplace=self.options.marketplace)
+        return render_poa(self.result)
 
     # ------------------------------------------------------------------------------------- outputs
     def summary(self) -> dict[str, Any]:
         """The ``summary.json`` document (schema_version 1, documented in the README)."""
-        from .render.summary import build_summary
-        return build_summary(self)
+        return summary_document(self.result)
 
     def to_json(self, path: str | os.PathLike[str]) -> Path:
         """Write ``summary.json``."""
-        from .render.summary import write_summary
-        return write_summary(self, path)
+        return write_summary(self.result, path)
 
     def to_html(self, path: str | os.PathLike[str]) -> Path:
         """Write the self-contained HTML report."""
-        from .render.build import build_context
-        from .render.html import write_html
+        result = self.result
         self._step("rendering the report")
-        return write_html(build_context(self), path)
+        return write_html(report_context(result, poa=render_poa(result)), path)
 
     def write(self, out: str | os.PathLike[str] | None = None) -> dict[str, Path]:
         """Write every output into ``out`` (default: the ``out`` option): report.html, summary.json,
-        poa.md, evidence.csv and rejected_rows.csv. Returns their paths."""
-        from .poa import write_evidence_csv
+        poa.md, evidence.csv and rejected_rows.csv, all rendered from one :attr:`result`. Returns their paths."""
         folder = Path(out or self.options.out)
         folder.mkdir(parents=True, exist_ok=True)
-        self.finding_list  # noqa: B018 - run the analysis stages before timing the rendering
+        result = self.result  # every stage runs here, before the rendering is timed
         started = time.perf_counter()
-        paths = {"summary": self.to_json(folder / "summary.json")}
+        paths = {"summary": write_summary(result, folder / "summary.json")}
+        poa_text = render_poa(result)
         poa_path = folder / "poa.md"
-        poa_path.write_text(self.poa(), encoding="utf-8")
+        poa_path.write_text(poa_text, encoding="utf-8")
         paths["poa"] = poa_path
-        write_evidence_csv(folder / "evidence.csv", self.con, self.finding_list)
+        write_evidence_csv(folder / "evidence.csv", result)
         paths["evidence"] = folder / "evidence.csv"
         paths["rejected_rows"] = self.write_rejected(folder / "rejected_rows.csv")
-        paths["report"] = self.to_html(folder / "report.html")
+        self._step("rendering the report")
+        paths["report"] = write_html(report_context(result, poa=poa_text), folder / "report.html")
         self.timings["render"] = time.perf_counter() - started
         return paths
 
     def write_rejected(self, path: str | os.PathLike[str]) -> Path:
         """``rejected_rows.csv``: file, line, column, value, reason of every quarantined row."""
-        from .safecsv import write_csv
         rej = self.inputs.rejected
         write_csv(path, ["file", "line", "column", "value", "reason"], rej.itertuples(index=False, name=None))
         return Path(path)
@@ -342,8 +276,7 @@ class Analysis:
     # ------------------------------------------------------------------------------------- notebook
     def _repr_html_(self) -> str:
         """The headline cards (one per metric), shown inline in Jupyter."""
-        from .render.html import render_cards
-        return render_cards(list(self.metric_results.values()), as_of=self.as_of, folder=str(self.folder))
+        return render_cards(self.result)
 
     def __repr__(self) -> str:
         return f"<sellerdx.Analysis folder={str(self.folder)!r} options={self.options}>"
@@ -383,4 +316,4 @@ def analyze(folder: str | os.PathLike[str], *, out: str = DEFAULT_OUT, as_of: dt
     return Analysis(folder, options, progress=progress)
 
 
-__all__ = ["Analysis", "Inputs", "Options", "analyze", "DEFAULT_OUT", "METRIC_KEYS"]
+__all__ = ["Analysis", "AnalysisResult", "Inputs", "Options", "analyze", "DEFAULT_OUT", "METRIC_KEYS"]

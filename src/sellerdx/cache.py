@@ -28,7 +28,8 @@ from pathlib import Path
 
 import duckdb
 
-from . import __version__, assets
+from . import assets
+from .version import __version__
 from .ingest import SourceFile
 from .model import FileReport
 

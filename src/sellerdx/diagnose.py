@@ -57,7 +57,7 @@ from . import assets, metrics as metrics_mod, store
 from .errors import BadOptionError
 from .metrics import MetricParams
 from .model import Finding, MetricResult
-from .poa import neutralize_text
+from .text import neutralize_text, share_percent
 
 RULES_FOLDER = "rules"
 SETTINGS_FILE = "_settings.toml"
@@ -427,14 +427,6 @@ def _metric_cfg(key: str) -> dict[str, Any]:
 # Text
 
 
-def _pct(x: float | None) -> str:
-    if x is None:
-        return "n/a"
-    if x == 0:
-        return "0%"
-    return f"{x * 100:.1f}%" if x * 100 < 99.95 else "100%"
-
-
 def _human_list(items: Sequence[str], limit: int = 6) -> str:
     items = [neutralize_text(str(i)) for i in items if str(i)]
     if not items:
@@ -458,16 +450,16 @@ def _fields(rule: Rule, g: _Group, metric: MetricResult, what_if: float | None) 
     singular, plural = labels.get(g.kind, [g.kind, g.kind])
     grammar = settings()["grammar"]["one" if len(g.entities) == 1 else "many"]
     values: dict[str, Any] = {
-        "count": g.group_defects, "metric_defects": g.metric_defects, "share_pct": _pct(g.share),
+        "count": g.group_defects, "metric_defects": g.metric_defects, "share_pct": share_percent(g.share),
         "group_orders": g.group_orders, "rest_orders": g.rest_orders, "rest_defects": g.rest_defects,
-        "rate_in_pct": _pct(g.rate_in), "rate_out_pct": _pct(g.rate_out), "lift_text": _lift_text(g),
+        "rate_in_pct": share_percent(g.rate_in), "rate_out_pct": share_percent(g.rate_out), "lift_text": _lift_text(g),
         "lift_paren": f" ({_lift_text(g)})" if g.lift is not None and not math.isinf(g.lift) else "",
         "entities": _human_list(g.entities), "entity_label": singular if len(g.entities) == 1 else plural,
         "window": f"{metric.window_start.isoformat()} to {metric.window_end.isoformat()}"
         if metric.window_start and metric.window_end else "the window",
         "window_days": (metric.window_end - metric.window_start).days + 1
         if metric.window_start and metric.window_end else "",
-        "metric_label": metric.label, "metric_rate_pct": _pct(metric.rate), "what_if_pct": _pct(what_if),
+        "metric_label": metric.label, "metric_rate_pct": share_percent(metric.rate), "what_if_pct": share_percent(what_if),
         "sole_defects": g.sole_defects,
         "this": grammar["this"], "its": grammar["its"], "s": grammar["s"],
     }

@@ -30,7 +30,7 @@ import pandas as pd
 
 from . import assets, store
 from .errors import BadOptionError, NoInputError, QueryParameterError
-from .model import MetricResult
+from .model import Finding, MetricResult
 
 # --------------------------------------------------------------------------------------------------
 # Configuration (data/metrics.toml, data/breakdowns.toml)
@@ -106,6 +106,7 @@ BINDINGS: dict[str, frozenset[str]] = {
     "unmatched_defects": frozenset(),
     "table_exists": frozenset({"name"}),
     "removable_feedback": frozenset({"as_of", "removal_days"}),
+    "evidence_orders": frozenset({"order_ids", "family", "asins", "skus"}),
 }
 """Query name -> the ``$parameters`` this module binds when it runs ``queries/<name>.sql``.
 
@@ -675,3 +676,26 @@ def what_if(con: duckdb.DuckDBPyConnection, params: MetricParams | None = None,
     orders = sorted(set(removable["order_id"].tolist()))
     results = compute_metrics(con, params, removed_feedback_orders=orders)
     return {k: v for k, v in results.items() if _metric_config(k)["query"] == "odr"}
+
+
+# --------------------------------------------------------------------------------------------------
+# Evidence and status, for the analysis result (sellerdx.describe)
+
+
+def meets_target(rate: float, target: float, direction: str) -> bool:
+    """Whether ``rate`` meets a target ("below": under it; "above": over it)."""
+    return _meets(rate, target, direction)
+
+
+def evidence_orders(con: duckdb.DuckDBPyConnection, finding: Finding) -> pd.DataFrame:
+    """A finding's evidence orders, one row per order (queries/report/evidence_orders.sql).
+
+    The one place that decides which item an evidence row names: the order's items of the finding's
+    ASINs / SKUs, else the order's first item. Every output reads these rows.
+    """
+    prepare(con)
+    configs = _metric_configs()
+    family = configs[finding.metric]["family"] if finding.metric in configs else finding.metric
+    return _frame(con, "evidence_orders", {"order_ids": list(finding.order_ids), "family": family,
+                                           "asins": list(finding.entities.get("asins", [])),
+                                           "skus": list(finding.entities.get("skus", []))})

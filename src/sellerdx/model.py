@@ -25,32 +25,32 @@ TABLE_KINDS: tuple[str, ...] = REPORT_KINDS[:-1]  # every kind but the performan
 Status = Literal["ok", "at_risk", "no_orders", "not_computed"]
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
 
 
-class _Serializable:
+class Serializable:
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(self)
+        return jsonable(self)
 
 
 @dataclass(frozen=True)
-class SkippedFile(_Serializable):
+class SkippedFile(Serializable):
     """A file in the folder that is not a report sellerdx knows, and why."""
     path: str
     reason: str
 
 
 @dataclass(frozen=True)
-class RejectedRow(_Serializable):
+class RejectedRow(Serializable):
     """One quarantined input row: where it was and what was wrong with it."""
     path: str
     line: int
@@ -60,7 +60,7 @@ class RejectedRow(_Serializable):
 
 
 @dataclass(frozen=True)
-class FileReport(_Serializable):
+class FileReport(Serializable):
     """What was read from one input file."""
     path: str
     kind: str
@@ -78,7 +78,7 @@ class FileReport(_Serializable):
 
 
 @dataclass(frozen=True)
-class MetricResult(_Serializable):
+class MetricResult(Serializable):
     """One account-health metric as recomputed by sellerdx (see metrics-spec)."""
     key: str                       # odr_mfn, odr_afn, odr_all, pfcr, lsr_10d, lsr_30d, vtr, otdr
     label: str                     # "Order Defect Rate (MFN)"
@@ -99,7 +99,7 @@ class MetricResult(_Serializable):
 
 
 @dataclass(frozen=True)
-class Finding(_Serializable):
+class Finding(Serializable):
     """A root cause named with numbers and evidence."""
     code: str                      # e.g. "late_shipment.weekend_backlog"
     metric: str                    # metric key it explains, e.g. "lsr_10d" or "odr_mfn"

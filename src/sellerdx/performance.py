@@ -26,7 +26,7 @@ import duckdb
 from . import assets, metrics, store
 from .errors import UnreadableFileError
 from .metrics import MetricParams
-from .model import MetricResult, _Serializable
+from .model import MetricResult, Serializable
 
 
 # --------------------------------------------------------------------------------------------------
@@ -34,7 +34,7 @@ from .model import MetricResult, _Serializable
 
 
 @dataclass(frozen=True)
-class AmazonMetric(_Serializable):
+class AmazonMetric(Serializable):
     """One metric as Amazon reports it, keyed like sellerdx's (odr_mfn, pfcr, lsr_10d, ...)."""
     key: str
     rate: float | None
@@ -49,7 +49,7 @@ class AmazonMetric(_Serializable):
 
 
 @dataclass(frozen=True)
-class MarketplacePerformance(_Serializable):
+class MarketplacePerformance(Serializable):
     """Amazon's metrics for one marketplace."""
     marketplace_id: str | None
     account_status: str | None
@@ -59,7 +59,7 @@ class MarketplacePerformance(_Serializable):
 
 
 @dataclass(frozen=True)
-class PerformanceReport(_Serializable):
+class PerformanceReport(Serializable):
     """A parsed seller performance report: one entry per marketplace, and what could not be read."""
     marketplaces: tuple[MarketplacePerformance, ...]
     warnings: tuple[str, ...] = ()
@@ -74,7 +74,7 @@ class PerformanceReport(_Serializable):
 
 
 @dataclass(frozen=True)
-class Reconciliation(_Serializable):
+class Reconciliation(Serializable):
     """Amazon's number beside sellerdx's for one metric and marketplace, with the gap explained."""
     marketplace_id: str | None
     metric: str

@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from sellerdx.model import MetricResult
+from sellerdx.text import percent
 
 # Palette shared with report.css (status colours and neutrals).
 INK = "#1f2933"
@@ -104,7 +105,7 @@ def _to_svg(fig: Any, chart_id: str, alt: str) -> Markup:
 
 
 def _pct(value: float) -> str:
-    return f"{value * 100:.2f}".rstrip("0").rstrip(".") + "%"
+    return percent(value, trim=True)
 
 
 def daily_chart(series: pd.DataFrame | None, metric: MetricResult) -> Markup | None:

@@ -2,7 +2,7 @@
 
 The templates decide *how* things look; everything about *what* is shown (which metric heads the page,
 which finding is its main cause, the order of findings, how many evidence rows, the definitions text) is
-decided here. :func:`build_context` turns the pipeline's outputs (metrics, findings, breakdowns, tables
+decided here. :func:`assemble` turns the computed values (metrics, findings, breakdowns, tables
 as DataFrames or lists of records) into one frozen :class:`ReportContext`.
 
 The report's own words (definitions, status labels, defect nouns, column headers, chart kinds) are data
@@ -20,9 +20,10 @@ from typing import Any
 
 import pandas as pd
 
-from sellerdx import __version__
 from sellerdx.assets import load_toml
 from sellerdx.model import FileReport, Finding, MetricResult, SkippedFile
+from sellerdx.result import WhatIf
+from sellerdx.version import __version__
 
 DEFINITIONS_FILE = "definitions.toml"
 DEFAULT_EVIDENCE_LIMIT = 50
@@ -88,10 +89,6 @@ def chart_kind(by: str | None) -> str:
 # --------------------------------------------------------------------------------------------------
 # Values held by the context
 # --------------------------------------------------------------------------------------------------
-def _misses(rate: float, target: float, direction: str) -> bool:
-    return rate >= target if direction == "below" else rate <= target
-
-
 @dataclass(frozen=True, eq=False)
 class FindingView:
     """One root cause as the report shows it.
@@ -127,27 +124,6 @@ class FindingView:
     def highlighted(self) -> frozenset[str]:
         """The groups the finding names (its entities): their bars are drawn in the alert colour."""
         return frozenset(v for values in self.finding.entities.values() for v in values)
-
-
-@dataclass(frozen=True, eq=False)
-class WhatIf:
-    """A metric's rate if its removable defects were removed.
-
-    Attributes:
-        metric: the metric as computed.
-        removable: how many of its counted defects are removable.
-        rate_after: the rate without them (``None`` when the metric has no rate).
-    """
-    metric: MetricResult
-    removable: int
-    rate_after: float | None
-
-    @property
-    def status_after(self) -> str:
-        """The status the metric would have without the removable defects."""
-        if self.rate_after is None:
-            return self.metric.status
-        return "at_risk" if _misses(self.rate_after, self.metric.target, self.metric.direction) else "ok"
 
 
 @dataclass(frozen=True, eq=False)
@@ -306,25 +282,7 @@ def _finding_order(metrics: Sequence[MetricResult]) -> Any:
     return key
 
 
-def _what_if(metrics: Sequence[MetricResult],
-             what_if: Iterable[WhatIf] | Mapping[str, float | None] | None) -> tuple[WhatIf, ...]:
-    if what_if is None:
-        return ()
-    if not isinstance(what_if, Mapping):
-        return tuple(what_if)
-    out = []
-    for metric in metrics:
-        if metric.key not in what_if:
-            continue
-        after = what_if[metric.key]
-        # Removing feedback does not change the order count: defects after = rate_after * denominator.
-        removable = (metric.numerator - round(after * metric.denominator)
-                     if after is not None and metric.denominator else 0)
-        out.append(WhatIf(metric, removable, after))
-    return tuple(out)
-
-
-def build_context(
+def assemble(
     *,
     seller: str,
     metrics: Mapping[str, MetricResult] | Sequence[MetricResult],
@@ -334,7 +292,7 @@ def build_context(
     breakdowns: Mapping[str, pd.DataFrame] | None = None,
     evidence: Mapping[str, pd.DataFrame | Iterable[Any]] | None = None,
     removable: pd.DataFrame | Iterable[Any] | None = None,
-    what_if: Iterable[WhatIf] | Mapping[str, float | None] | None = None,
+    what_if: Iterable[WhatIf] = (),
     recovery: pd.DataFrame | Iterable[Any] | None = None,
     reconciliation: pd.DataFrame | Iterable[Any] | None = None,
     files: Iterable[FileReport] = (),
@@ -355,8 +313,8 @@ def build_context(
 
     ``metrics`` is ``compute_metrics``'s dict (or a list) in display order. ``findings`` are
     :class:`~sellerdx.model.Finding` (their breakdown and evidence looked up by finding code in
-    ``breakdowns`` and ``evidence``; without evidence rows, a table of ``order_ids``) or ready :class:`FindingView`. ``what_if`` is a list of
-    :class:`WhatIf` or a mapping metric key -> rate without the removable defects. Tables may be
+    ``breakdowns`` and ``evidence``; without evidence rows, a table of ``order_ids``) or ready
+    :class:`FindingView`. ``what_if`` is a list of :class:`~sellerdx.result.WhatIf`. Tables may be
     DataFrames or lists of records (mappings or dataclasses). ``rejected_count`` defaults to the sum of
     the files' rejected rows; metric keys in a table's ``metric`` column become labels; ``definitions`` to the packaged Definitions text; ``as_of`` to the latest
     window end among the metrics.
@@ -392,7 +350,7 @@ def build_context(
         daily=charted,
         findings=tuple(views),
         removable=_with_metric_labels(as_frame(removable), labels),
-        what_if=_what_if(metric_list, what_if),
+        what_if=tuple(what_if),
         recovery=_with_metric_labels(as_frame(recovery), labels),
         reconciliation=_with_metric_labels(as_frame(reconciliation), labels),
         files=file_list,

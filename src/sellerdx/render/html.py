@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +22,18 @@ from sellerdx.assets import asset_dir
 from sellerdx.model import MetricResult
 from sellerdx.render import charts
 from sellerdx.render.context import (
-    FindingView, ReportContext, build_context, code_words, column_spec, defect_noun, delimiter_name, group_order, status_label,
+    FindingView,
+    ReportContext,
+    assemble,
+    code_words,
+    column_spec,
+    defect_noun,
+    delimiter_name,
+    group_order,
+    status_label,
 )
-
-EMPTY = "—"   # shown for a missing value (never 0)
+from sellerdx.result import AnalysisResult
+from sellerdx.text import EMPTY
 
 
 # --------------------------------------------------------------------------------------------------
@@ -228,9 +235,10 @@ def render_html(ctx: ReportContext) -> str:
 CARDS_TEMPLATE = "_notebook.html.j2"
 
 
-def render_cards(metrics: Sequence[MetricResult], *, as_of: dt.date | None = None, folder: str = "") -> str:
+def render_cards(result: AnalysisResult) -> str:
     """The headline banner and metric cards alone, with scoped CSS: ``Analysis._repr_html_`` in Jupyter."""
-    ctx = build_context(seller=folder, metrics=list(metrics), as_of=as_of, definitions=())
+    ctx = assemble(seller=result.folder, metrics=result.metrics, as_of=result.as_of,
+                   findings=[FindingView(f) for f in result.finding_list], definitions=())
     return environment().get_template(CARDS_TEMPLATE).render(ctx=ctx)
 
 

@@ -1,4 +1,4 @@
-"""``summary.json``: the machine-readable result of an analysis (a public contract, see README).
+"""``summary.json``: the machine-readable form of an ``AnalysisResult`` (a public contract, see README).
 
 schema_version 1:
 ``{"schema_version", "sellerdx_version", "as_of", "folder", "options", "inputs": [...], "skipped": [...],
@@ -12,23 +12,36 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..model import _jsonable
-
-if TYPE_CHECKING:
-    from ..analysis import Analysis
+from sellerdx.assets import load_toml
+from sellerdx.model import MetricResult, jsonable
+from sellerdx.result import AnalysisResult
 
 SCHEMA_VERSION = 1
 
 
-def build_summary(analysis: Analysis) -> dict[str, Any]:
-    """The summary document of an analysis, as plain JSON-ready data."""
-    from .. import __version__
-    from ..metrics import summary_metrics, unmatched_defects
+def summary_metrics(results: Mapping[str, MetricResult]) -> dict[str, Any]:
+    """The ``metrics`` object of summary.json: ``{"odr": {"mfn": M, "afn": M, "all": M}, "pfcr": M,
+    "lsr_10d": M or None, ...}`` with M = ``MetricResult.to_dict()``; a not-computed metric is None.
+    Where each metric goes is data: ``summary_path`` in ``data/metrics.toml``."""
+    configs = load_toml("metrics.toml")["metrics"]
+    out: dict[str, Any] = {}
+    for key, result in results.items():
+        path = configs[key]["summary_path"]
+        value = None if result.status == "not_computed" and len(path) == 1 else result.to_dict()
+        node = out
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+    return out
 
-    inputs = analysis.inputs
+
+def summary_document(result: AnalysisResult) -> dict[str, Any]:
+    """The summary document of an analysis result, as plain JSON-ready data."""
+    inputs = result.inputs
     files = [{"path": f.path, "kind": f.kind, "encoding": f.encoding, "delimiter": f.delimiter,
               "rows_read": f.rows_read, "rows_loaded": f.rows_loaded, "rows_rejected": f.rows_rejected,
               "rows_duplicate": f.rows_duplicate, "date_min": f.date_min, "date_max": f.date_max,
@@ -36,27 +49,29 @@ def build_summary(analysis: Analysis) -> dict[str, Any]:
     files += [{"path": p, "kind": "performance", "encoding": "utf-8", "delimiter": "json", "rows_read": 0,
                "rows_loaded": 0, "rows_rejected": 0, "rows_duplicate": 0, "date_min": None, "date_max": None,
                "warnings": []} for p in inputs.performance_files]
-    options = dataclasses.asdict(analysis.options)
-    options["as_of"] = analysis.options.as_of
     doc = {
         "schema_version": SCHEMA_VERSION,
-        "sellerdx_version": __version__,
-        "as_of": analysis.as_of,
-        "folder": str(analysis.folder),
-        "options": options,
+        "sellerdx_version": result.version,
+        "as_of": result.as_of,
+        "folder": result.folder,
+        "options": dataclasses.asdict(result.options),
         "inputs": files,
         "skipped": [s.to_dict() for s in inputs.skipped],
         "rows": {"read": inputs.rows_read, "loaded": inputs.rows_loaded, "rejected": inputs.rows_rejected},
-        "metrics": summary_metrics(analysis.metric_results),
-        "findings": [f.to_dict() for f in analysis.finding_list],
-        "reconciliation": [_jsonable(r) for r in analysis.reconciliation],
-        "unmatched_defects": int(len(unmatched_defects(analysis.con, analysis.params))),
+        "metrics": summary_metrics(result.metrics),
+        "findings": [f.to_dict() for f in result.finding_list],
+        "reconciliation": [jsonable(r) for r in result.reconciliation],
+        "unmatched_defects": 0 if result.unmatched is None else int(len(result.unmatched)),
     }
-    return _jsonable(doc)
+    return jsonable(doc)
 
 
-def write_summary(analysis: Analysis, path: str | os.PathLike[str]) -> Path:
+def write_summary(result: AnalysisResult, path: str | os.PathLike[str]) -> Path:
+    """Write ``summary.json`` (UTF-8, indented) and return its path."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(build_summary(analysis), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    target.write_text(json.dumps(summary_document(result), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return target
+
+
+__all__ = ["SCHEMA_VERSION", "summary_document", "summary_metrics", "write_summary"]

@@ -15,7 +15,9 @@ import datetime as dt
 import pandas as pd
 
 from sellerdx.model import FileReport, Finding, MetricResult, SkippedFile
-from sellerdx.render.context import ReportContext, build_context
+from sellerdx.options import Options
+from sellerdx.render.context import ReportContext, assemble
+from sellerdx.result import AnalysisResult, Inputs, WhatIf
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -171,7 +173,7 @@ def make_context(metrics: tuple[MetricResult, ...] = (LSR, ODR), **overrides: ob
         breakdowns={WEEKEND.code: weekday_breakdown(), ASIN_CAUSE.code: asin_breakdown()},
         evidence={WEEKEND.code: evidence_rows()},
         removable=removable_rows(),
-        what_if={"odr_mfn": 2 / 600},
+        what_if=[WhatIf(ODR, 1, 2 / 600, "ok")],   # 3 defects of 600, one removable
         recovery=recovery_rows(),
         reconciliation=reconciliation_rows(),
         files=[FileReport(path="orders/all_orders_oct.txt", kind="orders", encoding="utf-8", delimiter="\t",
@@ -185,8 +187,16 @@ def make_context(metrics: tuple[MetricResult, ...] = (LSR, ODR), **overrides: ob
         warnings=["No cancellations export: the cancel rate is an upper bound."],
         rejected_path="out/rejected_rows.csv",
         poa=POA_TEXT,
-        generated_at=dt.datetime(2026, 11, 1, 9, 30, tzinfo=dt.timezone.utc),
+        generated_at=dt.datetime(2026, 11, 1, 9, 30, tzinfo=dt.UTC),
         version="0.1.0",
     )
     kwargs.update(overrides)
-    return build_context(**kwargs)  # type: ignore[arg-type]
+    return assemble(**kwargs)  # type: ignore[arg-type]
+
+
+def make_result(metrics: tuple[MetricResult, ...] = (LSR, ODR), folder: str = "acme") -> AnalysisResult:
+    """A computed result holding only ``metrics`` (no finding, no table): for the notebook cards."""
+    import pandas as pd
+    inputs = Inputs(folder=folder, files=(), skipped=(), rejected=pd.DataFrame())
+    return AnalysisResult(folder=folder, as_of=AS_OF, options=Options(), version="0.1.0", inputs=inputs,
+                          metrics={m.key: m for m in metrics})

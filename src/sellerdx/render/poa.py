@@ -1,8 +1,9 @@
-"""The Plan of Action skeleton (Markdown) and the evidence CSV.
+"""The Plan of Action skeleton (Markdown) and the evidence CSV, rendered from an ``AnalysisResult``.
 
-``render_poa`` fills ``templates/poa.md.j2`` from the metrics and findings; ``write_evidence_csv`` lists
-every order behind the findings. Strings that come from the seller's files (product names, comments,
-carrier names) are passed through :func:`neutralize_text` before they enter the Markdown.
+``render_poa`` fills ``templates/poa.md.j2`` from the result's metrics and findings; ``write_evidence_csv``
+lists every order behind the findings, from the same evidence rows the HTML report shows. Strings that come
+from the seller's files (product names, comments, carrier names) are passed through
+:func:`sellerdx.text.neutralize_text` before they enter the Markdown.
 """
 
 from __future__ import annotations
@@ -10,41 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import jinja2
 
-from . import assets
-from .model import Finding, MetricResult
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
-_MARKDOWN = re.compile(r"[`*#|\[\]\\~<>{}]")
-_LONE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
-_LEADING = re.compile(r"^[\s\-+=>!:.]+")
-
-
-def neutralize_text(value: Any, max_len: int = 200) -> str:
-    """An untrusted value made inert inside Markdown: one line, no markup characters, no ``<``.
-
-    Newlines and control characters become spaces; backticks, ``*``, ``#``, ``|``, brackets, braces,
-    backslashes, ``~``, ``<`` and ``>`` are removed; underscores survive only inside words (``GL_VASE``);
-    list / quote / heading starters at the front are removed; the text is cut to ``max_len`` characters.
-    """
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFC", str(value))
-    text = _CONTROL.sub(" ", text)
-    text = _MARKDOWN.sub("", text)
-    text = _LONE_UNDERSCORE.sub("", text)
-    text = " ".join(text.split())
-    text = _LEADING.sub("", text)
-    if len(text) > max_len:
-        text = text[: max_len - 1].rstrip() + "…"
-    return text
-
+from sellerdx import assets
+from sellerdx.model import Finding, MetricResult
+from sellerdx.result import AnalysisResult
+from sellerdx.safecsv import write_csv
+from sellerdx.text import is_missing, neutralize_text, percent
 
 # --------------------------------------------------------------------------------------------------
 # The Plan of Action skeleton
@@ -69,9 +45,7 @@ def _environment() -> jinja2.Environment:
 
 
 def _pct(x: float | None) -> str:
-    if x is None:
-        return "no orders"
-    return f"{x * 100:.2f}%"
+    return percent(x, missing="no orders")
 
 
 def metric_line(m: MetricResult) -> str:
@@ -165,8 +139,8 @@ def poa_sections(metrics: Mapping[str, MetricResult], findings: Sequence[Finding
     return list(required), sections
 
 
-def render_poa(metrics: Mapping[str, MetricResult], findings: Sequence[Finding], *, as_of: dt.date,
-               marketplace: str | None = None) -> str:
+def poa_markdown(metrics: Mapping[str, MetricResult], findings: Sequence[Finding], *, as_of: dt.date,
+                 marketplace: str | None = None) -> str:
     """The Plan of Action skeleton (Markdown, the structure of docs/poa-format.md).
 
     Covers every at-risk metric: each finding for it is a section with Amazon's three answers (root cause
@@ -179,35 +153,48 @@ def render_poa(metrics: Mapping[str, MetricResult], findings: Sequence[Finding],
         required=required, sections=sections, as_of=as_of.isoformat(), marketplace=marketplace)
 
 
+def render_poa(result: AnalysisResult) -> str:
+    """The Plan of Action skeleton of an analysis result (see :func:`poa_markdown`)."""
+    return poa_markdown(result.metrics, result.finding_list, as_of=result.as_of,
+                        marketplace=result.options.marketplace)
+
+
 # --------------------------------------------------------------------------------------------------
 # Evidence CSV
 
 
-def write_evidence_csv(path: str | os.PathLike[str], con: Any, findings: Sequence[Finding]) -> int:
-    """Write ``evidence.csv``: one row per (finding, order) with the columns of :data:`EVIDENCE_COLUMNS`.
+def _iso_date(value: Any) -> str | None:
+    if is_missing(value):
+        return None
+    return (value.date() if hasattr(value, "date") else value).isoformat()
 
-    Formula-injection safe (a cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading
-    ``'``) and UTF-8 with a BOM (:func:`sellerdx.safecsv.write_csv`). Returns the number of rows written.
-    ``asin`` / ``sku`` are the order's items of the finding's ASINs / SKUs (``Finding.entities``), not
-    the order's first item (queries/rule_evidence_orders.sql).
-    """
-    from .safecsv import write_csv
-    metric_cfg = assets.load_toml("metrics.toml")["metrics"]
-    sql = assets.load_query("rule_evidence_orders")
+
+def evidence_rows(result: AnalysisResult) -> list[list[Any]]:
+    """The rows of ``evidence.csv``: one per (finding, order), columns :data:`EVIDENCE_COLUMNS`, read from
+    the result's evidence orders (the same item per order as the HTML report)."""
     rows: list[list[Any]] = []
-    for f in findings:
+    for item in result.findings:
+        f = item.finding
         if not f.order_ids:
             continue
-        family = metric_cfg[f.metric]["family"] if f.metric in metric_cfg else f.metric
-        result = con.execute(sql, {"order_ids": list(f.order_ids), "family": family,
-                                   "asins": list(f.entities.get("asins", [])),
-                                   "skus": list(f.entities.get("skus", []))}).fetchall()
-        found = {r[0]: r for r in result}
+        found: dict[str, dict[str, Any]] = {}
+        if item.evidence is not None:
+            found = {r["order_id"]: r for r in item.evidence.to_dict("records")}
         detail = f"{f.metric}: {f.title}"
         for order_id in f.order_ids:
             r = found.get(order_id)
             if r is None:
                 rows.append([order_id, None, None, None, None, None, f.code, detail])
-            else:
-                rows.append([r[0], r[1].isoformat() if r[1] else None, r[2], r[3], r[4], r[5], f.code, detail])
-    return write_csv(path, EVIDENCE_COLUMNS, rows)
+                continue
+            rows.append([r["order_id"], _iso_date(r.get("purchase_date")),
+                         r.get("channel"), r.get("asin"), r.get("sku"), r.get("defect_type"), f.code, detail])
+    return rows
+
+
+def write_evidence_csv(path: str | os.PathLike[str], result: AnalysisResult) -> int:
+    """Write ``evidence.csv``: one row per (finding, order) with the columns of :data:`EVIDENCE_COLUMNS`.
+
+    Formula-injection safe (a cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading
+    ``'``) and UTF-8 with a BOM (:func:`sellerdx.safecsv.write_csv`). Returns the number of rows written.
+    """
+    return write_csv(path, EVIDENCE_COLUMNS, evidence_rows(result))

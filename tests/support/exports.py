@@ -48,7 +48,6 @@ RETURNS_FBA_HEADER: tuple[str, ...] = (
     "detailed-disposition", "reason", "status", "license-plate-number", "customer-comments",
 )
 
-SELLERDX = "/work/main/.venv/bin/sellerdx"
 
 
 def oid(n: int) -> str:

@@ -1,7 +1,5 @@
-"""Shared builders for the metrics tests: tiny hand-made frames loaded through ``store.load_frames``.
+"""Shared builders for the metrics tests: tiny hand-made frames loaded through ``store.load_frames``."""
 
-(Named test_metrics_*.py so it sits with the metrics tests; it defines no tests itself.)
-"""
 
 from __future__ import annotations
 

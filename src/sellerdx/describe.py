@@ -1,0 +1,110 @@
+"""Compute an analysis once into an :class:`~sellerdx.result.AnalysisResult`.
+
+The one place that asks the pipeline for what any output shows: metrics, findings, their breakdowns and
+evidence orders (one evidence query for every output), daily series, removable feedback and the ODR
+what-if, the recovery calendar, unmatched defects, Amazon's report and the reconciliation. After this
+step nothing queries the data again for an output: :mod:`sellerdx.render` reads the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from . import metrics as metrics_stage
+from . import store
+from .diagnose import diagnose
+from .metrics import MetricParams
+from .model import Finding, MetricResult
+from .options import Options
+from .performance import parse_performance, reconcile
+from .result import AnalysisResult, FindingResult, Inputs, WhatIf
+from .version import __version__
+
+Step = Callable[[str], None]
+
+
+def _breakdowns(con: duckdb.DuckDBPyConnection, findings: Sequence[Finding],
+                params: MetricParams) -> dict[str, pd.DataFrame]:
+    out: dict[str, pd.DataFrame] = {}
+    for f in findings:
+        chart = f.chart or {}
+        if chart.get("by") and chart.get("metric"):
+            out[f.code] = metrics_stage.breakdown(con, chart["metric"], chart["by"], params)
+    return out
+
+
+def _what_if(metrics: Mapping[str, MetricResult], after: Mapping[str, MetricResult]) -> tuple[WhatIf, ...]:
+    """One :class:`WhatIf` per metric whose numerator drops once the removable feedback is gone."""
+    out = []
+    for key, result in after.items():
+        now = metrics.get(key)
+        if now is None or now.rate is None or result.numerator >= now.numerator:
+            continue
+        if result.rate is None:
+            status = now.status
+        else:
+            status = "ok" if metrics_stage.meets_target(result.rate, now.target, now.direction) else "at_risk"
+        out.append(WhatIf(now, now.numerator - result.numerator, result.rate, status))
+    return tuple(out)
+
+
+def describe(con: duckdb.DuckDBPyConnection, *, folder: str, options: Options, params: MetricParams,
+             inputs: Inputs, performance_payloads: Sequence[Any] = (),
+             metrics: Mapping[str, MetricResult] | None = None,
+             findings: Sequence[Finding] | None = None,
+             step: Step | None = None, timed: Callable[[str], Any] | None = None) -> AnalysisResult:
+    """Everything the outputs of an analysis show, computed once.
+
+    ``metrics`` / ``findings`` may be given when the caller has already computed them (the ``Analysis``
+    facade caches each stage); ``step(label)`` reports progress; ``timed(stage)`` is a context manager
+    factory that times a stage.
+    """
+    def stage(name: str) -> AbstractContextManager[Any]:
+        return timed(name) if timed else nullcontext()
+
+    if metrics is None:
+        with stage("metrics"):
+            metrics = metrics_stage.compute_metrics(con, params)
+    if findings is None:
+        with stage("diagnose"):
+            findings = diagnose(con, metrics, params)
+    if step:
+        step("collecting evidence")
+    with stage("describe"):
+        metrics_stage.prepare(con)
+        breakdowns = _breakdowns(con, findings, params)
+        evidence = {f.code: metrics_stage.evidence_orders(con, f) for f in findings if f.order_ids}
+        finding_results = tuple(FindingResult(f, breakdowns.get(f.code), evidence.get(f.code)) for f in findings)
+        daily = {key: metrics_stage.daily(con, key, params) for key, m in metrics.items() if m.rate is not None}
+        removable = None
+        what_if: tuple[WhatIf, ...] = ()
+        if "feedback" in store.supplied_kinds(con):
+            removable = metrics_stage.removable_feedback(con, params)
+            what_if = _what_if(metrics, metrics_stage.what_if(con, params, removable))
+        performance = tuple(parse_performance(data) for data in performance_payloads)
+        reconciliation = tuple(row for perf in performance for row in reconcile(perf, metrics, con, params))
+        return AnalysisResult(
+            folder=folder,
+            as_of=params.as_of,
+            options=options,
+            version=__version__,
+            inputs=inputs,
+            metrics=dict(metrics),
+            findings=finding_results,
+            daily=daily,
+            removable=removable,
+            what_if=what_if,
+            recovery=metrics_stage.recovery_calendar(con, params),
+            unmatched=metrics_stage.unmatched_defects(con, params),
+            performance=performance,
+            reconciliation=reconciliation,
+            warnings=tuple(w for perf in performance for w in perf.warnings),
+        )
+
+
+__all__ = ["describe"]

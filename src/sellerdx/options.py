@@ -1,0 +1,42 @@
+"""The options of an analysis: each is also a ``sellerdx analyze`` flag of the same name."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .assets import load_toml
+from .errors import BadOptionError
+
+DEFAULT_OUT = "sellerdx-report"
+
+
+@dataclass(frozen=True)
+class Options:
+    """Analysis options; each is also a ``sellerdx analyze`` flag of the same name (``--odr-lag-days``)."""
+    out: str = DEFAULT_OUT            # folder for report.html, summary.json, poa.md, evidence.csv, rejected_rows.csv
+    as_of: dt.date | None = None      # the day the windows end; default: latest purchase date in the orders
+    odr_lag_days: int = 14            # ODR window ends this many days before as_of
+    marketplace: str | None = None    # two-letter marketplace (US, DE, JP, ...): date order of ambiguous dates
+    cache: str | None = None          # folder of the on-disk cache of parsed files ('' or None: no cache)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.as_of, str):
+            try:
+                object.__setattr__(self, "as_of", dt.date.fromisoformat(self.as_of))
+            except ValueError:
+                raise BadOptionError(f"--as-of {self.as_of!r} is not a date",
+                                     hint="write it as YYYY-MM-DD, e.g. --as-of 2026-10-31") from None
+        if not isinstance(self.odr_lag_days, int) or not 0 <= self.odr_lag_days <= 90:
+            raise BadOptionError(f"--odr-lag-days {self.odr_lag_days!r} is out of range",
+                                 hint="use a whole number of days from 0 to 90 (Amazon's offset is 14)")
+        if self.marketplace is not None:
+            code = str(self.marketplace).upper()
+            known = load_toml("dates.toml")["marketplaces"]
+            if code not in known or code == "DEFAULT":
+                raise BadOptionError(f"--marketplace {self.marketplace!r} is not known",
+                                     hint="use one of " + ", ".join(k for k in known if k != "default"))
+            object.__setattr__(self, "marketplace", code)
+
+
+__all__ = ["DEFAULT_OUT", "Options"]

@@ -1,0 +1,97 @@
+"""The HTML report's structure: a :class:`~sellerdx.render.context.ReportContext` from an ``AnalysisResult``.
+
+A pure function of the computed result (no query, no pipeline import): it chooses which columns each
+table keeps (data: ``data/definitions.toml`` ``[evidence_columns]`` and ``[table_columns]``), turns
+Amazon's reconciliation rows into a table and hands everything to :func:`~sellerdx.render.context.assemble`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from sellerdx.render.context import FindingView, ReportContext, assemble, vocabulary
+from sellerdx.result import AnalysisResult, FindingResult
+
+REJECTED_ROWS_FILE = "rejected_rows.csv"   # written next to report.html by Analysis.write
+
+
+def keep_columns(frame: pd.DataFrame, columns: Sequence[str], *, drop_empty: bool = False) -> pd.DataFrame:
+    """``frame`` with only ``columns`` (those it has, in that order); optionally without all-empty ones."""
+    kept = frame[[c for c in columns if c in frame.columns]]
+    if drop_empty:
+        kept = kept[[c for c in kept.columns if kept[c].notna().any()]]
+    return kept.reset_index(drop=True)
+
+
+def evidence_table(item: FindingResult) -> pd.DataFrame | None:
+    """The finding's evidence orders with the columns listed for its metric family; None without orders."""
+    if item.evidence is None:
+        return None
+    columns = vocabulary()["evidence_columns"]
+    family = item.finding.metric.split("_")[0]
+    return keep_columns(item.evidence, columns.get(family, columns["default"]), drop_empty=True)
+
+
+def _window_text(start: Any, end: Any) -> str | None:
+    if start is None or end is None:
+        return None
+    return f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
+
+
+def reconciliation_frame(rows: Iterable[Any]) -> pd.DataFrame | None:
+    """Amazon vs recomputed, one row per metric (and marketplace when there are several)."""
+    records = []
+    for r in rows:
+        records.append({
+            "marketplace": r.marketplace_id,
+            "metric": r.label,
+            "amazon_rate": r.amazon.rate,
+            "amazon_window": _window_text(r.amazon.window_start, r.amazon.window_end),
+            "recomputed_rate": r.ours.rate,
+            "recomputed_window": _window_text(r.ours.window_start, r.ours.window_end),
+            "recomputed_on_amazon_window": (r.ours_on_amazon_window.rate
+                                            if r.ours_on_amazon_window is not None else None),
+            "explanation": " ".join(r.explanations),
+        })
+    if not records:
+        return None
+    frame = pd.DataFrame.from_records(records)
+    if frame["marketplace"].nunique(dropna=False) <= 1:
+        frame = frame.drop(columns="marketplace")
+    return frame
+
+
+def report_context(result: AnalysisResult, *, poa: str = "",
+                   rejected_path: str | None = REJECTED_ROWS_FILE) -> ReportContext:
+    """Everything the HTML report of ``result`` shows; ``poa`` is the Plan of Action text it embeds."""
+    tables = vocabulary()["table_columns"]
+    inputs = result.inputs
+    views = [FindingView(item.finding, result.metrics.get(item.finding.metric), item.breakdown,
+                         evidence_table(item)) for item in result.findings]
+    return assemble(
+        seller=result.seller,
+        metrics=result.metrics,
+        as_of=result.as_of,
+        daily=result.daily,
+        findings=views,
+        removable=keep_columns(result.removable, tables["removable"]) if result.removable is not None else None,
+        what_if=result.what_if,
+        recovery=keep_columns(result.recovery, tables["recovery"]) if result.recovery is not None else None,
+        reconciliation=reconciliation_frame(result.reconciliation),
+        files=inputs.files,
+        skipped=inputs.skipped,
+        unmatched=keep_columns(result.unmatched, tables["unmatched"]) if result.unmatched is not None else None,
+        warnings=result.warnings,
+        rejected_count=inputs.rows_rejected,
+        rejected_path=rejected_path if inputs.rows_rejected else None,
+        rejected=inputs.rejected.rename(columns={"path": "file", "column_name": "column"}),
+        performance_files=inputs.performance_files,
+        poa=poa,
+        version=result.version,
+    )
+
+
+__all__ = ["evidence_table", "keep_columns", "reconciliation_frame", "report_context", "REJECTED_ROWS_FILE"]

@@ -1,0 +1,159 @@
+"""The computed result of one analysis: everything any output shows, computed once.
+
+``sellerdx.describe.describe`` runs the pipeline (metrics, diagnosis, evidence, recovery, Amazon's report)
+and returns one :class:`AnalysisResult`. The renderers in :mod:`sellerdx.render` (HTML report,
+summary.json, Plan of Action, evidence.csv, notebook cards) are pure functions of it: they hold no DuckDB
+connection, run no SQL and import no pipeline module (an import-linter contract in pyproject.toml checks
+this). Like ydata-profiling's description step: compute → a description → report structure → render.
+
+The values are frozen dataclasses; tables are pandas DataFrames that nobody mutates after ``describe``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .model import FileReport, Finding, MetricResult, SkippedFile
+from .options import Options
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What was read: a report per file, the files skipped and why, and the quarantined rows."""
+    folder: str
+    files: tuple[FileReport, ...]
+    skipped: tuple[SkippedFile, ...]
+    rejected: pd.DataFrame                  # path, line, column_name, value, reason
+    performance_files: tuple[str, ...] = ()
+
+    @property
+    def rows_read(self) -> int:
+        """Data rows read from every file (blank lines are not rows)."""
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_loaded(self) -> int:
+        """Rows that passed every check and were loaded (rows_read = rows_loaded + rows_rejected)."""
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        """Rows quarantined, each with its reason in ``rejected``."""
+        return sum(f.rows_rejected for f in self.files)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per file (read or skipped)."""
+        rows = [{"path": f.path, "kind": f.kind, "encoding": f.encoding, "delimiter": f.delimiter,
+                 "rows_read": f.rows_read, "rows_loaded": f.rows_loaded, "rows_rejected": f.rows_rejected,
+                 "rows_duplicate": f.rows_duplicate, "date_min": f.date_min, "date_max": f.date_max,
+                 "warnings": "; ".join(f.warnings)} for f in self.files]
+        rows += [{"path": p, "kind": "performance"} for p in self.performance_files]
+        rows += [{"path": s.path, "kind": "skipped", "warnings": s.reason} for s in self.skipped]
+        frame = pd.DataFrame(rows)
+        for col in ("rows_read", "rows_loaded", "rows_rejected", "rows_duplicate"):
+            if col in frame:
+                frame[col] = frame[col].astype("Int64")
+        return frame
+
+    def _repr_html_(self) -> str:
+        """The per-file table, for Jupyter."""
+        return self.to_frame().to_html(index=False, na_rep="")
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A metric's rate if its removable defects (negative feedback Amazon would remove) were removed.
+
+    Attributes:
+        metric: the metric as computed.
+        removable: how many of its counted defects are removable.
+        rate_after: the rate without them (``None`` when the metric has no rate).
+        status_after: the metric's status at ``rate_after`` (decided by the metrics stage).
+    """
+    metric: MetricResult
+    removable: int
+    rate_after: float | None
+    status_after: str
+
+
+@dataclass(frozen=True, eq=False)
+class FindingResult:
+    """A root cause with everything shown beside it.
+
+    Attributes:
+        finding: the :class:`~sellerdx.model.Finding` (statement, share, entities, actions, chart).
+        breakdown: the breakdown named by ``finding.chart`` (columns ``group``/``value``, ``orders``,
+            ``defects``, ``rate``, ``share``...), or ``None``.
+        evidence: its evidence orders, one row per order, from the one evidence query
+            (``queries/report/evidence_orders.sql``): every output names the same item for an order.
+    """
+    finding: Finding
+    breakdown: pd.DataFrame | None = None
+    evidence: pd.DataFrame | None = None
+
+    @property
+    def code(self) -> str:
+        return self.finding.code
+
+
+@dataclass(frozen=True, eq=False)
+class AnalysisResult:
+    """Everything any output of an analysis shows.
+
+    Attributes:
+        folder: the analysed folder.
+        as_of: the day the metric windows end.
+        options: the options in force.
+        version: the sellerdx version that computed it.
+        inputs: files read, skipped, quarantined rows.
+        metrics: every metric by key, in display order (status, interval, note, recovery date decided).
+        findings: root causes with their breakdown and evidence rows, in the diagnosis' order.
+        daily: metric key -> rolling daily series (``date``, ``numerator``, ``denominator``, ``rate``...),
+            for the metrics that have a rate.
+        removable: negative feedback Amazon would remove (one row each), or ``None`` without feedback.
+        what_if: per ODR metric with removable defects, the rate without them.
+        recovery: the recovery calendar (order, metric, defect, purchase date, the day it leaves the window).
+        unmatched: counting defects whose order is not in the orders data.
+        performance: Amazon's own performance reports found in the folder, parsed.
+        reconciliation: Amazon's numbers beside the recomputed ones, each gap explained.
+        warnings: data-quality warnings in words (Amazon's report, reading).
+    """
+    folder: str
+    as_of: dt.date
+    options: Options
+    version: str
+    inputs: Inputs
+    metrics: Mapping[str, MetricResult]
+    findings: tuple[FindingResult, ...] = ()
+    daily: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    removable: pd.DataFrame | None = None
+    what_if: tuple[WhatIf, ...] = ()
+    recovery: pd.DataFrame | None = None
+    unmatched: pd.DataFrame | None = None
+    performance: tuple[Any, ...] = ()
+    reconciliation: tuple[Any, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def seller(self) -> str:
+        """A label for the seller: the analysed folder's name."""
+        return Path(self.folder).name or self.folder
+
+    @property
+    def finding_list(self) -> tuple[Finding, ...]:
+        """The findings alone, in order."""
+        return tuple(f.finding for f in self.findings)
+
+    @property
+    def at_risk(self) -> tuple[MetricResult, ...]:
+        """The metrics whose status is at risk, in display order."""
+        return tuple(m for m in self.metrics.values() if m.status == "at_risk")
+
+
+__all__ = ["AnalysisResult", "FindingResult", "Inputs", "WhatIf"]

@@ -1,0 +1,81 @@
+"""Small text helpers shared by every stage: percentages and neutralising untrusted text.
+
+Nothing here knows about the pipeline; it sits in the bottom layer beside ``model`` and ``assets`` so that
+diagnose (statements), render (HTML, POA, terminal) and the CLI format numbers and untrusted values the
+same way.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from typing import Any
+
+EMPTY = "—"   # shown for a missing value (never 0)
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
+_MARKDOWN = re.compile(r"[`*#|\[\]\\~<>{}]")
+_LONE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+_LEADING = re.compile(r"^[\s\-+=>!:.]+")
+
+
+def is_missing(value: Any) -> bool:
+    """None, NaN and pandas' NA/NaT are missing (checked without importing pandas)."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
+def percent(value: float | None, digits: int = 2, *, trim: bool = False, missing: str = EMPTY) -> str:
+    """A fraction as a percentage with ``digits`` decimals: ``percent(0.02764) -> "2.76%"``.
+
+    ``trim`` drops trailing zeros (``0.04 -> "4%"``, ``0.125 -> "12.5%"``); a missing value gives ``missing``.
+    """
+    if is_missing(value):
+        return missing
+    text = f"{float(value) * 100:.{digits}f}"  # type: ignore[arg-type]
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def share_percent(value: float | None, *, missing: str = "n/a") -> str:
+    """A share in a sentence, one decimal: ``0.4737 -> "47.4%"``; 0 is "0%", just under 1 never rounds
+    up to a misleading "100.0%" (it is "100%" only from 99.95%)."""
+    if is_missing(value):
+        return missing
+    if value == 0:
+        return "0%"
+    return f"{value * 100:.1f}%" if value * 100 < 99.95 else "100%"  # type: ignore[operator]
+
+
+def neutralize_text(value: Any, max_len: int = 200) -> str:
+    """An untrusted value made inert inside Markdown or plain text: one line, no markup characters.
+
+    Newlines and control characters become spaces; backticks, ``*``, ``#``, ``|``, brackets, braces,
+    backslashes, ``~``, ``<`` and ``>`` are removed; underscores survive only inside words (``GL_VASE``);
+    list / quote / heading starters at the front are removed; the text is cut to ``max_len`` characters.
+    """
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    text = _CONTROL.sub(" ", text)
+    text = _MARKDOWN.sub("", text)
+    text = _LONE_UNDERSCORE.sub("", text)
+    text = " ".join(text.split())
+    text = _LEADING.sub("", text)
+    if len(text) > max_len:
+        text = text[: max_len - 1].rstrip() + "…"
+    return text
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``"1 file"``, ``"3 files"``: a count with its noun in the right number."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count:,} {word}"
+
+
+__all__ = ["EMPTY", "is_missing", "neutralize_text", "percent", "plural", "share_percent"]
