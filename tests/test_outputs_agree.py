@@ -1,0 +1,78 @@
+"""Every output is rendered from one AnalysisResult, so they agree: for every finding of every sample folder,
+report.html, evidence.csv, summary.json and the POA name the same orders, the same item per order and the
+same counts. (Before the analysis result, the report and evidence.csv chose an order's item by different
+rules.)"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+
+import pytest
+from bs4 import BeautifulSoup
+
+from support.acceptance import FOLDERS, acceptance_run
+
+
+def _evidence_csv(path) -> dict[str, list[dict[str, str]]]:
+    by_code: dict[str, list[dict[str, str]]] = defaultdict(list)
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            by_code[row["finding_code"]].append(row)
+    return by_code
+
+
+def _table(article) -> list[dict[str, str]]:
+    table = article.select_one("table[id^=evidence-]")
+    if table is None:
+        return []
+    headers = [th.get_text(strip=True) for th in table.select("thead th")]
+    return [dict(zip(headers, (td.get_text(strip=True) for td in tr.select("td"))))
+            for tr in table.select("tbody tr")]
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_every_output_names_the_same_orders_and_items(folder: str) -> None:
+    run = acceptance_run(folder)
+    summary = json.loads(run.paths["summary"].read_text(encoding="utf-8"))
+    csv_rows = _evidence_csv(run.paths["evidence"])
+    soup = BeautifulSoup(run.paths["report"].read_text(encoding="utf-8"), "html.parser")
+    findings = summary["findings"]
+    assert findings, "every sample folder has planted root causes"
+    assert set(csv_rows) == {f["code"] for f in findings if f["order_ids"]}
+    for f in findings:
+        code, orders = f["code"], f["order_ids"]
+        rows = csv_rows.get(code, [])
+        # evidence.csv: one row per order of the finding, in the finding's order
+        assert [r["order_id"] for r in rows] == orders, code
+        article = soup.find("article", id=f"finding-{code}")
+        assert article is not None, code
+        heading = next((h.get_text(" ", strip=True) for h in article.select("h4")
+                        if h.get_text().startswith("Evidence orders")), None)
+        assert heading == f"Evidence orders ({len(orders):,})", code
+        shown = _table(article)
+        limit = min(len(orders), 50)
+        assert len(shown) == limit, code
+        by_order = {r["order_id"]: r for r in rows}
+        for r in shown:
+            expected = by_order[r["Order"]]
+            if "ASIN" in r:
+                assert r["ASIN"] == (expected["asin"] or "—"), (code, r["Order"])
+            if "SKU" in r:
+                assert r["SKU"].lstrip("'") == (expected["sku"] or "—").lstrip("'"), (code, r["Order"])
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_metric_counts_agree_between_summary_and_report(folder: str) -> None:
+    run = acceptance_run(folder)
+    summary = json.loads(run.paths["summary"].read_text(encoding="utf-8"))
+    soup = BeautifulSoup(run.paths["report"].read_text(encoding="utf-8"), "html.parser")
+    metrics = [m for m in run.analysis.result.metrics.values()]
+    for m in metrics:
+        card = soup.find("article", id=f"metric-{m.key}")
+        assert card is not None, m.key
+        text = card.get_text(" ", strip=True)
+        if m.rate is not None:
+            assert f"{m.numerator:,}" in text and f"{m.denominator:,}" in text, m.key
+    assert summary["unmatched_defects"] == len(run.analysis.result.unmatched)
