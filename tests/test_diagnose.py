@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from sellerdx import diagnose, metrics, store
+from sellerdx.diagnose import merge, stats
+from sellerdx.diagnose.testing import case_frames
 from sellerdx.model import Finding
 
 
 def run(spec: dict[str, Any]) -> tuple[dict, list[Finding]]:
-    as_of, frames = diagnose.case_frames(spec)
+    as_of, frames = case_frames(spec)
     con = store.connect()
     store.load_frames(con, frames)
     params = metrics.MetricParams(as_of=as_of)
@@ -125,7 +127,7 @@ def test_findings_for_ok_metrics_are_still_made() -> None:
 
 
 def test_case_frames_expands_batches() -> None:
-    as_of, frames = diagnose.case_frames({"as_of": "2026-03-30", "batches": [
+    as_of, frames = case_frames({"as_of": "2026-03-30", "batches": [
         {"n": 4, "days": [0, 1], "late": 1, "cancel": 1, "negative": 2, "channel": "MFN"},
         {"n": 2, "channel": "AFN", "returns": 1}]})
     assert len(frames["orders"]) == 6
@@ -173,16 +175,16 @@ def test_a_group_must_pass_the_bonferroni_corrected_test() -> None:
     p = diagnose.fisher_one_sided(8, 40, 9, 120)
     assert 0.05 / 4 < p < 0.05
     four = _rows([("SlowPost", 40, 8), ("UPS", 40, 3), ("FedEx", 40, 3), ("DHL", 40, 3)])
-    assert diagnose._evaluate_kind(four, th) is None          # one of 4 carriers: p must be < 0.0125
+    assert stats.evaluate_kind(four, th) is None          # one of 4 carriers: p must be < 0.0125
     # the same numbers as the only group examined (the others too small to be a group) pass
     one = [dict(four[0])]
     for r in four[1:]:
         one.append({**r, "group_orders": 10})
-    g = diagnose._evaluate_kind(one, th)
+    g = stats.evaluate_kind(one, th)
     assert g is not None and g.entities == ["SlowPost"] and g.tests == 1
     # 10 of 40 against 6 of 120 passes with 4 carriers: p = 0.0009
     strong = _rows([("SlowPost", 40, 10), ("UPS", 40, 2), ("FedEx", 40, 2), ("DHL", 40, 2)])
-    g = diagnose._evaluate_kind(strong, th)
+    g = stats.evaluate_kind(strong, th)
     assert g is not None and g.entities == ["SlowPost"] and g.tests == 4
 
 
@@ -206,7 +208,7 @@ def test_a_merge_takes_only_the_kinds_the_kept_finding_names() -> None:
     other = Finding(code="claims.not_as_described", metric="odr_mfn", title="NAD", statement="b",
                     share=0.5, confidence="high", entities={"asins": ["B0VASE", "B0CUP"], "carriers": ["DHL"]},
                     order_ids=ids)
-    out = diagnose._dedupe([diagnose._Candidate(kept, None, (0, 0)), diagnose._Candidate(other, None, (0, 1))])
+    out = merge.dedupe([merge.Candidate(kept, None, (0, 0)), merge.Candidate(other, None, (0, 1))])
     assert len(out) == 1
     assert out[0].entities == {"asins": ["B0VASE", "B0CUP"]}           # no carriers imported
     assert out[0].evidence["merged"] == [{"code": "claims.not_as_described", "title": "NAD", "statement": "b",

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from sellerdx import diagnose, metrics, store
+from sellerdx.diagnose.testing import case_frames
 from sellerdx.model import MetricResult
 from sellerdx.poa_lint import lint_poa
 from sellerdx.render import poa
@@ -46,7 +47,7 @@ SPEC = {"batches": [
 
 @pytest.fixture(scope="module")
 def built():
-    as_of, frames = diagnose.case_frames(SPEC)
+    as_of, frames = case_frames(SPEC)
     con = store.connect()
     store.load_frames(con, frames)
     params = metrics.MetricParams(as_of=as_of)

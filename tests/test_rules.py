@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sellerdx import assets, diagnose, metrics, store
+from sellerdx.diagnose.testing import case_frames
 
 RULES = diagnose.load_rules()
 
@@ -25,7 +26,7 @@ CASES = [pytest.param(rule, kind, case, id=f"{rule.id}:{kind}:{case.name}")
 
 
 def _run(case: diagnose.RuleCase):
-    as_of, frames = diagnose.case_frames(case.spec)
+    as_of, frames = case_frames(case.spec)
     con = store.connect()
     store.load_frames(con, frames)
     params = metrics.MetricParams(as_of=as_of)

@@ -1,0 +1,199 @@
+"""Evaluate one rule on one metric's window: run its evidence query, keep the groups that stand out,
+word the finding, set its confidence (returns corroborate or weaken it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from sellerdx import assets, themes
+from sellerdx import metrics as metrics_stage
+from sellerdx.diagnose.rules import Rule, Thresholds, evidence_sql, settings
+from sellerdx.diagnose.stats import Group, evaluate_kind, p_value
+from sellerdx.diagnose.wording import corrective_text, fill, human_list, template_fields
+from sellerdx.metrics import MetricParams
+from sellerdx.model import Finding, MetricResult
+
+_CONFIDENCE = ("low", "medium", "high")
+
+
+def bind_values(sql: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    wanted = metrics_stage.query_parameters(sql)
+    missing = wanted - set(values)
+    if missing:
+        raise ValueError(f"rule query needs parameters {sorted(missing)} that the rule does not give")
+    return {k: values[k] for k in wanted}
+
+
+def query_rows(con: duckdb.DuckDBPyConnection, name: str, values: Mapping[str, Any],
+                by: str | None = None) -> list[dict[str, Any]]:
+    sql = evidence_sql(name, by)
+    if "metric_window" in sql:      # the family's window orders, materialised once per window
+        metrics_stage.use_window(con, values["family"], values["window_start"], values["window_end"])
+        if "metric_window_items" in sql:
+            metrics_stage.window_items(con)
+    cur = con.execute(sql, bind_values(sql, values))
+    cols = [d[0] for d in cur.description]
+    rows = [dict(zip(cols, r)) for r in cur.fetchall()]
+    for row in rows:
+        row.update(row.pop("measures", None) or {})
+    return rows
+
+
+def metric_config(key: str) -> dict[str, Any]:
+    return assets.load_toml("metrics.toml")["metrics"][key]
+
+
+
+
+def confidence_of(g: Group, th: Thresholds) -> str:
+    cfg = settings()["confidence"]
+    lift = g.lift if th.min_lift > 0 else None   # a rule without comparison is judged by its share
+    def ok(level: str) -> bool:
+        c = cfg[level]
+        if g.group_defects < c["min_defects"]:
+            return False
+        if lift is None:        # a whole-window group: decided by count and share
+            return g.share >= c["min_share_without_lift"]
+        return lift >= c["min_lift"]
+    return "high" if ok("high") else "medium" if ok("medium") else "low"
+
+
+def shift_confidence(level: str, step: int) -> str:
+    i = max(0, min(len(_CONFIDENCE) - 1, _CONFIDENCE.index(level) + step))
+    return _CONFIDENCE[i]
+
+
+def corroborate(con: duckdb.DuckDBPyConnection, rule: Rule, asins: list[str], metric: MetricResult,
+                 supplied: set[str]) -> tuple[str | None, int, dict[str, Any]]:
+    """(text, confidence step, evidence) from the returns exports about the finding's ASINs."""
+    if not rule.corroborate_returns or not asins or not ({"returns_mfn", "returns_fba"} & supplied):
+        return None, 0, {}
+    rows = query_rows(con, "rule_returns_corroboration", {
+        "asins": list(asins), "window_start": metric.window_start, "window_end": metric.window_end,
+        "codes": list(rule.corroborate_returns)})
+    total = sum(int(r["returns"]) for r in rows)
+    support = [(r["code"], int(r["returns"])) for r in rows if r["supporting"]]
+    supporting = sum(n for _, n in support)
+    evidence = {"returns": total, "supporting_returns": supporting,
+                "supporting_codes": {c: n for c, n in support}}
+    who = human_list(asins)
+    if supporting:
+        codes = ", ".join(f"{c} ({n})" for c, n in support)
+        text = (f"Returns corroborate: {supporting} of {total} returns of {who} from orders in the window "
+                f"give {codes}.")
+        return text, 1, evidence
+    if total >= int(settings()["corroboration"]["min_returns_to_weaken"]):
+        text = (f"Returns do not corroborate: none of the {total} returns of {who} from orders in the "
+                f"window gives a reason or disposition that matches this cause.")
+        return text, -1, evidence
+    return None, 0, evidence
+
+
+# --------------------------------------------------------------------------------------------------
+# Prerequisite tables
+
+
+def _ensure_feedback_themes(con: duckdb.DuckDBPyConnection, params: MetricParams) -> None:
+    if not _table_exists(con, "feedback_themes"):
+        themes.theme_table(con)
+
+
+def _ensure_removable_orders(con: duckdb.DuckDBPyConnection, params: MetricParams) -> None:
+    _ensure_feedback_themes(con, params)
+    frame = metrics_stage.removable_feedback(con, params)
+    table = pd.DataFrame({"order_id": frame["order_id"].astype("object"),
+                          "reason_code": frame["reason_code"].astype("object")})
+    con.register("__sellerdx_removable", table)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE removable_orders AS "
+                    "SELECT CAST(order_id AS VARCHAR) AS order_id, CAST(reason_code AS VARCHAR) AS reason_code "
+                    "FROM __sellerdx_removable")
+    finally:
+        con.unregister("__sellerdx_removable")
+
+
+PREREQUISITES = {"feedback_themes": _ensure_feedback_themes, "removable_orders": _ensure_removable_orders}
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = $n", {"n": name}).fetchone()[0] > 0
+
+
+
+
+def evaluate_rule(con: duckdb.DuckDBPyConnection, rule: Rule, key: str, metric: MetricResult, as_of: dt.date,
+              supplied: set[str]) -> Finding | None:
+    cfg = metric_config(key)
+    values = {"family": cfg["family"], "window_start": metric.window_start, "window_end": metric.window_end,
+              "as_of": as_of, **rule.params}
+    rows = query_rows(con, rule.query, values, rule.by)
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_kind.setdefault(str(row["entity_kind"]), []).append(row)
+    passing = [g for g in (evaluate_kind(rs, rule.thresholds) for rs in by_kind.values()) if g is not None]
+    if not passing:
+        return None
+    passing.sort(key=lambda g: (-g.share, -(g.lift if g.lift is not None else 0.0), g.kind))
+    main = passing[0]
+    entities: dict[str, list[str]] = {}
+    restate = float(settings()["merge"]["other_kind_overlap"])
+    main_ids = set(main.order_ids)
+    restating: set[int] = set()
+    for i, g in enumerate(passing):
+        ids = set(g.order_ids)
+        if g is not main and ids and len(ids & main_ids) / len(ids) >= restate:
+            restating.add(i)   # the main group seen through another attribute, not a concentration of its own
+            continue
+        if not g.kind.startswith("_"):
+            entities.setdefault(g.kind, [])
+            entities[g.kind] += [e for e in g.entities if e not in entities[g.kind]]
+    for k, v in main.extras.items():
+        if k.startswith("ent_") and k != "ent_products" and v:
+            name = k[4:]
+            entities.setdefault(name, [])
+            entities[name] += [e for e in v if e not in entities[name]]
+    what_if = None
+    if main.total_orders:
+        remaining = main.metric_defects - main.sole_defects
+        what_if = remaining / main.total_orders
+        if metric.direction == "above":
+            what_if = 1 - what_if
+    values = template_fields(rule, main, metric, what_if)
+    confidence = confidence_of(main, rule.thresholds)
+    corroboration, step, corr_evidence = corroborate(con, rule, entities.get("asins", []), metric, supplied)
+    confidence = shift_confidence(confidence, step)
+    chart_by = settings()["chart_by"].get(main.kind)
+    evidence = {
+        "metric": key, "window_start": metric.window_start, "window_end": metric.window_end,
+        "entity_kind": main.kind, "group_orders": main.group_orders, "group_defects": main.group_defects,
+        "rest_orders": main.rest_orders, "rest_defects": main.rest_defects,
+        "metric_defects": main.metric_defects, "rate_in": main.rate_in, "rate_out": main.rate_out,
+        "lift": None if main.lift is None or math.isinf(main.lift) else main.lift,
+        "lift_infinite": main.lift is not None and math.isinf(main.lift),
+        "what_if_rate": what_if, "sole_defects": main.sole_defects,
+        "groups": [{k: v for k, v in r.items() if k != "order_ids"} for r in main.rows],
+        "other_kinds": [{"entity_kind": g.kind, "entities": g.entities, "group_defects": g.group_defects,
+                         "share": g.share, "p_value": p_value(g) if g.rest_orders > 0 else None,
+                         "restates_main": i in restating}
+                        for i, g in enumerate(passing) if i > 0],
+        "p_value": p_value(main) if rule.thresholds.min_lift > 0 and main.rest_orders > 0 else None,
+        "groups_tested": main.tests,
+        "thresholds": vars(rule.thresholds).copy(),
+    }
+    if corr_evidence:
+        evidence["returns"] = corr_evidence
+    return Finding(
+        code=rule.id, metric=key, title=rule.title, statement=fill(rule.statement, values),
+        share=main.share, confidence=confidence, entities=entities, order_ids=tuple(main.order_ids),
+        corrective_actions=tuple(corrective_text(fill(a, values)) for a in rule.corrective),
+        preventive_actions=tuple(fill(p.text(), values) for p in rule.preventive),
+        corroboration=corroboration, evidence=evidence,
+        chart={"by": chart_by, "metric": key} if chart_by else None)
+
+
