@@ -25,10 +25,11 @@ import duckdb
 import pandas as pd
 
 from . import ingest, store, validate
+from .assets import load_toml
 from .describe import describe
 from .diagnose import diagnose
 from .errors import BadOptionError
-from .metrics import MetricParams, breakdown, compute_metrics, daily, prepare, resolve_as_of
+from .metrics import METRIC_KEYS, MetricParams, breakdown, compute_metrics, daily, prepare, resolve_as_of
 from .model import Finding, MetricResult, RejectedRow
 from .options import DEFAULT_OUT, Options
 from .render.html import render_cards, write_html
@@ -38,8 +39,8 @@ from .render.summary import summary_document, write_summary
 from .result import AnalysisResult, Inputs
 from .safecsv import write_csv
 
-METRIC_KEYS = ("odr_mfn", "odr_afn", "odr_all", "pfcr", "lsr_10d", "lsr_30d", "vtr", "otdr")
-METRIC_ALIASES = {"odr": "odr_all", "lsr": "lsr_10d"}   # family names accepted by breakdown() and daily()
+METRIC_ALIASES: dict[str, str] = dict(load_toml("metrics.toml")["family_keys"])
+"""Family names accepted by breakdown() and daily() -> the metric key each stands for (data/metrics.toml)."""
 
 
 class Analysis:
