@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Regenerate tests/golden/poa_us-seller.md: the Plan of Action skeleton for sample_reports/us-seller.
+"""Regenerate tests/golden/poa_us-seller.md and .txt: the Plan of Action (Markdown draft and the plain text
+for Amazon's form) for sample_reports/us-seller.
 
 The golden file's first line holds a SHA-256 of the input folder's files; tests/test_poa.py recomputes it
 and asks you to run this script when the sample folder changed. When the POA text changed on purpose
@@ -17,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "sample_reports" / "us-seller"
 GOLDEN = ROOT / "tests" / "golden" / "poa_us-seller.md"
+GOLDEN_TEXT = ROOT / "tests" / "golden" / "poa_us-seller.txt"
 HEADER = "<!-- golden: sellerdx POA of sample_reports/us-seller; inputs sha256={digest}; regenerate: scripts/regen_golden.py -->"
 
 
@@ -30,22 +32,25 @@ def input_hash(folder: Path = FOLDER) -> str:
     return h.hexdigest()
 
 
-def render(folder: Path = FOLDER) -> str:
-    """The POA skeleton of the folder, as ``sellerdx.analyze(folder, marketplace='US').poa()`` gives it."""
+def render(folder: Path = FOLDER, *, plain: bool = False) -> str:
+    """The POA of the folder, as ``sellerdx.analyze(folder, marketplace='US').poa()`` (or ``.poa_text()``)
+    gives it."""
     from sellerdx.analysis import Analysis, Options
-    return Analysis(folder, Options(marketplace="US")).poa()
+    analysis = Analysis(folder, Options(marketplace="US"))
+    return analysis.poa_text() if plain else analysis.poa()
 
 
-def golden_text(folder: Path = FOLDER) -> str:
-    """The golden file's content: the hash header line, then the POA."""
-    return HEADER.format(digest=input_hash(folder)) + "\n" + render(folder)
+def golden_text(folder: Path = FOLDER, *, plain: bool = False) -> str:
+    """A golden file's content: the hash header line, then the POA."""
+    return HEADER.format(digest=input_hash(folder)) + "\n" + render(folder, plain=plain)
 
 
 def main() -> int:
     sys.path.insert(0, str(ROOT / "src"))
     GOLDEN.parent.mkdir(parents=True, exist_ok=True)
     GOLDEN.write_text(golden_text(), encoding="utf-8")
-    print(f"wrote {GOLDEN.relative_to(ROOT)}")
+    GOLDEN_TEXT.write_text(golden_text(plain=True), encoding="utf-8")
+    print(f"wrote {GOLDEN.relative_to(ROOT)} and {GOLDEN_TEXT.relative_to(ROOT)}")
     return 0
 
 

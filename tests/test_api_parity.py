@@ -49,7 +49,7 @@ def test_cli_only_list_is_exact() -> None:
 
 def test_there_are_twins_to_check() -> None:
     # Written by hand from the issue / README: the flags an analyst can set from Python too.
-    assert set(_twin_options()) == {"out", "as_of", "odr_lag_days", "marketplace", "cache"}
+    assert set(_twin_options()) == {"out", "as_of", "odr_lag_days", "marketplace", "cache", "notice"}
 
 
 @pytest.mark.parametrize("name", sorted(_twin_options()))

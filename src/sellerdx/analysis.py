@@ -33,7 +33,7 @@ from .metrics import METRIC_KEYS, MetricParams, breakdown, compute_metrics, dail
 from .model import Finding, MetricResult, RejectedRow
 from .options import DEFAULT_OUT, Options
 from .render.html import render_cards, write_html
-from .render.poa import render_poa, write_evidence_csv
+from .render.poa import poa_text, render_poa, write_evidence_csv
 from .render.report import report_context
 from .render.summary import summary_document, write_summary
 from .result import AnalysisResult, Inputs
@@ -226,8 +226,12 @@ class Analysis:
         return self.con.execute(query, params or {}).df()
 
     def poa(self) -> str:
-        """The Plan of Action skeleton (Markdown) for the at-risk metrics and their root causes."""
+        """The Plan of Action draft (Markdown): one section per root cause, every counted defect answered."""
         return render_poa(self.result)
+
+    def poa_text(self) -> str:
+        """The Plan of Action as plain text for Amazon's appeal form (what poa.txt holds)."""
+        return poa_text(self.result)
 
     # ------------------------------------------------------------------------------------- outputs
     def summary(self) -> dict[str, Any]:
@@ -242,25 +246,28 @@ class Analysis:
         """Write the self-contained HTML report."""
         result = self.result
         self._step("rendering the report")
-        return write_html(report_context(result, poa=render_poa(result)), path)
+        return write_html(report_context(result, poa=poa_text(result)), path)
 
     def write(self, out: str | os.PathLike[str] | None = None) -> dict[str, Path]:
         """Write every output into ``out`` (default: the ``out`` option): report.html, summary.json,
-        poa.md, evidence.csv and rejected_rows.csv, all rendered from one :attr:`result`. Returns their paths."""
+        poa.md, poa.txt, evidence.csv and rejected_rows.csv, all rendered from one :attr:`result`. Returns
+        their paths."""
         folder = Path(out or self.options.out)
         folder.mkdir(parents=True, exist_ok=True)
         result = self.result  # every stage runs here, before the rendering is timed
         started = time.perf_counter()
         paths = {"summary": write_summary(result, folder / "summary.json")}
-        poa_text = render_poa(result)
         poa_path = folder / "poa.md"
-        poa_path.write_text(poa_text, encoding="utf-8")
+        poa_path.write_text(render_poa(result), encoding="utf-8")
         paths["poa"] = poa_path
+        plain = poa_text(result)
+        paths["poa_text"] = folder / "poa.txt"
+        paths["poa_text"].write_text(plain, encoding="utf-8")
         write_evidence_csv(folder / "evidence.csv", result)
         paths["evidence"] = folder / "evidence.csv"
         paths["rejected_rows"] = self.write_rejected(folder / "rejected_rows.csv")
         self._step("rendering the report")
-        paths["report"] = write_html(report_context(result, poa=poa_text), folder / "report.html")
+        paths["report"] = write_html(report_context(result, poa=plain), folder / "report.html")
         self.timings["render"] = time.perf_counter() - started
         return paths
 
@@ -305,15 +312,18 @@ def _close_and_remove(con: duckdb.DuckDBPyConnection, workdir: str) -> None:
 
 def analyze(folder: str | os.PathLike[str], *, out: str = DEFAULT_OUT, as_of: dt.date | str | None = None,
             odr_lag_days: int = 14, marketplace: str | None = None, cache: str | None = None,
+            notice: str | tuple[str, ...] | None = None,
             progress: Callable[[str, int, int], None] | None = None) -> Analysis:
     """Analyse a folder of Seller Central exports. Nothing is read until a result is asked for.
 
     Args mirror ``sellerdx analyze``: ``out`` (output folder), ``as_of`` (YYYY-MM-DD; default the latest
     purchase date), ``odr_lag_days`` (14), ``marketplace`` (two letters, for ambiguous dates), ``cache``
-    (folder of the parsed-file cache; None: none). ``progress(label, done, total)`` is called as files are
+    (folder of the parsed-file cache; None: none), ``notice`` (metric families of Amazon's notice, e.g.
+    ``"odr,lsr"``: the Plan of Action's scope). ``progress(label, done, total)`` is called as files are
     read and stages run.
     """
-    options = Options(out=out, as_of=as_of, odr_lag_days=odr_lag_days, marketplace=marketplace, cache=cache)
+    options = Options(out=out, as_of=as_of, odr_lag_days=odr_lag_days, marketplace=marketplace, cache=cache,
+                      notice=notice)
     return Analysis(folder, options, progress=progress)
 
 

@@ -101,11 +101,15 @@ def main() -> None:
               help="Marketplace (US, UK, DE, JP, ...): how to read ambiguous dates such as 03/04/26.")
 @click.option("--cache", "cache", default=None, metavar="DIR",
               help="Keep parsed files in DIR so the next run skips unchanged files.")
+@click.option("--notice", default=None, metavar="FAMILIES",
+              help="Metric families named by Amazon's deactivation or warning notice (odr, pfcr, lsr, vtr, "
+                   "otdr; comma-separated): the Plan of Action answers these, other at-risk metrics go to "
+                   "its appendix. Default: what Amazon's report marks at risk, else every at-risk metric.")
 @click.option("--json", "as_json", is_flag=True, help="Print summary.json to standard output.")
 @click.option("--open", "open_report", is_flag=True, help="Open report.html in the default browser.")
 @_handle_errors
 def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketplace: str | None,
-            cache: str | None, as_json: bool, open_report: bool) -> int:
+            cache: str | None, notice: str | None, as_json: bool, open_report: bool) -> int:
     """Recompute the account-health metrics of FOLDER and write the report, POA and summary.
 
     Exit status: 0 every metric is within target, 1 a metric is at risk, 2 unusable input.
@@ -113,7 +117,7 @@ def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketp
     from .analysis import analyze as run
     with _progress() as progress:
         analysis = run(folder, out=out, as_of=as_of, odr_lag_days=odr_lag_days, marketplace=marketplace,
-                       cache=cache, progress=progress)
+                       cache=cache, notice=notice, progress=progress)
         paths = analysis.write(out)
     if as_json:
         click.echo(json.dumps(analysis.summary(), ensure_ascii=False, indent=2))

@@ -17,12 +17,14 @@ import pandas as pd
 
 from . import metrics as metrics_stage
 from . import store
-from .diagnose import diagnose
+from .diagnose import diagnose, load_rules
 from .metrics import MetricParams
 from .model import Finding, MetricResult
 from .options import Options
 from .performance import parse_performance, reconcile
-from .result import AnalysisResult, FindingResult, Inputs, WhatIf
+from .plan import build_plan, plan_keys, plan_scope
+from .plan import settings as poa_settings
+from .result import AnalysisResult, FindingResult, Inputs, MetricFigure, PlanOfAction, WhatIf
 from .version import __version__
 
 Step = Callable[[str], None]
@@ -51,6 +53,63 @@ def _what_if(metrics: Mapping[str, MetricResult], after: Mapping[str, MetricResu
             status = "ok" if metrics_stage.meets_target(result.rate, now.target, now.direction) else "at_risk"
         out.append(WhatIf(now, now.numerator - result.numerator, result.rate, status))
     return tuple(out)
+
+
+def _figures(metrics: Mapping[str, MetricResult], reconciliation: Sequence[Any]) -> dict[str, MetricFigure]:
+    """Each metric as the plan quotes it: Amazon's figure first (its report's first marketplace that has
+    the metric), sellerdx's beside it where they differ, with the reconciliation's first explanation."""
+    out: dict[str, MetricFigure] = {}
+    for key, m in metrics.items():
+        row = next((r for r in reconciliation if getattr(r, "metric", None) == key), None)
+        amazon = getattr(row, "amazon", None)
+        if amazon is None or amazon.rate is None:
+            out[key] = MetricFigure(m)
+            continue
+        differs = (m.rate is None or round(m.rate, 4) != round(amazon.rate, 4)
+                   or (amazon.numerator is not None and amazon.numerator != m.numerator)
+                   or (amazon.denominator is not None and amazon.denominator != m.denominator))
+        out[key] = MetricFigure(m, amazon.rate, amazon.numerator, amazon.denominator, amazon.window_start,
+                                amazon.window_end, differs, _difference(m, amazon) if differs else "")
+    return out
+
+
+def _difference(m: MetricResult, amazon: Any) -> str:
+    """Why Amazon's figure and the recomputation differ, in one line a plan can quote."""
+    if (amazon.window_start, amazon.window_end) != (m.window_start, m.window_end) and amazon.window_start:
+        return (f"Amazon's window is {amazon.window_start} to {amazon.window_end}, the exports' "
+                f"{m.window_start} to {m.window_end}.")
+    parts = []
+    if amazon.numerator is not None and amazon.numerator != m.numerator:
+        parts.append(f"Amazon counts {amazon.numerator:,} {'defective' if m.direction == 'below' else 'qualifying'} "
+                     f"orders, our exports show {m.numerator:,}")
+    if amazon.denominator is not None and amazon.denominator != m.denominator:
+        parts.append(f"Amazon counts {amazon.denominator:,} orders in the window, our exports {m.denominator:,}")
+    return ("; ".join(parts) + ".") if parts else "Amazon rounds or computes the rate differently."
+
+
+def _amazon_at_risk(performance: Sequence[Any]) -> tuple[str, ...]:
+    """Metric keys Amazon's own report marks at risk (``data/poa.toml`` ``[amazon] at_risk_statuses``)."""
+    bad = {s.upper() for s in poa_settings()["amazon"]["at_risk_statuses"]}
+    keys: list[str] = []
+    for perf in performance:
+        for mp in getattr(perf, "marketplaces", ()):
+            for key, metric in getattr(mp, "metrics", {}).items():
+                if str(getattr(metric, "status", "") or "").upper() in bad and key not in keys:
+                    keys.append(key)
+    return tuple(keys)
+
+
+def plan_of_action(con: duckdb.DuckDBPyConnection, metrics: Mapping[str, MetricResult],
+                   findings: Sequence[Finding], params: MetricParams, options: Options,
+                   performance: Sequence[Any], reconciliation: Sequence[Any]) -> PlanOfAction:
+    """The Plan of Action: scope, figures, every counted defect of its windows attributed to one cause."""
+    amazon_bad = _amazon_at_risk(performance)
+    families, _ = plan_scope(metrics, notice=options.notice, amazon_at_risk=amazon_bad)
+    keys = plan_keys(metrics, families, amazon_bad)
+    defects = {key: metrics_stage.defect_orders(con, metrics[key], params.as_of) for key in keys}
+    themes = {rule.id: rule.params["theme"] for rule in load_rules() if "theme" in rule.params}
+    return build_plan(metrics, findings, defects, _figures(metrics, reconciliation), notice=options.notice,
+                      amazon_at_risk=amazon_bad, themes=themes, as_of=params.as_of)
 
 
 def describe(con: duckdb.DuckDBPyConnection, *, folder: str, options: Options, params: MetricParams,
@@ -104,6 +163,7 @@ def describe(con: duckdb.DuckDBPyConnection, *, folder: str, options: Options, p
             performance=performance,
             reconciliation=reconciliation,
             warnings=tuple(w for perf in performance for w in perf.warnings),
+            plan=plan_of_action(con, metrics, findings, params, options, performance, reconciliation),
         )
 
 

@@ -107,6 +107,7 @@ BINDINGS: dict[str, frozenset[str]] = {
     "table_exists": frozenset({"name"}),
     "removable_feedback": frozenset({"as_of", "removal_days"}),
     "evidence_orders": frozenset({"order_ids", "family", "asins", "skus"}),
+    "defect_orders": frozenset({"family", "window_start", "window_end", "as_of"}),
 }
 """Query name -> the ``$parameters`` this module binds when it runs ``queries/<name>.sql``.
 
@@ -699,3 +700,16 @@ def evidence_orders(con: duckdb.DuckDBPyConnection, finding: Finding) -> pd.Data
     return _frame(con, "evidence_orders", {"order_ids": list(finding.order_ids), "family": family,
                                            "asins": list(finding.entities.get("asins", [])),
                                            "skus": list(finding.entities.get("skus", []))})
+
+
+def defect_orders(con: duckdb.DuckDBPyConnection, metric: MetricResult, as_of: dt.date) -> pd.DataFrame:
+    """Every bad outcome counted in ``metric``'s window, one row per order, with its stated reasons
+    (queries/report/defect_orders.sql): the orders a Plan of Action must answer. Empty without a window."""
+    prepare(con)
+    _ensure_theme_table(con)
+    cfg = _metric_config(metric.key)
+    if metric.window_start is None or metric.window_end is None:
+        return _frame(con, "defect_orders", {"family": cfg["family"], "window_start": as_of,
+                                              "window_end": as_of - dt.timedelta(days=1), "as_of": as_of})
+    return _frame(con, "defect_orders", {"family": cfg["family"], "window_start": metric.window_start,
+                                          "window_end": metric.window_end, "as_of": as_of})

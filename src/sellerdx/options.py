@@ -19,6 +19,7 @@ class Options:
     odr_lag_days: int = 14            # ODR window ends this many days before as_of
     marketplace: str | None = None    # two-letter marketplace (US, DE, JP, ...): date order of ambiguous dates
     cache: str | None = None          # folder of the on-disk cache of parsed files ('' or None: no cache)
+    notice: tuple[str, ...] | None = None   # metric families of Amazon's notice (odr, pfcr, lsr, vtr, otdr): the POA's scope
 
     def __post_init__(self) -> None:
         if isinstance(self.as_of, str):
@@ -37,6 +38,16 @@ class Options:
                 raise BadOptionError(f"--marketplace {self.marketplace!r} is not known",
                                      hint="use one of " + ", ".join(k for k in known if k != "default"))
             object.__setattr__(self, "marketplace", code)
+        if self.notice is not None:
+            names = self.notice.split(",") if isinstance(self.notice, str) else list(self.notice)
+            names = [n.strip().lower() for n in names if n and n.strip()]
+            families = list(load_toml("poa.toml")["families"])
+            unknown = [n for n in names if n not in families]
+            if unknown or not names:
+                raise BadOptionError(f"--notice {','.join(unknown) or '(empty)'!s} names no metric family",
+                                     hint="list the families of Amazon's notice, e.g. --notice odr,lsr "
+                                          "(one of " + ", ".join(families) + ")")
+            object.__setattr__(self, "notice", tuple(dict.fromkeys(names)))
 
 
 __all__ = ["DEFAULT_OUT", "Options"]

@@ -115,6 +115,7 @@ class _Rules:
     dates: tuple[re.Pattern[str], ...]
     fields: dict[str, re.Pattern[str]]        # field name -> "Label:" regex
     messages: dict[str, str]
+    annex_headings: tuple[str, ...] = ()      # level-2 headings that start an annex, not a root cause
 
 
 def _norm_heading(text: str) -> str:
@@ -145,6 +146,7 @@ def _rules() -> _Rules:
         max_words=int(data["length"]["max_words"]),
         headings=headings,
         heading_names=names,
+        annex_headings=tuple(_norm_heading(h) for h in fmt.get("annex_headings", ())),
         categories=tuple(fmt["categories"]),
         terms={
             "emotive-word": _term_regex(all_langs(terms["emotive"])),
@@ -205,7 +207,7 @@ def lint_poa(text: str, *, max_words: int | None = None) -> list[LintProblem]:
                 if section is not None:
                     section.end = number - 1
                 section, answer = None, None
-                if level == 2:
+                if level == 2 and not _norm_heading(title).startswith(tuple(rules.annex_headings)):
                     section = _Section(title, number)
                     sections.append(section)
             elif level == 3 and section is not None:

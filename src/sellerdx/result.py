@@ -102,6 +102,116 @@ class FindingResult:
         return self.finding.code
 
 
+@dataclass(frozen=True)
+class MetricFigure:
+    """One metric as the Plan of Action quotes it: Amazon's figure first when Amazon's report has it,
+    sellerdx's recomputation beside it only where they differ, with the one-line reason.
+
+    Attributes:
+        metric: sellerdx's recomputation.
+        amazon_rate, amazon_numerator, amazon_denominator, amazon_window_start, amazon_window_end:
+            Amazon's figure (``None`` without Amazon's report).
+        differs: whether the two figures differ (rate, or counts when Amazon gives them).
+        reason: why they differ, in one line (empty when they agree or Amazon's figure is missing).
+    """
+    metric: MetricResult
+    amazon_rate: float | None = None
+    amazon_numerator: int | None = None
+    amazon_denominator: int | None = None
+    amazon_window_start: dt.date | None = None
+    amazon_window_end: dt.date | None = None
+    differs: bool = False
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PreventiveStep:
+    """A preventive measure the seller commits to: what, owner (a role), how often, measurable target."""
+    action: str
+    owner: str
+    frequency: str
+    target: str
+
+
+@dataclass(frozen=True)
+class CauseSection:
+    """One root cause of the Plan of Action, answering every defect it explains, whatever the metric.
+
+    Attributes:
+        code: the section's id: the code of its (first) finding, ``account.<theme>`` for an account-wide
+            cause of the seller's process, or ``other`` for the defects no cause explains.
+        title: the cause in a few words, as a heading.
+        findings: the finding codes merged into this cause (several when one carrier explains claims and
+            late deliveries).
+        metrics: the metric keys whose defects it answers, in display order.
+        defect_counts: defect label -> orders answered (e.g. ``{"negative_feedback": 19}``).
+        root_cause: the seller's own account of the process that failed ("Our packing ..."), with the
+            mechanism and numbers from the data and ``[[…]]`` only for what only the seller knows.
+        facts: the numbers behind it, one line each.
+        quotes: up to two short buyer comments (untrusted text: renderers neutralise it).
+        corrective: actions the seller may have taken, each to keep (with its date) or delete.
+        preventive: preventive measures with owner role, frequency and target.
+        attachments: documents to attach for this cause.
+        orders: the orders it answers, sorted.
+        confidence: the finding's confidence (``None`` for account-wide and other sections).
+        reasons: for the ``other`` section, (stated reason, orders) pairs.
+    """
+    code: str
+    title: str
+    findings: tuple[str, ...]
+    metrics: tuple[str, ...]
+    defect_counts: Mapping[str, int]
+    root_cause: str
+    facts: tuple[str, ...] = ()
+    quotes: tuple[str, ...] = ()
+    corrective: tuple[str, ...] = ()
+    preventive: tuple[PreventiveStep, ...] = ()
+    attachments: tuple[str, ...] = ()
+    orders: tuple[str, ...] = ()
+    confidence: str | None = None
+    reasons: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class AnsweredDefect:
+    """A counted defect order of a metric window and the one section that answers it."""
+    metric: str
+    order_id: str
+    defect: str
+    reason: str
+    section: str
+
+
+@dataclass(frozen=True)
+class PlanOfAction:
+    """What the Plan of Action says, decided once (render/poa.py writes it as Markdown and plain text).
+
+    Attributes:
+        families: the metric families the plan answers (``odr``, ``lsr``, ...), in display order.
+        scope_source: why these: ``notice`` (``--notice``), ``amazon`` (Amazon's report marks them at
+            risk), ``at_risk`` (sellerdx's recomputation), or ``none``.
+        figures: the metrics quoted, Amazon's figure first.
+        sections: one per root cause, then ``other`` when some defects have no cause.
+        answered: every counted defect order of the plan's metric windows, each answered by one section.
+        also_improving: at-risk metrics outside the notice (an appendix).
+        as_of: the day the windows end.
+    """
+    families: tuple[str, ...]
+    scope_source: str
+    figures: tuple[MetricFigure, ...]
+    sections: tuple[CauseSection, ...]
+    answered: tuple[AnsweredDefect, ...]
+    also_improving: tuple[MetricFigure, ...] = ()
+    as_of: dt.date | None = None
+
+    def section_of(self, metric: str, order_id: str) -> str | None:
+        """The section answering ``order_id`` for ``metric``, if the plan answers it."""
+        for a in self.answered:
+            if a.metric == metric and a.order_id == order_id:
+                return a.section
+        return None
+
+
 @dataclass(frozen=True, eq=False)
 class AnalysisResult:
     """Everything any output of an analysis shows.
@@ -123,6 +233,7 @@ class AnalysisResult:
         performance: Amazon's own performance reports found in the folder, parsed.
         reconciliation: Amazon's numbers beside the recomputed ones, each gap explained.
         warnings: data-quality warnings in words (Amazon's report, reading).
+        plan: the Plan of Action: causes, every counted defect answered once, Amazon's figures.
     """
     folder: str
     as_of: dt.date
@@ -139,6 +250,7 @@ class AnalysisResult:
     performance: tuple[Any, ...] = ()
     reconciliation: tuple[Any, ...] = ()
     warnings: tuple[str, ...] = ()
+    plan: PlanOfAction | None = None
 
     @property
     def seller(self) -> str:
@@ -156,4 +268,5 @@ class AnalysisResult:
         return tuple(m for m in self.metrics.values() if m.status == "at_risk")
 
 
-__all__ = ["AnalysisResult", "FindingResult", "Inputs", "WhatIf"]
+__all__ = ["AnalysisResult", "AnsweredDefect", "CauseSection", "FindingResult", "Inputs", "MetricFigure",
+           "PlanOfAction", "PreventiveStep", "WhatIf"]

@@ -11,31 +11,36 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import jinja2
 
 from sellerdx import assets
-from sellerdx.model import Finding, MetricResult
-from sellerdx.result import AnalysisResult
+from sellerdx.catalog import metric_family
+from sellerdx.model import MetricResult
+from sellerdx.result import AnalysisResult, CauseSection, MetricFigure, PreventiveStep
 from sellerdx.safecsv import write_csv
 from sellerdx.text import is_missing, neutralize_text, percent
 
 # --------------------------------------------------------------------------------------------------
-# The Plan of Action skeleton
+# The Plan of Action
 
-TEMPLATE = "poa.md.j2"
-EVIDENCE_COLUMNS = ("order_id", "purchase_date", "channel", "asin", "sku", "defect_type", "finding_code", "detail")
-
-
-def _poa_settings() -> dict[str, Any]:
-    return assets.load_toml("rules/_settings.toml")["poa"]
+MARKDOWN_TEMPLATE = "poa.md.j2"
+TEXT_TEMPLATE = "poa.txt.j2"
+EVIDENCE_COLUMNS = ("order_id", "purchase_date", "channel", "asin", "sku", "defect_type", "finding_code",
+                    "poa_section", "detail")
+INTRO = {
+    "amazon": "The metrics this plan answers, as Amazon's Account Health shows them:",
+    "notice": "The metrics named in Amazon's notice, as Amazon's Account Health shows them:",
+    "at_risk": "The metrics this plan answers:",
+    "none": "The metrics this plan answers:",
+}
 
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    """The one Jinja environment of the POA: Markdown, so no HTML autoescape; the ``md`` filter neutralises."""
+    """The Jinja environment of the POA: Markdown and plain text, so no HTML autoescape; ``md`` neutralises."""
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: assets.read_text("templates", name)),
         autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -48,115 +53,84 @@ def _pct(x: float | None) -> str:
     return percent(x, missing="no orders")
 
 
-def metric_line(m: MetricResult) -> str:
-    """``Late Shipment Rate (30 days): 10.00% (15 of 150 orders purchased 2026-03-01 to 2026-03-30; target under 4.00%)``."""
-    window = (f" purchased {m.window_start.isoformat()} to {m.window_end.isoformat()}"
-              if m.window_start and m.window_end else "")
+def _window(start: dt.date | None, end: dt.date | None) -> str:
+    return f"{start.isoformat()} to {end.isoformat()}" if start and end else "no window"
+
+
+def figure_line(f: MetricFigure) -> str:
+    """One metric as the plan quotes it: Amazon's figure first, the recomputation only where it differs."""
+    m = f.metric
     side = "under" if m.direction == "below" else "above"
-    return (f"{m.label}: {_pct(m.rate)} ({m.numerator} of {m.denominator} orders{window}; "
-            f"target {side} {_pct(m.target)})")
+    target = f"target {side} {_pct(m.target)}"
+    if f.amazon_rate is None:
+        return (f"{m.label}: {_pct(m.rate)} ({m.numerator:,} of {m.denominator:,} orders purchased "
+                f"{_window(m.window_start, m.window_end)}; {target})")
+    counts = (f"{f.amazon_numerator:,} of {f.amazon_denominator:,} orders, "
+              if f.amazon_numerator is not None and f.amazon_denominator is not None else "")
+    line = (f"{m.label}: {_pct(f.amazon_rate)} ({counts}"
+            f"{_window(f.amazon_window_start or m.window_start, f.amazon_window_end or m.window_end)}; {target})")
+    if f.differs:
+        line += (f". Recomputed from our order reports: {_pct(m.rate)} ({m.numerator:,} of {m.denominator:,}); "
+                 f"{f.reason}")
+    return line
 
 
-def _category_of(code: str, cfg: Mapping[str, Any]) -> str | None:
-    return cfg["code_categories"].get(code.split(".", 1)[0])
+def category_of(label: str) -> str | None:
+    """The POA category marker of a defect label (``data/poa.toml`` ``[defects]``)."""
+    spec = assets.load_toml("poa.toml")["defects"].get(label)
+    return spec["category"] if spec else None
 
 
-def _required(metrics: Mapping[str, MetricResult], cfg: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Category -> at-risk metric keys, in metric order."""
-    out: dict[str, list[str]] = {}
-    for key, m in metrics.items():
-        if m.status != "at_risk":
-            continue
-        if key in cfg["metric_categories"]:
-            cats = list(cfg["metric_categories"][key])
-        else:  # ODR: one category per defect type it has
-            cats = [cat for extra, cat in cfg["odr_categories"].items() if int(m.extras.get(extra, 0) or 0) > 0]
-            if not cats:
-                cats = list(cfg["odr_categories"].values())
-        for cat in cats:
-            out.setdefault(cat, [])
-            if key not in out[cat]:
-                out[cat].append(key)
-    return out
+def preventive_line(step: PreventiveStep) -> str:
+    """``Effective [[date]]: <action> — Owner: <role> · Frequency: … · Measure: …``."""
+    return (f"Effective [[date]]: {step.action.rstrip('.')} — Owner: {step.owner} · Frequency: {step.frequency} · "
+            f"Measure: {step.target.rstrip('.')}")
 
 
-def _covered(finding: Finding, at_risk: Sequence[str], cfg: Mapping[str, Any]) -> bool:
-    return finding.metric in at_risk or any(finding.metric in cfg["covers"].get(k, []) for k in at_risk)
+def _answers(s: CauseSection, metrics: Mapping[str, MetricResult]) -> str:
+    labels = [metrics[k].label for k in s.metrics if k in metrics]
+    words = assets.load_toml("poa.toml")["defects"]
+    parts = [f"{n:,} {words[d]['one'] if n == 1 else words[d]['many']}" if d in words else f"{n:,} {d}"
+             for d, n in s.defect_counts.items()]
+    return f"This cause explains: {', '.join(parts)} ({'; '.join(labels)})."
 
 
-def _finding_section(f: Finding, category: str, metrics: Mapping[str, MetricResult],
-                     keys: Sequence[str], cfg: Mapping[str, Any]) -> dict[str, Any]:
-    facts = [metric_line(metrics[k]) for k in keys]
-    if f.metric not in keys and f.metric in metrics:
-        facts.append(metric_line(metrics[f.metric]))
-    labels = {"asins": "ASINs under review", "skus": "SKUs", "carriers": "Carriers",
-              "shipping_services": "Shipping services", "weekdays": "Purchase weekdays (UTC)",
-              "dates": "Purchase dates", "reasons": "Reasons", "tracking": "Group"}
-    for kind, values in f.entities.items():
-        if values:
-            facts.append(f"{labels.get(kind, kind)}: " + ", ".join(neutralize_text(v) for v in values))
-    facts.append(f"Orders concerned: {len(f.order_ids)}, listed in evidence.csv under {f.code}")
-    if f.corroboration:
-        facts.append(neutralize_text(f.corroboration, 400))
+def _section_view(s: CauseSection, metrics: Mapping[str, MetricResult]) -> dict[str, Any]:
+    categories = list(dict.fromkeys(c for d in s.defect_counts if (c := category_of(d))))
     return {
-        "heading": f"{cfg['category_labels'][category]}: {neutralize_text(f.title)}",
-        "category": category, "code": f.code, "confidence": f.confidence, "share": f"{f.share:.0%}",
-        "root_cause": neutralize_text(f.statement, 1200), "facts": facts,
-        "corrective": list(f.corrective_actions), "preventive": list(f.preventive_actions),
+        "title": s.title, "categories": categories, "answers": _answers(s, metrics),
+        "root_cause": s.root_cause, "facts": list(s.facts),
+        "reasons": [f"{label}: {len(ids):,} order{'s' if len(ids) != 1 else ''} ({', '.join(ids)})"
+                    for label, ids in s.reasons],
+        "corrective": list(s.corrective), "preventive": [preventive_line(p) for p in s.preventive],
+        "attachments": list(s.attachments), "orders": list(s.orders),
     }
 
 
-def _blank_section(category: str, metrics: Mapping[str, MetricResult], keys: Sequence[str],
-                   cfg: Mapping[str, Any]) -> dict[str, Any]:
-    facts = [metric_line(metrics[k]) for k in keys]
-    extra = next((e for e, c in cfg["odr_categories"].items() if c == category), None)
-    if extra is not None:
-        facts += [f"{metrics[k].label}, orders with {extra.replace('_', ' ')} in the window: "
-                  f"{int(metrics[k].extras.get(extra, 0) or 0)}" for k in keys]
-    facts.append("sellerdx found no pattern in the data that explains these defects; "
-                 "evidence.csv does not list them under a finding")
-    return {
-        "heading": f"{cfg['category_labels'][category]}: [[root cause]]", "category": category,
-        "code": None, "confidence": None, "share": None,
-        "root_cause": "[[Root cause not identified from the data: state what caused these defects, with numbers.]]",
-        "facts": facts, "corrective": ["[[date]]: We [[action taken, with its evidence]]"],
-        "preventive": ["[[step]] — Owner: [[name]] · Frequency: [[how often]] · Measure: [[measure]]"],
-    }
-
-
-def poa_sections(metrics: Mapping[str, MetricResult], findings: Sequence[Finding]) -> tuple[list[str], list[dict[str, Any]]]:
-    """(required categories, sections) of the Plan of Action: every at-risk category, each root cause found
-    for it its own section, a blank section for a category without one."""
-    cfg = _poa_settings()
-    required = _required(metrics, cfg)
-    sections: list[dict[str, Any]] = []
-    for category, keys in required.items():
-        mine = [f for f in findings if _category_of(f.code, cfg) == category and _covered(f, keys, cfg)]
-        if mine:
-            sections += [_finding_section(f, category, metrics, keys, cfg) for f in mine]
-        else:
-            sections.append(_blank_section(category, metrics, keys, cfg))
-    return list(required), sections
-
-
-def poa_markdown(metrics: Mapping[str, MetricResult], findings: Sequence[Finding], *, as_of: dt.date,
-                 marketplace: str | None = None) -> str:
-    """The Plan of Action skeleton (Markdown, the structure of docs/poa-format.md).
-
-    Covers every at-risk metric: each finding for it is a section with Amazon's three answers (root cause
-    with the numbers, corrective actions in the past tense, preventive measures with owner, frequency and
-    measure); an at-risk category without a finding gets a section whose root cause is a marked blank.
-    Everything only the seller knows is a ``[[…]]`` blank, so ``poa check`` fails until they are filled.
-    """
-    required, sections = poa_sections(metrics, findings)
-    return _environment().get_template(TEMPLATE).render(
-        required=required, sections=sections, as_of=as_of.isoformat(), marketplace=marketplace)
+def _context(result: AnalysisResult) -> dict[str, Any]:
+    plan = result.plan
+    marketplace = result.options.marketplace
+    if plan is None:
+        return {"required": [], "figures": [], "intro": "", "sections": [], "also": [],
+                "as_of": result.as_of.isoformat(), "marketplace": marketplace}
+    sections = [_section_view(s, result.metrics) for s in plan.sections]
+    required = list(dict.fromkeys(c for s in sections for c in s["categories"]))
+    also = [figure_line(f) + " (see the sections above that concern it)" for f in plan.also_improving]
+    return {"required": required, "figures": [figure_line(f) for f in plan.figures],
+            "intro": INTRO.get(plan.scope_source, INTRO["none"]), "sections": sections, "also": also,
+            "as_of": result.as_of.isoformat(), "marketplace": marketplace}
 
 
 def render_poa(result: AnalysisResult) -> str:
-    """The Plan of Action skeleton of an analysis result (see :func:`poa_markdown`)."""
-    return poa_markdown(result.metrics, result.finding_list, as_of=result.as_of,
-                        marketplace=result.options.marketplace)
+    """The Plan of Action as Markdown (poa.md): one section per root cause, its three answers, the annex;
+    category markers for ``sellerdx poa check`` (docs/poa-format.md)."""
+    return _environment().get_template(MARKDOWN_TEMPLATE).render(**_context(result))
+
+
+def poa_text(result: AnalysisResult) -> str:
+    """The same plan as plain text for Amazon's appeal form (poa.txt): numbered sections, no Markdown, no
+    comment, no file name."""
+    return _environment().get_template(TEXT_TEMPLATE).render(**_context(result))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -170,9 +144,15 @@ def _iso_date(value: Any) -> str | None:
 
 
 def evidence_rows(result: AnalysisResult) -> list[list[Any]]:
-    """The rows of ``evidence.csv``: one per (finding, order), columns :data:`EVIDENCE_COLUMNS`, read from
-    the result's evidence orders (the same item per order as the HTML report)."""
+    """The rows of ``evidence.csv``, columns :data:`EVIDENCE_COLUMNS`: one per (finding, order), read from the
+    result's evidence orders (the same item per order as the HTML report), then one per counted defect the
+    Plan of Action answers that no finding lists; ``poa_section`` names the plan section answering the order
+    (a cause's code, ``account.<theme>`` or ``other``; empty when the order is outside the plan's windows)."""
     rows: list[list[Any]] = []
+    listed: set[tuple[str | None, str]] = set()
+    sections: dict[tuple[str | None, str], str] = {}
+    if result.plan is not None:
+        sections = {(metric_family(a.metric), a.order_id): a.section for a in result.plan.answered}
     for item in result.findings:
         f = item.finding
         if not f.order_ids:
@@ -183,11 +163,19 @@ def evidence_rows(result: AnalysisResult) -> list[list[Any]]:
         detail = f"{f.metric}: {f.title}"
         for order_id in f.order_ids:
             r = found.get(order_id)
+            section = sections.get((metric_family(f.metric), order_id), "")
+            listed.add((metric_family(f.metric), order_id))
             if r is None:
-                rows.append([order_id, None, None, None, None, None, f.code, detail])
+                rows.append([order_id, None, None, None, None, None, f.code, section, detail])
                 continue
-            rows.append([r["order_id"], _iso_date(r.get("purchase_date")),
-                         r.get("channel"), r.get("asin"), r.get("sku"), r.get("defect_type"), f.code, detail])
+            rows.append([r["order_id"], _iso_date(r.get("purchase_date")), r.get("channel"), r.get("asin"),
+                         r.get("sku"), r.get("defect_type"), f.code, section, detail])
+    if result.plan is not None:
+        for a in result.plan.answered:
+            if (metric_family(a.metric), a.order_id) in listed:
+                continue
+            listed.add((metric_family(a.metric), a.order_id))
+            rows.append([a.order_id, None, None, None, None, a.defect, "", a.section, f"{a.metric}: {a.reason}"])
     return rows
 
 
