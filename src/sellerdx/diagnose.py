@@ -53,7 +53,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from . import assets, metrics as metrics_mod, store
+from . import assets, metrics as metrics_mod, numbers, store
 from .errors import BadOptionError
 from .metrics import MetricParams
 from .model import Finding, MetricResult
@@ -428,11 +428,8 @@ def _metric_cfg(key: str) -> dict[str, Any]:
 
 
 def _pct(x: float | None) -> str:
-    if x is None:
-        return "n/a"
-    if x == 0:
-        return "0%"
-    return f"{x * 100:.1f}%" if x * 100 < 99.95 else "100%"
+    """A rate in a statement: two decimals (sellerdx.numbers); n/a when there is none."""
+    return "n/a" if x is None else numbers.rate(x)
 
 
 def _human_list(items: Sequence[str], limit: int = 6) -> str:
@@ -458,7 +455,7 @@ def _fields(rule: Rule, g: _Group, metric: MetricResult, what_if: float | None) 
     singular, plural = labels.get(g.kind, [g.kind, g.kind])
     grammar = settings()["grammar"]["one" if len(g.entities) == 1 else "many"]
     values: dict[str, Any] = {
-        "count": g.group_defects, "metric_defects": g.metric_defects, "share_pct": _pct(g.share),
+        "count": g.group_defects, "metric_defects": g.metric_defects, "share_pct": numbers.share(g.share),
         "group_orders": g.group_orders, "rest_orders": g.rest_orders, "rest_defects": g.rest_defects,
         "rate_in_pct": _pct(g.rate_in), "rate_out_pct": _pct(g.rate_out), "lift_text": _lift_text(g),
         "lift_paren": f" ({_lift_text(g)})" if g.lift is not None and not math.isinf(g.lift) else "",
@@ -494,7 +491,9 @@ def _corrective(text: str) -> str:
 
 
 def _fmt(template: str, values: Mapping[str, Any]) -> str:
-    return template.format_map(_Fields(values))
+    # One number format everywhere (sellerdx.numbers): counts with thousands separators.
+    return template.format_map(_Fields({k: numbers.count(v) if isinstance(v, int) and not isinstance(v, bool)
+                                        else v for k, v in values.items()}))
 
 
 # --------------------------------------------------------------------------------------------------
