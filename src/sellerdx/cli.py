@@ -54,19 +54,24 @@ def _epilog(*examples: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ output
-_consoles: dict[bool, Console] = {}
+_consoles: dict[tuple[bool, int], Console] = {}
 
 
 def _console(stderr: bool) -> Console:
-    """rich's console for stdout or stderr, made on first use (rich is not imported for --help)."""
-    if stderr not in _consoles:
+    """rich's console for stdout or stderr, made on first use (rich is not imported for --help).
+
+    One per stream object, so a test runner that swaps sys.stdout gets a console writing to its stream.
+    """
+    stream = sys.stderr if stderr else sys.stdout
+    key = (stderr, id(stream))
+    if key not in _consoles:
         from rich.console import Console
-        stream = sys.stderr if stderr else sys.stdout
         # Pipes and CI logs get 100 columns (COLUMNS overrides); a terminal gets its own width. Text wraps at
-        # word boundaries (soft_wrap=False), never in the middle of a word or a number.
+        # word boundaries, never in the middle of a word or a number (sellerdx.terminal).
         width = None if stream.isatty() or os.environ.get("COLUMNS") else 100
-        _consoles[stderr] = Console(file=stream, highlight=False, width=width)
-    return _consoles[stderr]
+        _consoles.clear() if len(_consoles) > 8 else None
+        _consoles[key] = Console(file=stream, highlight=False, width=width)
+    return _consoles[key]
 
 
 def _out() -> Console:

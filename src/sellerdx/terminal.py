@@ -29,7 +29,8 @@ _STATUS_STYLE = {"ok": "green", "at_risk": "bold red", "no_orders": "yellow", "n
 STAGES = ("ingest", "validate", "load", "metrics", "diagnose", "render", "write")
 
 
-def _items(console: Console, title: str | None, lines: Iterable[str], bullet: str = "  ") -> None:
+def _items(console: Console, title: str | None, lines: Iterable[str], bullet: str = "  ",
+           indent: str | None = None) -> None:
     """A title line, then one item per line wrapped to the console's width at spaces, continuation lines
     indented under the text (a word longer than the line is left whole, never split)."""
     lines = list(lines)
@@ -38,7 +39,7 @@ def _items(console: Console, title: str | None, lines: Iterable[str], bullet: st
     if title:
         console.print(title, markup=False)
     width = max(20, console.width)
-    indent = " " * len(bullet)
+    indent = " " * len(bullet) if indent is None else indent
     for line in lines:
         wrapped = textwrap.fill(line, width=width, initial_indent=bullet, subsequent_indent=indent,
                                 break_long_words=False, break_on_hyphens=False)
@@ -144,12 +145,14 @@ def print_inputs(console: Console, inputs: Any) -> None:
     for p in inputs.performance_files:
         table.add_row(Text(p), "performance", "utf-8", "json", "", "", "", "")
     console.print(table)
-    _items(console, "warnings:", warning_lines(inputs))
-    _items(console, "skipped:", [f"{s.path}: {s.reason}" for s in inputs.skipped])
-    lines = rejected_lines(inputs.rejected, 20)
+    lines = [f"warning: {f.path}: {w}" for f in inputs.files for w in f.warnings]
+    lines += [f"note: {f.path}: {count(f.rows_duplicate)} rows also in a newer export (counted once)"
+              for f in inputs.files if f.rows_duplicate]
+    lines += [f"skipped: {s.path}: {s.reason}" for s in inputs.skipped]
+    lines += [f"rejected: {line}" for line in rejected_lines(inputs.rejected, 20)]
     if len(inputs.rejected) > 20:
-        lines.append(f"and {count(len(inputs.rejected) - 20)} more rejected rows (use --rejected FILE)")
-    _items(console, "rejected:", lines)
+        lines.append(f"… {count(len(inputs.rejected) - 20)} more rejected rows (use --rejected FILE)")
+    _items(console, None, lines, bullet="", indent="  ")
     console.print(f"total: {count(inputs.rows_read)} rows read = {count(inputs.rows_loaded)} loaded + "
                   f"{count(inputs.rows_rejected)} rejected", markup=False)
 
