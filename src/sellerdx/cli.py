@@ -82,27 +82,29 @@ def _err() -> Console:
     return _console(True)
 
 
-class _LogFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        text = record.getMessage()
-        if record.levelno >= logging.WARNING:
-            return f"{record.levelname.lower()}: {text}"
-        return text if record.levelno >= logging.INFO else f"debug: {text}"
+class _StderrHandler(logging.Handler):
+    """Log records as ``warning: ...`` lines on the current ``sys.stderr`` (looked up at each record)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+            if record.levelno >= logging.WARNING:
+                text = f"{record.levelname.lower()}: {text}"
+            elif record.levelno < logging.INFO:
+                text = f"debug: {text}"
+            sys.stderr.write(text + "\n")
+            sys.stderr.flush()
+        except Exception:  # noqa: BLE001 - logging must never break the command
+            self.handleError(record)
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
     """-q: errors only; default: warnings; -v: what happens (files, cache); -vv: debug details."""
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_LogFormatter())
-    root = logging.getLogger("sellerdx")
-    for old in list(root.handlers):
-        if getattr(old, "_sellerdx_cli", False):
-            root.removeHandler(old)
-    handler._sellerdx_cli = True  # type: ignore[attr-defined]
-    root.addHandler(handler)
-    root.setLevel(level)
-    root.propagate = False
+    logger = logging.getLogger("sellerdx")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        logger.addHandler(_StderrHandler())
+    logger.setLevel(level)
 
 
 def _quiet() -> bool:
