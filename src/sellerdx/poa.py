@@ -79,7 +79,7 @@ def metric_line(m: MetricResult) -> str:
     window = (f" purchased {m.window_start.isoformat()} to {m.window_end.isoformat()}"
               if m.window_start and m.window_end else "")
     side = "under" if m.direction == "below" else "above"
-    return (f"{m.label}: {_pct(m.rate)} ({m.numerator} of {m.denominator} orders{window}; "
+    return (f"{m.label}: {_pct(m.rate)} ({m.numerator:,} of {m.denominator:,} orders{window}; "
             f"target {side} {_pct(m.target)})")
 
 
