@@ -87,7 +87,7 @@ def test_the_summary_says_what_was_skipped_rejected_and_warned_and_how_many_find
     assert sum(line.startswith("• Finding number") for line in lines) == 5
     assert "  and 2 more in the report" in lines
     assert lines[-2:] == ["report: out/report.html",
-                          "also written: summary.json, poa.md, evidence.csv, rejected_rows.csv"]
+                          "also written: out/summary.json, out/poa.md, out/evidence.csv, out/rejected_rows.csv"]
 
 
 def test_at_80_columns_no_word_is_split_and_dates_do_not_wrap(us_analysis, tmp_path):

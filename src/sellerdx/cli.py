@@ -55,6 +55,7 @@ def _epilog(*examples: str) -> str:
 
 # ------------------------------------------------------------------------------------------------ output
 _consoles: dict[tuple[bool, int], Console] = {}
+_PIPE_WIDTH = 4000      # "no wrapping" for rich (tables keep their natural width)
 
 
 def _console(stderr: bool) -> Console:
@@ -66,9 +67,9 @@ def _console(stderr: bool) -> Console:
     key = (stderr, id(stream))
     if key not in _consoles:
         from rich.console import Console
-        # Pipes and CI logs get 100 columns (COLUMNS overrides); a terminal gets its own width. Text wraps at
-        # word boundaries, never in the middle of a word or a number (sellerdx.terminal).
-        width = None if stream.isatty() or os.environ.get("COLUMNS") else 100
+        # A terminal gets its own width (or $COLUMNS): text wraps there at word boundaries, never inside a word
+        # or a number (sellerdx.terminal). Pipes and CI logs get whole, unwrapped lines, for grep.
+        width = None if stream.isatty() or os.environ.get("COLUMNS") else _PIPE_WIDTH
         _consoles.clear() if len(_consoles) > 8 else None
         _consoles[key] = Console(file=stream, highlight=False, width=width)
     return _consoles[key]

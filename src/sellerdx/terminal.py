@@ -127,8 +127,8 @@ def print_analysis(console: Console, analysis: Any, paths: Mapping[str, Path]) -
     else:
         console.print("findings: none", markup=False)
     report = paths.get("report")
-    others = ", ".join(p.name for k, p in paths.items() if k != "report")
-    _items(console, None, [f"report: {report}", f"also written: {others}"], bullet="")
+    others = ", ".join(str(p) for k, p in paths.items() if k != "report")
+    _items(console, None, [f"report: {report}", f"also written: {others}"], bullet="", indent="  ")
 
 
 def print_inputs(console: Console, inputs: Any) -> None:
