@@ -120,7 +120,8 @@ class Analysis:
         self.options = options or Options()
         self._progress = progress
         self.timings: dict[str, float] = {}
-        """Seconds spent in each stage so far: discover, cache, read, validate, load, metrics, diagnose, render."""
+        """Seconds spent in each stage so far: discover, cache, read, validate, load, metrics, diagnose, render
+        (every output; html: the report, part of render)."""
         self.file_cache: Any = None
         """The ``sellerdx.cache.FileCache`` used to load the folder (hits, misses, rebuilt), None without cache."""
 

@@ -258,7 +258,7 @@ def _publish(tmp: Path, final: Path) -> bool:
         os.replace(tmp, final)
         return True
     except OSError:
-        if (final / MANIFEST).exists():    # the same content, built by a concurrent run
+        if final.exists() and verify(final) is None:    # the same content, built by a concurrent run
             _remove(tmp)
             return False
         raise
@@ -380,7 +380,11 @@ class FileCache:
             for leftover in tmp.iterdir():      # DuckDB's spill files and WAL: not part of the entry
                 if leftover.name != "data.duckdb" and leftover.name != "reports.json":
                     _remove(leftover) if leftover.is_dir() else leftover.unlink(missing_ok=True)
-            _publish(tmp, entry)
+            try:
+                _publish(tmp, entry)
+            except OSError as exc:      # e.g. the old entry is still open elsewhere (Windows): use ours
+                log.info("cache: could not store the folder's database (%s)", exc)
+                entry = tmp
             self.used.add(entry)
         con = store.connect_work(work, attach=str(entry / "data.duckdb"))
         self.evict()
