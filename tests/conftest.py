@@ -12,6 +12,17 @@ SAMPLES = ROOT / "sample_reports"
 SAMPLE_FOLDERS = sorted(p.name for p in SAMPLES.iterdir() if p.is_dir()) if SAMPLES.exists() else []
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache_dir(tmp_path_factory: pytest.TempPathFactory):
+    """The cache is on by default: every test (and every `sellerdx` subprocess, which inherits the
+    environment) uses a cache folder of its own session, never the user's real cache folder."""
+    folder = tmp_path_factory.mktemp("sellerdx-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SELLERDX_CACHE_DIR", str(folder))
+        mp.delenv("SELLERDX_CACHE_MAX_BYTES", raising=False)
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT

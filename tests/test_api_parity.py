@@ -21,6 +21,10 @@ CLI_ONLY = {
     "as_json": "--json prints summary.json to stdout; the library has Analysis.summary() / to_json(path)",
     "open_report": "--open starts a web browser; a notebook shows the report inline or via to_html(path)",
     "help": "--help/-h prints the usage",
+    "no_cache": "--no-cache is the library's cache=False (the twin of --cache, checked below)",
+    "timings": "--timings prints Analysis.timings, which the library exposes as an attribute",
+    "verbose": "-v sets the level of the 'sellerdx' logger; library users configure logging themselves",
+    "quiet": "-q sets the level of the 'sellerdx' logger; library users configure logging themselves",
 }
 # Library-only keywords of sellerdx.analyze, with the reason they have no flag.
 LIBRARY_ONLY = {
@@ -160,3 +164,23 @@ def test_every_public_member_is_documented() -> None:
 def test_package_exports() -> None:
     assert {"Analysis", "Inputs", "Options", "analyze"} <= set(sellerdx.__all__)
     assert sellerdx.analyze is sellerdx.analysis.analyze
+
+
+def test_cache_is_on_by_default_in_both_and_no_cache_means_false(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Caching is the default of the CLI and of the library alike; --no-cache reaches the library as False."""
+    assert inspect.signature(sellerdx.analyze).parameters["cache"].default is True
+    assert _cli_options()["cache"].get_default(CTX) is True
+    seen: dict[str, Any] = {}
+
+    class Stop(sellerdx.errors.SellerdxError):
+        pass
+
+    def fake_analyze(folder: str, **kwargs: Any) -> Analysis:
+        seen.update(kwargs)
+        raise Stop("captured")
+
+    monkeypatch.setattr("sellerdx.analysis.analyze", fake_analyze)
+    CliRunner().invoke(cli.main, ["analyze", "some/folder", "--no-cache"])
+    assert seen["cache"] is False
+    CliRunner().invoke(cli.main, ["analyze", "some/folder"])
+    assert seen["cache"] is True

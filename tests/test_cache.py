@@ -61,12 +61,14 @@ REJECTED_SQL = "SELECT path, line, column_name, value, reason FROM rejected_rows
 
 
 def entries(folder: Path) -> list[Path]:
-    """Per-file cache entries (folders); the whole-folder databases are checked by databases()."""
-    return sorted(p for p in folder.iterdir() if p.is_dir() or not p.name.startswith("db-"))
+    """Per-file cache entries (folders under files/); the whole-folder databases are checked by databases()."""
+    base = folder / "files"
+    return sorted(p for p in base.iterdir()) if base.exists() else []
 
 
 def databases(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.name.startswith("db-") and p.suffix == ".duckdb")
+    base = folder / "folders"
+    return sorted(p for p in base.iterdir() if not p.name.startswith(".tmp-")) if base.exists() else []
 
 
 def test_first_run_fills_the_cache_and_the_second_run_reads_it_identically(tmp_path):
@@ -79,7 +81,8 @@ def test_first_run_fills_the_cache_and_the_second_run_reads_it_identically(tmp_p
     # one complete entry per file: the staged rows, the quarantined rows, the report
     assert len(entries(cache_dir)) == 2
     for entry in entries(cache_dir):
-        assert sorted(p.name for p in entry.iterdir()) == ["meta.json", "rejected.parquet", "stage.parquet"]
+        assert sorted(p.name for p in entry.iterdir()) == ["manifest.json", "rejected.parquet", "report.json",
+                                                           "stage.parquet"]
 
     second_cache = FileCache(cache_dir, marketplace=None)
     con2, res2 = load(folder, second_cache)
@@ -203,12 +206,12 @@ def test_a_failed_parquet_copy_leaves_no_entry(tmp_path, monkeypatch):
     assert entries(cache_dir) == []
 
 
-def test_an_entry_without_its_meta_file_is_a_miss(tmp_path):
+def test_an_entry_without_its_manifest_is_a_miss(tmp_path):
     folder = make_folder(tmp_path)
     cache_dir = tmp_path / "cache"
     load(folder, FileCache(cache_dir, marketplace=None))
     for entry in entries(cache_dir):
-        (entry / "meta.json").unlink()
+        (entry / "manifest.json").unlink()
     again = FileCache(cache_dir, marketplace=None)
     con, _ = load(folder, again)
     assert (again.hits, again.misses) == (0, 2)

@@ -47,7 +47,8 @@ def test_weekend_backlog_numbers() -> None:
     assert len(f.order_ids) == 12
     assert abs(f.share - 12 / 15) < 1e-9
     assert "12 of the 15 late shipments (80.0%)" in f.statement
-    assert "24.0% of the 50 orders" in f.statement and "3.0% of the 100 orders" in f.statement
+    # rates of orders have two decimals (sellerdx.numbers)
+    assert "24.00% of the 50 orders" in f.statement and "3.00% of the 100 orders" in f.statement
     assert f.evidence["rate_in"] == 12 / 50 and f.evidence["rate_out"] == 3 / 100
     assert f.confidence == "high"                      # 12 defects, lift 8
     assert f.chart == {"by": "weekday", "metric": "lsr_30d"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import logging
 import os
 import shutil
 import tempfile
@@ -26,6 +27,7 @@ import pandas as pd
 
 from . import ingest, store, validate
 from .assets import load_toml
+from .cache import FileCache, resolve
 from .describe import describe
 from .diagnose import diagnose
 from .errors import BadOptionError
@@ -56,7 +58,10 @@ class Analysis:
         self.options = options or Options()
         self._progress = progress
         self.timings: dict[str, float] = {}
-        """Seconds spent in each stage so far: discover, cache, read, validate, load, metrics, diagnose, render."""
+        """Seconds spent in each stage so far: discover, cache, read, validate, load, metrics, diagnose, render
+        (every output; html: the report, part of render)."""
+        self.file_cache: Any = None
+        """The ``sellerdx.cache.FileCache`` used to load the folder (hits, misses, rebuilt), None without cache."""
 
     # ------------------------------------------------------------------------------------- stages
     @functools.cached_property
@@ -75,43 +80,49 @@ class Analysis:
             if self._progress:
                 self._progress(f"reading {src.path}", next(counter), total)
 
-        if not self.options.cache:
-            workdir = tempfile.mkdtemp(prefix="sellerdx-")
+        workdir = tempfile.mkdtemp(prefix="sellerdx-")
+        cache = self._file_cache()
+        if cache is None:
             con = store.connect(os.path.join(workdir, "work.duckdb"), temp_directory=workdir)
             weakref.finalize(self, _close_and_remove, con, workdir)
             result = validate.load_inventory(con, inventory, marketplace=self.options.marketplace,
                                              progress=on_file)
             self.timings.update(result.timings)
             return con, result
-        return self._load_with_cache(inventory, on_file)
+        return self._load_with_cache(inventory, on_file, cache, workdir)
 
-    def _load_with_cache(self, inventory: ingest.Inventory,
-                         on_file: Callable[[ingest.SourceFile], None]) -> tuple[duckdb.DuckDBPyConnection,
-                                                                                 validate.LoadResult]:
-        """Open the folder's cached database, or build it (reusing every unchanged file's rows)."""
-        from .cache import FileCache  # noqa: PLC0415 - only with --cache: keeps the default path free of it
-        cache = FileCache(self.options.cache, marketplace=self.options.marketplace)
+    def _file_cache(self) -> Any:
+        """The cache of this run (``cache`` option: True = the user cache folder), None when off or unusable."""
+        folder = resolve(self.options.cache)
+        if folder is None:
+            return None
+        try:
+            return FileCache(folder, marketplace=self.options.marketplace)
+        except OSError as exc:   # the cache only saves time: an unwritable folder must not stop the run
+            logging.getLogger(__name__).warning("cache folder %s is not usable (%s); running without cache",
+                                                folder, exc.strerror or exc)
+            return None
+
+    def _load_with_cache(self, inventory: ingest.Inventory, on_file: Callable[[ingest.SourceFile], None],
+                         cache: Any, workdir: str) -> tuple[duckdb.DuckDBPyConnection, validate.LoadResult]:
+        """Attach the folder's cached database, or build it (reusing every unchanged file's rows)."""
         tables = [s for s in inventory.sources if s.kind != "performance"]
-        db_path, reports_path = cache.database_paths(tables)
         started = time.perf_counter()
-        if db_path.exists() and reports_path.exists():
-            try:
-                con = store.connect(str(db_path), temp_directory=str(cache.folder))
-                result = validate.LoadResult(cache.load_reports(reports_path),
-                                             validate.read_performance(inventory))
-                self.timings["cache"] = time.perf_counter() - started
-                return con, result
-            except duckdb.IOException:
-                pass  # another process holds the database: build a private one below
-        building = db_path.with_suffix(f".{os.getpid()}.tmp")
-        con = store.connect(str(building), temp_directory=str(cache.folder))
-        result = validate.load_inventory(con, inventory, marketplace=self.options.marketplace,
-                                         progress=on_file, cache=cache)
-        self.timings.update(result.timings)
-        con.close()
-        os.replace(building, db_path)
-        cache.save_reports(reports_path, result.files)
-        return store.connect(str(db_path), temp_directory=str(cache.folder)), result
+        built: list[validate.LoadResult] = []
+
+        def build(con: duckdb.DuckDBPyConnection) -> validate.LoadResult:
+            built.append(validate.load_inventory(con, inventory, marketplace=self.options.marketplace,
+                                                 progress=on_file, cache=cache))
+            return built[0]
+
+        con, reports = cache.open_database(tables, os.path.join(workdir, "work.duckdb"), build)
+        weakref.finalize(self, _close_and_remove, con, workdir)
+        self.file_cache = cache
+        if built:
+            self.timings.update(built[0].timings)
+            return con, built[0]
+        self.timings["cache"] = time.perf_counter() - started
+        return con, validate.LoadResult(reports, validate.read_performance(inventory))
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -246,7 +257,8 @@ class Analysis:
         """Write the self-contained HTML report."""
         result = self.result
         self._step("rendering the report")
-        return write_html(report_context(result, poa=poa_text(result)), path)
+        with self._timed("html"):   # part of "render" (every output); `analyze --timings` shows it apart
+            return write_html(report_context(result, poa=poa_text(result)), path)
 
     def write(self, out: str | os.PathLike[str] | None = None) -> dict[str, Path]:
         """Write every output into ``out`` (default: the ``out`` option): report.html, summary.json,
@@ -311,15 +323,16 @@ def _close_and_remove(con: duckdb.DuckDBPyConnection, workdir: str) -> None:
 
 
 def analyze(folder: str | os.PathLike[str], *, out: str = DEFAULT_OUT, as_of: dt.date | str | None = None,
-            odr_lag_days: int = 14, marketplace: str | None = None, cache: str | None = None,
+            odr_lag_days: int = 14, marketplace: str | None = None, cache: str | bool | None = True,
             notice: str | tuple[str, ...] | None = None,
             progress: Callable[[str, int, int], None] | None = None) -> Analysis:
     """Analyse a folder of Seller Central exports. Nothing is read until a result is asked for.
 
     Args mirror ``sellerdx analyze``: ``out`` (output folder), ``as_of`` (YYYY-MM-DD; default the latest
     purchase date), ``odr_lag_days`` (14), ``marketplace`` (two letters, for ambiguous dates), ``cache``
-    (folder of the parsed-file cache; None: none), ``notice`` (metric families of Amazon's notice, e.g.
-    ``"odr,lsr"``: the Plan of Action's scope). ``progress(label, done, total)`` is called as files are
+    (True: the user cache folder, ``sellerdx.paths.user_cache_dir()``; a folder; False: no cache), ``notice``
+    (metric families of Amazon's notice, e.g. ``"odr,lsr"``: the Plan of Action's scope).
+    ``progress(label, done, total)`` is called as files are
     read and stages run.
     """
     options = Options(out=out, as_of=as_of, odr_lag_days=odr_lag_days, marketplace=marketplace, cache=cache,

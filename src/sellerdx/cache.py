@@ -1,17 +1,26 @@
-"""On-disk cache of parsed and validated files, keyed by their content.
+"""On-disk cache of parsed and validated files, keyed by their content. On by default.
 
-Two levels:
+The cache folder is ``paths.user_cache_dir()`` (``$SELLERDX_CACHE_DIR`` overrides it), or ``--cache DIR``;
+``--no-cache`` (``cache=False``) turns it off. It holds two kinds of entries:
 
-* **The whole folder.** The loaded DuckDB database (canonical tables, quarantined rows, file reports) is
-  kept as ``<cache>/db-<key>.duckdb``, the key hashing every file's content hash, the sellerdx version,
-  the data that decides how files are read and the marketplace. Analysing the same folder again (a new
-  ``--as-of``, a new output folder) opens it and reads nothing.
-* **Each file.** When the folder changed, every file whose bytes did not change is restored from its
-  staged and quarantined rows, stored as Parquet under ``<cache>/<key>/`` (the key hashes the file's
-  content and the same reading data), instead of being read, decoded, typed and checked again.
+* ``folders/<key>/`` — **a whole folder**: the loaded DuckDB database (canonical tables, quarantined rows)
+  and the file reports. The key hashes every file's content hash, kind and name, the sellerdx version, the
+  data that decides how files are read, and the marketplace. Analysing the same folder again (a new
+  ``--as-of``, a new output folder) attaches that database read-only and reads nothing.
+* ``files/<key>/`` — **one file**: its staged and quarantined rows as Parquet, and its report. When the
+  folder changed, every file whose bytes did not change is restored from here instead of being read again.
 
-Any change to a file or to the reading rules gives new keys, so a stale entry is never used; old entries
-are left behind (delete the folder to reclaim the space).
+``history/`` (Amazon's report snapshots, ``paths.history_dir``) lives in the same folder but is not part of
+the cache: it is never evicted nor cleared.
+
+Safety: an entry is built under a temporary name (``.tmp-*``) and renamed into place only when complete;
+its ``manifest.json`` (written last) lists the size and SHA-256 of every file in it and is checked each time
+the entry is opened. An entry that does not match (half-written, truncated, edited) is deleted and rebuilt,
+never used. Any change to a file or to the reading rules gives a new key, so a stale entry is never used.
+
+Size: each use touches the entry's manifest (its "last used" time). After a run stores an entry, the least
+recently used entries are deleted until the cache is under its bound (``$SELLERDX_CACHE_MAX_BYTES``,
+default 2 GB; ``500MB``, ``4GB`` or a number of bytes).
 """
 
 from __future__ import annotations
@@ -21,19 +30,69 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import logging
 import os
+import re
 import shutil
 import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from . import assets
+from .errors import BadOptionError
 from .version import __version__
-from .ingest import SourceFile
-from .model import FileReport
 
+if TYPE_CHECKING:  # DuckDB and the ingest types are only needed when a cache is used, not by `cache info`
+    import duckdb
+
+    from .ingest import SourceFile
+    from .model import FileReport
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES_ENV = "SELLERDX_CACHE_MAX_BYTES"
+DEFAULT_MAX_BYTES = 2 * 10**9
+MANIFEST = "manifest.json"
+ENTRY_KINDS = ("files", "folders")
+_TMP_PREFIX = ".tmp-"
+_STALE_TMP_SECONDS = 6 * 3600     # a temporary entry this old belongs to a run that was killed
 _DATA_FILES = (("data", "reports.toml"), ("data", "dates.toml"), ("data", "vocabulary.toml"))
+_UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
+          "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+
+
+# ------------------------------------------------------------------------------------------------ settings
+def resolve(cache: str | os.PathLike[str] | bool | None) -> Path | None:
+    """The cache folder for a ``cache`` option: True = the user cache folder, False/None/'' = no cache."""
+    if cache is True:
+        from .paths import user_cache_dir
+        return user_cache_dir()
+    if cache is False or cache is None or str(cache) == "":
+        return None
+    return Path(cache).expanduser()
+
+
+def parse_size(text: str) -> int:
+    """``"2GB"`` -> 2000000000, ``"512MiB"``, ``"1000"`` (bytes). Raises ValueError."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", text)
+    if not match or match.group(2).upper() not in _UNITS:
+        raise ValueError(text)
+    return int(float(match.group(1)) * _UNITS[match.group(2).upper()])
+
+
+def max_bytes() -> int:
+    """The size bound: ``$SELLERDX_CACHE_MAX_BYTES`` or 2 GB."""
+    raw = os.environ.get(MAX_BYTES_ENV)
+    if not raw:
+        return DEFAULT_MAX_BYTES
+    try:
+        return parse_size(raw)
+    except ValueError:
+        raise BadOptionError(f"{MAX_BYTES_ENV}={raw!r} is not a size",
+                             hint="write a number of bytes or e.g. 500MB, 2GB") from None
 
 
 @functools.cache
@@ -46,16 +105,182 @@ def _rules_fingerprint() -> str:
     return digest.hexdigest()
 
 
-class FileCache:
-    """Stores and restores the staged rows of one source file."""
+# ------------------------------------------------------------------------------------------------ entries
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
-    def __init__(self, folder: str | os.PathLike[str], *, marketplace: str | None) -> None:
+
+def write_manifest(entry: Path) -> None:
+    """List every file of a (temporary) entry with its size and SHA-256; written last."""
+    files = {p.name: {"size": p.stat().st_size, "sha256": _sha256(p)}
+             for p in sorted(entry.iterdir()) if p.is_file() and p.name != MANIFEST}
+    (entry / MANIFEST).write_text(json.dumps({"sellerdx": __version__, "files": files}), encoding="utf-8")
+
+
+def verify(entry: Path) -> str | None:
+    """None when every file of the entry matches its manifest, else what is wrong (one phrase)."""
+    try:
+        manifest = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
+        files = manifest["files"]
+    except FileNotFoundError:
+        return "no manifest (half-written)"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "unreadable manifest"
+    for name, want in files.items():
+        path = entry / name
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return f"{name} is missing"
+        if size != want.get("size"):
+            return f"{name} has {size:,} bytes, {want.get('size')!r} expected"
+        if _sha256(path) != want.get("sha256"):
+            return f"{name} does not match its checksum"
+    return None
+
+
+def _touch(entry: Path) -> None:
+    """Mark an entry used now (least-recently-used order)."""
+    try:
+        os.utime(entry / MANIFEST)
+    except OSError:
+        pass
+
+
+def _remove(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _tree_size(path: Path) -> int:
+    total = 0
+    for root, _, names in os.walk(path):
+        for name in names:
+            try:
+                total += os.stat(os.path.join(root, name)).st_size
+            except OSError:
+                pass
+    return total
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One cache entry on disk."""
+    path: Path
+    kind: str            # "files" | "folders" | "temporary"
+    size: int            # bytes
+    last_used: float     # seconds since the epoch
+
+
+def list_entries(root: Path) -> list[Entry]:
+    """Every entry (and every temporary one left by an interrupted run), least recently used first."""
+    found: list[Entry] = []
+    for kind in ENTRY_KINDS:
+        base = root / kind
+        if not base.is_dir():
+            continue
+        for path in base.iterdir():
+            if not path.is_dir():
+                continue
+            temporary = path.name.startswith(_TMP_PREFIX)
+            marker = path if temporary else path / MANIFEST
+            try:
+                used = marker.stat().st_mtime
+            except OSError:
+                used = 0.0       # no manifest: a broken entry, first to go
+            found.append(Entry(path, "temporary" if temporary else kind, _tree_size(path), used))
+    return sorted(found, key=lambda e: (e.last_used, str(e.path)))
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    """What ``sellerdx cache info`` prints."""
+    location: Path
+    entries: int         # complete entries (files + folders)
+    files: int
+    folders: int
+    size: int            # bytes, temporary entries included
+    max_bytes: int
+
+
+def info(root: Path) -> CacheInfo:
+    entries = list_entries(root)
+    return CacheInfo(location=root, entries=sum(e.kind != "temporary" for e in entries),
+                     files=sum(e.kind == "files" for e in entries),
+                     folders=sum(e.kind == "folders" for e in entries),
+                     size=sum(e.size for e in entries), max_bytes=max_bytes())
+
+
+def clear(root: Path) -> tuple[int, int]:
+    """Delete every entry (not ``history/``); returns (entries deleted, bytes freed)."""
+    entries = list_entries(root)
+    for entry in entries:
+        _remove(entry.path)
+    for kind in ENTRY_KINDS:
+        try:
+            (root / kind).rmdir()
+        except OSError:
+            pass
+    return sum(e.kind != "temporary" for e in entries), sum(e.size for e in entries)
+
+
+def evict(root: Path, limit: int, *, keep: Iterable[Path] = ()) -> list[Entry]:
+    """Delete least recently used entries until the cache holds at most ``limit`` bytes.
+
+    Entries in ``keep`` (in use by this run) stay; temporary entries of killed runs go when stale.
+    """
+    keep = {Path(p) for p in keep}
+    entries = list_entries(root)
+    now = time.time()
+    removed = []
+    for entry in entries:
+        if entry.kind == "temporary" and now - entry.last_used > _STALE_TMP_SECONDS:
+            _remove(entry.path)
+            removed.append(entry)
+    total = sum(e.size for e in entries if e not in removed)
+    for entry in entries:
+        if total <= limit:
+            break
+        if entry in removed or entry.path in keep or entry.kind == "temporary":
+            continue
+        _remove(entry.path)
+        removed.append(entry)
+        total -= entry.size
+        log.debug("cache: evicted %s (%s bytes, last used %s)", entry.path.name, entry.size,
+                  dt.datetime.fromtimestamp(entry.last_used).isoformat(timespec="seconds"))
+    return removed
+
+
+def _publish(tmp: Path, final: Path) -> bool:
+    """Rename a complete temporary entry into place; False if another run published it first."""
+    write_manifest(tmp)
+    try:
+        os.replace(tmp, final)
+        return True
+    except OSError:
+        if final.exists() and verify(final) is None:    # the same content, built by a concurrent run
+            _remove(tmp)
+            return False
+        raise
+
+
+# ------------------------------------------------------------------------------------------------ the cache
+class FileCache:
+    """The cache of one analysis: per-file entries and the folder's database."""
+
+    def __init__(self, folder: str | os.PathLike[str], *, marketplace: str | None,
+                 limit: int | None = None) -> None:
         self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        for kind in ENTRY_KINDS:
+            (self.folder / kind).mkdir(parents=True, exist_ok=True)
         self.marketplace = marketplace or ""
+        self.limit = max_bytes() if limit is None else limit
         self.hits = 0
         self.misses = 0
+        self.rebuilt: list[str] = []     # entries found damaged (deleted, then built again)
+        self.used: set[Path] = set()     # entries this run reads or wrote: never evicted by it
 
+    # ---- keys
     def database_key(self, sources: list[SourceFile]) -> str:
         """Key of a whole folder: every file's content and kind, the reading rules, the marketplace."""
         digest = hashlib.sha256()
@@ -65,21 +290,6 @@ class FileCache:
             digest.update(b"\0")
         return digest.hexdigest()[:32]
 
-    def database_paths(self, sources: list[SourceFile]) -> tuple[Path, Path]:
-        """(database file, its file-reports JSON) for a folder."""
-        key = self.database_key(sources)
-        return self.folder / f"db-{key}.duckdb", self.folder / f"db-{key}.json"
-
-    def save_reports(self, path: Path, reports: tuple[FileReport, ...]) -> None:
-        """Write the file reports of a loaded database (atomically, after the database itself)."""
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps([_report_to_json(r) for r in reports], ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-
-    @staticmethod
-    def load_reports(path: Path) -> tuple[FileReport, ...]:
-        return tuple(_report_from_json(m) for m in json.loads(path.read_text(encoding="utf-8")))
-
     def key(self, src: SourceFile) -> str:
         digest = hashlib.sha256()
         for part in (src.content_hash, _rules_fingerprint(), self.marketplace, src.kind):
@@ -87,14 +297,31 @@ class FileCache:
             digest.update(b"\0")
         return digest.hexdigest()[:32]
 
+    def _open(self, entry: Path) -> bool:
+        """Whether a complete, intact entry exists; a damaged one is deleted (and counted)."""
+        if not entry.exists():
+            return False
+        problem = verify(entry)
+        if problem:
+            log.warning("cache entry %s is damaged (%s); rebuilding it", entry, problem)
+            self.rebuilt.append(f"{entry.parent.name}/{entry.name}: {problem}")
+            _remove(entry)
+            return False
+        _touch(entry)
+        self.used.add(entry)
+        return True
+
+    def _tmp(self, kind: str) -> Path:
+        return Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=self.folder / kind))
+
+    # ---- per file
     def fetch(self, con: duckdb.DuckDBPyConnection, src: SourceFile) -> FileReport | None:
         """Load the file's rows from the cache into ``stage_<kind>``/``rejected_rows``; None on a miss."""
-        entry = self.folder / self.key(src)
-        meta_path = entry / "meta.json"
-        if not meta_path.exists():
+        entry = self.folder / "files" / self.key(src)
+        if not self._open(entry):
             self.misses += 1
             return None
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta = json.loads((entry / "report.json").read_text(encoding="utf-8"))
         con.execute(f"INSERT INTO stage_{src.kind} SELECT * REPLACE ($path AS source_file) "
                     f"FROM read_parquet($file)", {"path": src.path, "file": str(entry / "stage.parquet")})
         con.execute("INSERT INTO rejected_rows SELECT * REPLACE ($path AS path) FROM read_parquet($file)",
@@ -104,21 +331,68 @@ class FileCache:
 
     def store(self, con: duckdb.DuckDBPyConnection, src: SourceFile, report: FileReport) -> None:
         """Save what ``validate.load_file`` just staged for ``src``; written atomically."""
-        final = self.folder / self.key(src)
+        import duckdb
+        final = self.folder / "files" / self.key(src)
         if final.exists():
             return
-        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.folder))
+        tmp = self._tmp("files")
         try:
             con.execute(f"COPY (SELECT * FROM stage_{src.kind} WHERE source_file = $path) TO "
                         f"'{_sql_path(tmp / 'stage.parquet')}' (FORMAT parquet)", {"path": src.path})
             con.execute(f"COPY (SELECT * FROM rejected_rows WHERE path = $path) TO "
                         f"'{_sql_path(tmp / 'rejected.parquet')}' (FORMAT parquet)", {"path": src.path})
-            (tmp / "meta.json").write_text(json.dumps(_report_to_json(report), ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, final)
-        except (OSError, duckdb.Error):
+            (tmp / "report.json").write_text(json.dumps(_report_to_json(report), ensure_ascii=False),
+                                             encoding="utf-8")
+            _publish(tmp, final)
+            self.used.add(final)
+        except (OSError, duckdb.Error) as exc:
             # The cache only saves time: a full disk or an unwritable folder must not stop the analysis,
             # and no half-written entry may stay behind (an entry exists only once renamed into place).
-            shutil.rmtree(tmp, ignore_errors=True)
+            log.info("cache: could not store %s (%s)", src.path, exc)
+            _remove(tmp)
+
+    # ---- whole folder
+    def open_database(self, sources: list[SourceFile], work: str,
+                      build: Callable[[duckdb.DuckDBPyConnection], Any]) -> tuple[duckdb.DuckDBPyConnection,
+                                                                                   tuple[FileReport, ...] | None]:
+        """A connection to a fresh work database ``work`` with the folder's loaded tables attached
+        read-only (``cached``; unqualified names find them, new tables go to the work database).
+
+        On a miss ``build(con)`` loads the folder into a new database (it returns the LoadResult), which
+        is then published as an entry. Returns (connection, the cached file reports or None if built).
+        """
+        from . import store
+        entry = self.folder / "folders" / self.database_key(sources)
+        reports = None
+        if self._open(entry):
+            reports = tuple(_report_from_json(m) for m in
+                            json.loads((entry / "reports.json").read_text(encoding="utf-8")))
+        else:
+            tmp = self._tmp("folders")
+            con = store.connect(str(tmp / "data.duckdb"), temp_directory=str(tmp))
+            try:
+                result = build(con)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            (tmp / "reports.json").write_text(json.dumps([_report_to_json(r) for r in result.files],
+                                                         ensure_ascii=False), encoding="utf-8")
+            for leftover in tmp.iterdir():      # DuckDB's spill files and WAL: not part of the entry
+                if leftover.name != "data.duckdb" and leftover.name != "reports.json":
+                    _remove(leftover) if leftover.is_dir() else leftover.unlink(missing_ok=True)
+            try:
+                _publish(tmp, entry)
+            except OSError as exc:      # e.g. the old entry is still open elsewhere (Windows): use ours
+                log.info("cache: could not store the folder's database (%s)", exc)
+                entry = tmp
+            self.used.add(entry)
+        con = store.connect_work(work, attach=str(entry / "data.duckdb"))
+        self.evict()
+        return con, reports
+
+    def evict(self) -> list[Entry]:
+        """Bring the cache under its size bound (entries of this run are kept)."""
+        return evict(self.folder, self.limit, keep=self.used)
 
 
 def _report_to_json(report: FileReport) -> dict:
@@ -129,6 +403,7 @@ def _report_to_json(report: FileReport) -> dict:
 
 
 def _report_from_json(meta: dict) -> FileReport:
+    from .model import FileReport
     meta = dict(meta)
     for name in ("date_min", "date_max"):
         if meta[name]:

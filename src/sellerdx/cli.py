@@ -1,77 +1,242 @@
-"""The ``sellerdx`` command. It only parses arguments, calls the library and maps errors to exit codes."""
+"""The ``sellerdx`` command. It only parses arguments, calls the library and maps errors to exit codes.
+
+One function per command. Heavy libraries (pandas, DuckDB, pyarrow, pandera, matplotlib, rich's tables)
+are imported inside the command that uses them, so ``sellerdx --version`` and ``--help`` stay fast.
+Diagnostics (``-v``/``-q``) go through the ``logging`` module to standard error; the command's own output
+(tables, summaries) goes to standard output.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
-import webbrowser
+import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from .version import __version__
 from .errors import SellerdxError
 
-# Exit codes (named, as the README documents them).
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
+log = logging.getLogger("sellerdx")
+
+# Exit codes (named, as the README and every --help document them).
 EXIT_OK = 0
 EXIT_FINDINGS = 1      # analyze: a metric is at risk; validate: rows were rejected; poa check: problems
 EXIT_USAGE = 2         # unusable input or options
 EXIT_INTERNAL = 3      # a bug in sellerdx
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), the shell convention
+
+EXIT_CODES = {
+    EXIT_OK: "success (analyze: every metric within target)",
+    EXIT_FINDINGS: "findings (analyze: a metric at risk; validate: rows rejected; poa check: problems)",
+    EXIT_USAGE: "unusable input or options (the message says which and how to fix it)",
+    EXIT_INTERNAL: "a bug in sellerdx (rerun with SELLERDX_DEBUG=1 for the traceback)",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
+}
+_EXIT_EPILOG = "\b\nExit codes:\n" + "\n".join(f"  {code:<4}{text}" for code, text in EXIT_CODES.items())
+
+
+def _epilog(*examples: str) -> str:
+    """Examples, then the exit codes; ``\\b`` keeps click from re-wrapping the lines."""
+    parts = ["\b\nExamples:\n" + "\n".join(f"  {e}" for e in examples)] if examples else []
+    return "\n\n".join([*parts, _EXIT_EPILOG])
+
+
+# ------------------------------------------------------------------------------------------------ output
+_consoles: dict[tuple[bool, int], Console] = {}
+_PIPE_WIDTH = 4000      # "no wrapping" for rich (tables keep their natural width)
+
 
 def _console(stderr: bool) -> Console:
+    """rich's console for stdout or stderr, made on first use (rich is not imported for --help).
+
+    One per stream object, so a test runner that swaps sys.stdout gets a console writing to its stream.
+    """
     stream = sys.stderr if stderr else sys.stdout
-    # Pipes and CI logs get wide, unwrapped lines; a terminal gets its own width.
-    width = None if stream.isatty() else 160
-    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=width)
+    key = (stderr, id(stream))
+    if key not in _consoles:
+        from rich.console import Console
+        # A terminal gets its own width (or $COLUMNS): text wraps there at word boundaries, never inside a word
+        # or a number (sellerdx.terminal). Pipes and CI logs get whole, unwrapped lines, for grep.
+        width = None if stream.isatty() or os.environ.get("COLUMNS") else _PIPE_WIDTH
+        _consoles.clear() if len(_consoles) > 8 else None
+        _consoles[key] = Console(file=stream, highlight=False, width=width)
+    return _consoles[key]
 
 
-out = _console(False)
-err = _console(True)
+def _out() -> Console:
+    return _console(False)
+
+
+def _err() -> Console:
+    return _console(True)
+
+
+class _StderrHandler(logging.Handler):
+    """Log records as ``warning: ...`` lines on the current ``sys.stderr`` (looked up at each record)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+            if record.levelno >= logging.WARNING:
+                text = f"{record.levelname.lower()}: {text}"
+            elif record.levelno < logging.INFO:
+                text = f"debug: {text}"
+            sys.stderr.write(text + "\n")
+            sys.stderr.flush()
+        except Exception:  # noqa: BLE001 - logging must never break the command
+            self.handleError(record)
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    """-q: errors only; default: warnings; -v: what happens (files, cache); -vv: debug details."""
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    logger = logging.getLogger("sellerdx")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        logger.addHandler(_StderrHandler())
+    logger.setLevel(level)
+
+
+def _quiet() -> bool:
+    return logging.getLogger("sellerdx").getEffectiveLevel() > logging.WARNING
+
+
+def _verbosity(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``-v/--verbose`` (repeatable) and ``-q/--quiet`` on a command (and on the group)."""
+
+    def set_verbose(ctx: click.Context, _param: click.Parameter, value: int) -> None:
+        state = ctx.find_root().meta.setdefault("sellerdx.verbosity", {"verbose": 0, "quiet": False})
+        state["verbose"] = max(state["verbose"], value)
+        _setup_logging(state["verbose"], state["quiet"])
+
+    def set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        state = ctx.find_root().meta.setdefault("sellerdx.verbosity", {"verbose": 0, "quiet": False})
+        state["quiet"] = state["quiet"] or value
+        _setup_logging(state["verbose"], state["quiet"])
+
+    func = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=set_quiet,
+                        help="Print only errors (the exit code tells the result).")(func)
+    func = click.option("-v", "--verbose", count=True, expose_value=False, callback=set_verbose,
+                        help="Say what happens (files read, cache use); -vv for details.")(func)
+    return func
+
+
+# ------------------------------------------------------------------------------------------------ errors
+def _is_interrupt(exc: BaseException) -> bool:
+    """Ctrl-C, including DuckDB's ways of reporting it from inside a query ("Query interrupted")."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, KeyboardInterrupt) or type(exc).__name__ == "InterruptException":
+            return True
+        if isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower():
+            return True
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return False
 
 
 def _handle_errors(func: Callable[..., int]) -> Callable[..., None]:
+    """Map what a command raises to one or two lines on stderr and an exit code, never a traceback."""
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
             code = func(*args, **kwargs)
         except SellerdxError as exc:
-            err.print(f"[bold red]error:[/] {exc.location()}{exc.message}", markup=True, highlight=False)
+            _err().print(f"[bold red]error:[/] {_escape(exc.location() + exc.message)}", markup=True,
+                         soft_wrap=True)
             if exc.hint:
-                err.print(f"  hint: {exc.hint}", markup=False)
+                _err().print(f"  hint: {exc.hint}", markup=False, soft_wrap=True)
             sys.exit(EXIT_USAGE)
-        except KeyboardInterrupt:
-            err.print("interrupted", markup=False)
-            sys.exit(130)
-        except Exception as exc:  # a bug: one line, the traceback only on request
+        except click.exceptions.Exit:
+            raise
+        except BaseException as exc:  # a bug: one line, the traceback only on request
+            if isinstance(exc, SystemExit):
+                raise
+            if _is_interrupt(exc):
+                _err().print("interrupted", markup=False, soft_wrap=True)
+                sys.exit(EXIT_INTERRUPTED)
             if os.environ.get("SELLERDX_DEBUG"):
                 raise
-            err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}", markup=True, highlight=False)
-            err.print("  hint: this is a bug in sellerdx; rerun with SELLERDX_DEBUG=1 and report the traceback",
-                      markup=False)
+            _err().print(f"[bold red]internal error:[/] {_escape(f'{type(exc).__name__}: {exc}')}", markup=True,
+                         soft_wrap=True)
+            _err().print("  hint: this is a bug in sellerdx; rerun with SELLERDX_DEBUG=1 and report the traceback",
+                         markup=False, soft_wrap=True)
             sys.exit(EXIT_INTERNAL)
         sys.exit(code)
     return wrapper
 
 
+def _escape(text: str) -> str:
+    from rich.markup import escape
+    return escape(text)
+
+
+def _usage_error(message: str, hint: str, path: str | None = None) -> SellerdxError:
+    from .errors import BadOptionError
+    return BadOptionError(message, path=path, hint=hint)
+
+
+def _check_out(out: str) -> None:
+    """The output folder must be a folder we can write, checked before any work is done."""
+    path = Path(out).expanduser()
+    if path.exists() and not path.is_dir():
+        raise _usage_error("--out names a file, not a folder", path=out,
+                           hint="pass a folder (new or existing); sellerdx writes report.html, summary.json, "
+                                "poa.md, evidence.csv and rejected_rows.csv into it")
+    parent = path
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise _usage_error(f"--out cannot be created: {parent} is a file", path=out,
+                           hint="choose a folder path whose parents are folders")
+    if path.exists():
+        try:
+            with tempfile.TemporaryFile(dir=path):
+                pass
+        except OSError as exc:
+            raise _usage_error(f"--out folder is not writable ({exc.strerror or exc})", path=out,
+                               hint="choose a folder you can write to, e.g. --out ~/sellerdx-report") from None
+    elif not os.access(parent, os.W_OK | os.X_OK):
+        raise _usage_error(f"--out cannot be created: {parent} is not writable", path=out,
+                           hint="choose a folder you can write to, e.g. --out ~/sellerdx-report")
+
+
+def _check_cache(cache: str | None) -> None:
+    if cache and Path(cache).expanduser().exists() and not Path(cache).expanduser().is_dir():
+        raise _usage_error("--cache names a file, not a folder", path=cache,
+                           hint="pass a folder for the cache, or --no-cache to run without one")
+
+
+# ------------------------------------------------------------------------------------------------ progress
 def _show_progress() -> bool:
-    return err.is_terminal and not os.environ.get("CI")
+    return _err().is_terminal and not os.environ.get("CI") and not _quiet()
 
 
 @contextmanager
 def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
-    """A progress bar on a terminal; nothing in CI or when stderr is a pipe."""
+    """A progress bar on a terminal; nothing in CI, with -q, or when stderr is a pipe.
+
+    The bar is transient: it is removed when the block ends, also on Ctrl-C or an error.
+    """
     if not _show_progress():
         yield None
         return
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=_err(), transient=True)
+    bar.start()
+    try:
         task = bar.add_task("starting", total=None)
 
         def update(label: str, done: int, total: int) -> None:
@@ -80,16 +245,37 @@ def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
             else:
                 bar.update(task, description=label)
         yield update
+    finally:
+        bar.stop()
+        _err().show_cursor(True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="sellerdx")
+# ------------------------------------------------------------------------------------------------ main
+class _CacheDir(click.ParamType):
+    """``--cache DIR``; its default, True, means the user cache folder (``sellerdx cache info``)."""
+    name = "dir"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value if isinstance(value, bool) else str(value)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+             epilog=_epilog("sellerdx sample demo-exports",
+                            "sellerdx analyze demo-exports --out demo-report --open",
+                            "sellerdx validate ~/Downloads/seller-central",
+                            "sellerdx poa check demo-report/poa.md",
+                            "sellerdx cache info"))
+@click.version_option(__version__, "-V", "--version", prog_name="sellerdx")
+@_verbosity
 def main() -> None:
     """Diagnose an Amazon seller account's health from Seller Central exports, offline."""
 
 
 # ------------------------------------------------------------------------------------------------ analyze
-@main.command()
+@main.command(epilog=_epilog("sellerdx analyze ~/Downloads/seller-central",
+                             "sellerdx analyze exports --out report --as-of 2026-10-31 --marketplace UK",
+                             "sellerdx analyze exports --json > summary.json",
+                             "sellerdx analyze exports --no-cache --timings"))
 @click.argument("folder", type=click.Path(file_okay=True, dir_okay=True, path_type=str))
 @click.option("--out", default="sellerdx-report", show_default=True, help="Folder for report.html, "
               "summary.json, poa.md, evidence.csv and rejected_rows.csv.")
@@ -99,82 +285,83 @@ def main() -> None:
               help="The ODR window ends this many days before --as-of.")
 @click.option("--marketplace", default=None, metavar="XX",
               help="Marketplace (US, UK, DE, JP, ...): how to read ambiguous dates such as 03/04/26.")
-@click.option("--cache", "cache", default=None, metavar="DIR",
+@click.option("--cache", "cache", type=_CacheDir(), default=True, metavar="DIR",
+              show_default="the user cache folder, see `sellerdx cache info`",
               help="Keep parsed files in DIR so the next run skips unchanged files.")
 @click.option("--notice", default=None, metavar="FAMILIES",
               help="Metric families named by Amazon's deactivation or warning notice (odr, pfcr, lsr, vtr, "
                    "otdr; comma-separated): the Plan of Action answers these, other at-risk metrics go to "
                    "its appendix. Default: what Amazon's report marks at risk, else every at-risk metric.")
+@click.option("--no-cache", "no_cache", is_flag=True, help="Read every file again and store nothing.")
+@click.option("--timings", is_flag=True, help="Print the seconds spent in each stage (to stderr).")
 @click.option("--json", "as_json", is_flag=True, help="Print summary.json to standard output.")
 @click.option("--open", "open_report", is_flag=True, help="Open report.html in the default browser.")
+@_verbosity
 @_handle_errors
 def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketplace: str | None,
-            cache: str | None, notice: str | None, as_json: bool, open_report: bool) -> int:
-    """Recompute the account-health metrics of FOLDER and write the report, POA and summary.
-
-    Exit status: 0 every metric is within target, 1 a metric is at risk, 2 unusable input.
-    """
-    from .analysis import analyze as run
+            cache: str | bool, notice: str | None, no_cache: bool, timings: bool, as_json: bool,
+            open_report: bool) -> int:
+    """Recompute the account-health metrics of FOLDER and write the report, POA and summary."""
+    _check_out(out)
+    if no_cache:
+        cache = False
+    elif isinstance(cache, str):
+        _check_cache(cache)
+    from .analysis import analyze as run  # here, not at the top: keeps --help fast
+    started = time.perf_counter()
     with _progress() as progress:
         analysis = run(folder, out=out, as_of=as_of, odr_lag_days=odr_lag_days, marketplace=marketplace,
                        cache=cache, notice=notice, progress=progress)
+        analysis.finding_list  # noqa: B018 - every stage runs inside the progress bar
         paths = analysis.write(out)
+    total = time.perf_counter() - started
+    _log_cache(analysis)
     if as_json:
         click.echo(json.dumps(analysis.summary(), ensure_ascii=False, indent=2))
-    else:
-        _print_summary(analysis, paths)
+    elif not _quiet():
+        from .terminal import print_analysis
+        print_analysis(_out(), analysis, paths)
+    if timings:
+        from .terminal import print_timings
+        print_timings(_err(), analysis.timings, total)
     if open_report:
+        import webbrowser
         webbrowser.open(paths["report"].resolve().as_uri())
     at_risk = any(m.status == "at_risk" for m in analysis.metric_results.values())
     return EXIT_FINDINGS if at_risk else EXIT_OK
 
 
-_STATUS_STYLE = {"ok": "green", "at_risk": "bold red", "no_orders": "yellow", "not_computed": "dim"}
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.2f}%"
-
-
-def _print_summary(analysis: Any, paths: dict[str, Any]) -> None:
-    inputs = analysis.inputs
-    out.print(f"sellerdx {__version__} — {analysis.folder} — as of {analysis.as_of.isoformat()}", markup=False)
-    out.print(f"read {len(inputs.files)} files, {inputs.rows_read:,} rows: {inputs.rows_loaded:,} loaded, "
-              f"{inputs.rows_rejected:,} rejected; {len(inputs.skipped)} files skipped", markup=False)
-    table = Table(show_edge=False, pad_edge=False, box=None)
-    for col in ("metric", "window (UTC)", "defects / orders", "rate", "target", "status"):
-        table.add_column(col, justify="right" if col in ("defects / orders", "rate", "target") else "left")
-    for m in analysis.metric_results.values():
-        window = (f"{m.window_start:%Y-%m-%d} – {m.window_end:%Y-%m-%d}" if m.window_start and m.window_end else "—")
-        op = "<" if m.direction == "below" else ">"
-        status = m.status.replace("_", " ")
-        table.add_row(m.label, window, f"{m.numerator:,} / {m.denominator:,}", _pct(m.rate), f"{op} {_pct(m.target)}",
-                      f"[{_STATUS_STYLE.get(m.status, '')}]{status}[/]")
-    out.print(table)
-    for m in analysis.metric_results.values():
-        if m.note:
-            out.print(f"note ({m.key}): {m.note}", markup=False)
-    for f in analysis.finding_list[:5]:
-        out.print(f"• {f.statement}", markup=False)
-    out.print("wrote " + ", ".join(str(p) for p in paths.values()), markup=False)
+def _log_cache(analysis: Any) -> None:
+    cache = getattr(analysis, "file_cache", None)
+    if cache is None:
+        log.info("cache: off")
+        return
+    state = "folder from the cache" if "cache" in analysis.timings and "read" not in analysis.timings \
+        else f"{cache.hits} file(s) from the cache, {cache.misses} read"
+    log.info("cache: %s (%s)", state, cache.folder)
+    for problem in cache.rebuilt:
+        log.info("cache: rebuilt a damaged entry: %s", problem)
 
 
 # ------------------------------------------------------------------------------------------------ validate
-@main.command("validate")
+@main.command("validate", epilog=_epilog("sellerdx validate ~/Downloads/seller-central",
+                                         "sellerdx validate exports --rejected rejected.csv",
+                                         "sellerdx validate exports --marketplace DE --json"))
 @click.argument("folder", type=click.Path(path_type=str))
 @click.option("--marketplace", default=None, metavar="XX", help="Marketplace, for ambiguous dates.")
 @click.option("--rejected", "rejected_path", default=None, metavar="FILE",
               help="Also write the quarantined rows to this CSV (file, line, column, value, reason).")
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
+@_verbosity
 @_handle_errors
 def validate_cmd(folder: str, marketplace: str | None, rejected_path: str | None, as_json: bool) -> int:
-    """Read and check every export in FOLDER without computing metrics.
-
-    Exit status: 0 clean, 1 rows were rejected, 2 unusable input.
-    """
-    from .analysis import analyze as run
+    """Read and check every export in FOLDER without computing metrics (exit 1 when rows were rejected)."""
+    if rejected_path and Path(rejected_path).is_dir():
+        raise _usage_error("--rejected names a folder, not a file", path=rejected_path,
+                           hint="pass a file name, e.g. --rejected rejected_rows.csv")
+    from .analysis import analyze as run  # here, not at the top: keeps --help fast
     with _progress() as progress:
-        analysis = run(folder, marketplace=marketplace, progress=progress)
+        analysis = run(folder, marketplace=marketplace, cache=False, progress=progress)
         inputs = analysis.inputs
     if rejected_path:
         analysis.write_rejected(rejected_path)
@@ -183,41 +370,16 @@ def validate_cmd(folder: str, marketplace: str | None, rejected_path: str | None
                                "skipped": [s.to_dict() for s in inputs.skipped],
                                "rejected": inputs.rejected.astype(object).where(inputs.rejected.notna(), None)
                                .to_dict(orient="records")}, ensure_ascii=False, indent=2, default=str))
-    else:
-        _print_inputs(inputs)
+    elif not _quiet():
+        from .terminal import print_inputs
+        print_inputs(_out(), inputs)
     return EXIT_FINDINGS if inputs.rows_rejected else EXIT_OK
 
 
-def _print_inputs(inputs: Any) -> None:
-    table = Table(show_edge=False, pad_edge=False, box=None)
-    for col in ("file", "kind", "encoding", "delimiter", "read", "loaded", "rejected", "dates"):
-        table.add_column(col, justify="right" if col in ("read", "loaded", "rejected") else "left")
-    for f in inputs.files:
-        dates = f"{f.date_min} – {f.date_max}" if f.date_min else "—"
-        table.add_row(f.path, f.kind, f.encoding, f.delimiter, f"{f.rows_read:,}", f"{f.rows_loaded:,}",
-                      f"[red]{f.rows_rejected:,}[/]" if f.rows_rejected else "0", dates)
-    for p in inputs.performance_files:
-        table.add_row(p, "performance", "utf-8", "json", "", "", "", "")
-    out.print(table)
-    for f in inputs.files:
-        for w in f.warnings:
-            out.print(f"warning: {f.path}: {w}", markup=False)
-        if f.rows_duplicate:
-            out.print(f"note: {f.path}: {f.rows_duplicate:,} rows also in a newer export (counted once)",
-                      markup=False)
-    for s in inputs.skipped:
-        out.print(f"skipped: {s.path}: {s.reason}", markup=False)
-    for row in inputs.rejected.head(20).itertuples(index=False):
-        column = f" ({row.column_name})" if isinstance(row.column_name, str) else ""
-        out.print(f"rejected: {row.path}:{row.line}{column}: {row.reason}", markup=False)
-    if len(inputs.rejected) > 20:
-        out.print(f"… {len(inputs.rejected) - 20:,} more rejected rows (use --rejected FILE)", markup=False)
-    out.print(f"total: {inputs.rows_read:,} rows read = {inputs.rows_loaded:,} loaded + "
-              f"{inputs.rows_rejected:,} rejected", markup=False)
-
-
 # ------------------------------------------------------------------------------------------------ sample
-@main.command()
+@main.command(epilog=_epilog("sellerdx sample demo-exports",
+                             "sellerdx sample demo-jp --variant jp --orders 2000",
+                             "sellerdx sample demo-exports --force    # replace an earlier sample"))
 @click.argument("folder", type=click.Path(path_type=str))
 @click.option("--variant", type=click.Choice(["us", "jp", "de"]), default="us", show_default=True,
               help="us: UTF-8 English; jp: Shift-JIS Japanese; de: Windows-1252 German.")
@@ -225,41 +387,123 @@ def _print_inputs(inputs: Any) -> None:
 @click.option("--seed", type=int, default=7, show_default=True)
 @click.option("--days", type=click.IntRange(30, 730), default=120, show_default=True)
 @click.option("--damaged-rows", type=click.IntRange(0, 1000), default=3, show_default=True)
+@click.option("--force", is_flag=True, help="Write into FOLDER even if it is not empty (files of the same "
+              "name are replaced).")
+@_verbosity
 @_handle_errors
-def sample(folder: str, variant: str, n_orders: int, seed: int, days: int, damaged_rows: int) -> int:
+def sample(folder: str, variant: str, n_orders: int, seed: int, days: int, damaged_rows: int,
+           force: bool) -> int:
     """Write a folder of realistic sample exports with planted problems (and planted.json)."""
-    from .samplegen import SampleSpec, generate
+    path = Path(folder).expanduser()
+    if path.exists() and not path.is_dir():
+        raise _usage_error("is a file, not a folder", path=folder, hint="pass a new folder name")
+    if path.is_dir() and any(path.iterdir()) and not force:
+        raise _usage_error("folder is not empty; the sample would replace files in it", path=folder,
+                           hint="pass a new or empty folder, or --force to write into it anyway")
+    from .samplegen import SampleSpec, generate  # here, not at the top: keeps --help fast
     manifest = generate(folder, SampleSpec(seed=seed, n_orders=n_orders, days=days, variant=variant,
                                            damaged_rows=damaged_rows))
-    out.print(f"wrote {len(manifest['files'])} files to {folder}; planted: "
-              + ", ".join(p["code"] for p in manifest["problems"]), markup=False)
+    if not _quiet():
+        _out().print(f"wrote {len(manifest['files'])} files to {folder}; planted: "
+                     + ", ".join(p["code"] for p in manifest["problems"]), markup=False)
     return EXIT_OK
 
 
 # ------------------------------------------------------------------------------------------------ poa
-@main.group()
+@main.group(epilog=_epilog("sellerdx poa check sellerdx-report/poa.md"))
 def poa() -> None:
     """Work with a Plan of Action."""
 
 
-@poa.command("check")
+@poa.command("check", epilog=_epilog("sellerdx poa check sellerdx-report/poa.md",
+                                     "sellerdx poa check my-edited-plan.md -q && echo ready"))
 @click.argument("file", type=click.Path(path_type=str))
+@_verbosity
 @_handle_errors
 def poa_check(file: str) -> int:
-    """Lint a Plan of Action you edited: blanks, tense, emotive or blaming words, missing answers.
-
-    Exit status: 0 no problem, 1 problems found, 2 the file cannot be read.
-    """
+    """Lint a Plan of Action you edited: blanks, tense, emotive or blaming words, missing answers."""
     from .errors import NoInputError
     from .poa_lint import lint_file
     if not os.path.isfile(file):
         raise NoInputError("file not found", path=file, hint="pass the poa.md written by sellerdx analyze")
+    from .poa_lint import not_a_plan
+    text = Path(file).read_bytes().decode("utf-8-sig", errors="replace")
+    reason = not_a_plan(text)
+    if reason:
+        raise _usage_error(f"not a Plan of Action: {reason}", path=file,
+                           hint="pass the poa.md written by sellerdx analyze (or your edited copy of it)")
     problems = lint_file(file)
-    for p in problems:
-        out.print(f"{file}:{p.line}: {p.code}: {p.message}", markup=False)
-    out.print(f"{len(problems)} problem(s)" if problems else "no problems found", markup=False)
+    if not _quiet():
+        for p in problems:
+            _out().print(f"{file}:{p.line}: {p.code}: {p.message}", markup=False)
+        _out().print(f"{len(problems)} problem(s)" if problems else "no problems found", markup=False)
     return EXIT_FINDINGS if problems else EXIT_OK
 
 
+# ------------------------------------------------------------------------------------------------ cache
+_CACHE_OPTION = click.option("--cache", "cache_dir", default=None, metavar="DIR",
+                             help="The cache folder (default: $SELLERDX_CACHE_DIR or the user cache folder).")
+
+
+@main.group("cache", epilog=_epilog("sellerdx cache info", "sellerdx cache clear",
+                                    "SELLERDX_CACHE_MAX_BYTES=500MB sellerdx analyze exports"))
+def cache_group() -> None:
+    """The cache of parsed files: where it is, how big, and emptying it.
+
+    The cache is on by default (analyze --no-cache turns it off, --cache DIR moves it). It keeps at most
+    $SELLERDX_CACHE_MAX_BYTES (default 2GB), deleting the least recently used entries.
+    """
+
+
+def _cache_root(cache_dir: str | None) -> Path:
+    from .cache import resolve
+    if cache_dir:
+        _check_cache(cache_dir)
+    root = resolve(cache_dir or True)
+    assert root is not None
+    return root
+
+
+@cache_group.command("info", epilog=_epilog("sellerdx cache info", "sellerdx cache info --cache /tmp/sdx"))
+@_CACHE_OPTION
+@_verbosity
+@_handle_errors
+def cache_info(cache_dir: str | None) -> int:
+    """Print the cache's location, number of entries and size."""
+    from . import cache
+    from .text import count
+    root = _cache_root(cache_dir)
+    found = cache.info(root)
+    if not _quiet():
+        _out().print(f"location: {found.location}", markup=False)
+        _out().print(f"entries:  {count(found.entries)} ({count(found.folders)} folders, {count(found.files)} files)",
+                     markup=False)
+        _out().print(f"size:     {_bytes(found.size)} of at most {_bytes(found.max_bytes)} "
+                     f"(${cache.MAX_BYTES_ENV})", markup=False)
+    return EXIT_OK
+
+
+@cache_group.command("clear", epilog=_epilog("sellerdx cache clear", "sellerdx cache clear --cache /tmp/sdx"))
+@_CACHE_OPTION
+@_verbosity
+@_handle_errors
+def cache_clear(cache_dir: str | None) -> int:
+    """Delete every cache entry (the next analyze reads every file again)."""
+    from . import cache
+    from .text import count
+    root = _cache_root(cache_dir)
+    entries, size = cache.clear(root)
+    if not _quiet():
+        _out().print(f"deleted {count(entries)} entries ({_bytes(size)}) from {root}", markup=False)
+    return EXIT_OK
+
+
+def _bytes(n: int) -> str:
+    for unit, size in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if n >= size:
+            return f"{n / size:,.1f} {unit}"
+    return f"{n:,} bytes"
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    main(prog_name="sellerdx")

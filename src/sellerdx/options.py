@@ -18,7 +18,7 @@ class Options:
     as_of: dt.date | None = None      # the day the windows end; default: latest purchase date in the orders
     odr_lag_days: int = 14            # ODR window ends this many days before as_of
     marketplace: str | None = None    # two-letter marketplace (US, DE, JP, ...): date order of ambiguous dates
-    cache: str | None = None          # folder of the on-disk cache of parsed files ('' or None: no cache)
+    cache: str | bool | None = True   # cache folder; True: the user cache folder, False/None: no cache
     notice: tuple[str, ...] | None = None   # metric families of Amazon's notice (odr, pfcr, lsr, vtr, otdr): the POA's scope
 
     def __post_init__(self) -> None:

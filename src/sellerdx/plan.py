@@ -36,7 +36,7 @@ from .assets import load_toml
 from .catalog import metric_family
 from .model import Finding, MetricResult
 from .result import AnsweredDefect, CauseSection, MetricFigure, PlanOfAction, PreventiveStep
-from .text import is_missing, neutralize_text, share_percent
+from .text import is_missing, neutralize_text, share
 
 _PREVENTIVE = re.compile(r"^(?P<action>.*?) — Owner: (?P<owner>.*?) · Frequency: (?P<frequency>.*?) · "
                          r"Measure: (?P<target>.*)$", re.DOTALL)
@@ -407,8 +407,8 @@ def _group_fact(f: Finding) -> str | None:
     noun = settings()["fact_nouns"].get(family_of(f.metric) or "", "this defect")
     rest_defects = int(ev.get("rest_defects") or 0)
     return (f"{int(ev['group_defects']):,} of the {int(ev['group_orders']):,} orders {phrase} "
-            f"({share_percent(ev.get('rate_in'))}) had {noun}, against {rest_defects:,} of the "
-            f"{int(ev['rest_orders']):,} other orders ({share_percent(ev.get('rate_out'))}).")
+            f"({share(ev.get('rate_in'))}) had {noun}, against {rest_defects:,} of the "
+            f"{int(ev['rest_orders']):,} other orders ({share(ev.get('rate_out'))}).")
 
 
 def _section(draft: _Draft, metrics: Mapping[str, MetricResult]) -> CauseSection:

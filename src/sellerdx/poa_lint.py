@@ -305,3 +305,28 @@ def lint_file(path: str | os.PathLike[str]) -> list[LintProblem]:
         raise UnreadableFileError("the plan is not UTF-8 text", path=str(p), line=line,
                                   hint="Save the Plan of Action as UTF-8 (Markdown/plain text).") from err
     return lint_poa(text)
+
+
+_ANY_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.MULTILINE)
+
+
+def not_a_plan(text: str) -> str | None:
+    """Why ``text`` is not a Plan of Action at all (so linting it makes no sense), or None.
+
+    A plan is Markdown or plain text with a sellerdx marker, a heading naming the plan, or one of the answer
+    headings (``### Root cause`` ...). An HTML page (such as report.html) or an empty file is not.
+    """
+    head = text.lstrip("\ufeff \t\r\n")[:200].lower()
+    if head.startswith(("<!doctype html", "<html")):
+        return "this is an HTML page, not a Plan of Action"
+    if not head:
+        return "the file is empty"
+    if _MARKER.search(text):
+        return None
+    answers = {h.lower().rstrip(":") for kind in ("root_cause", "corrective", "preventive")
+               for h in load_toml(RULES_FILE)["format"][kind]}
+    for title in _ANY_HEADING.findall(text):
+        title = title.strip().lower().rstrip(":")
+        if title in answers or "plan of action" in title:
+            return None
+    return "no heading of a Plan of Action (e.g. '# Plan of Action', '### Root cause')"

@@ -38,6 +38,16 @@ def connect(path: str | None = None, *, memory_limit: str | None = None, threads
     to ``temp_directory``.
     """
     con = duckdb.connect(path or ":memory:")
+    _configure(con, path, memory_limit=memory_limit, threads=threads, temp_directory=temp_directory)
+    # The vocabulary normalisation used by the load queries; mirrors _vnorm_py.
+    con.execute(r"CREATE OR REPLACE MACRO vnorm(x) AS lower(trim(regexp_replace(x, '[\s_\-]+', ' ', 'g')))")
+    load_vocabulary(con)
+    create_stage_tables(con)
+    return con
+
+
+def _configure(con: duckdb.DuckDBPyConnection, path: str | None, *, memory_limit: str | None,
+               threads: int | None, temp_directory: str | None) -> None:
     con.execute("SET TimeZone = 'UTC'")
     if path and not memory_limit:
         memory_limit = os.environ.get("SELLERDX_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
@@ -47,10 +57,19 @@ def connect(path: str | None = None, *, memory_limit: str | None = None, threads
         con.execute("SET temp_directory = $t", {"t": temp_directory})
     if threads:
         con.execute(f"SET threads = {int(threads)}")
-    # The vocabulary normalisation used by the load queries; mirrors _vnorm_py.
-    con.execute(r"CREATE OR REPLACE MACRO vnorm(x) AS lower(trim(regexp_replace(x, '[\s_\-]+', ' ', 'g')))")
-    load_vocabulary(con)
-    create_stage_tables(con)
+
+
+def connect_work(path: str, *, attach: str) -> duckdb.DuckDBPyConnection:
+    """A work database file ``path`` with a loaded database (the cache's) attached read-only.
+
+    Unqualified names find the loaded tables (orders, feedback, ..., supplied); tables the analysis
+    creates (order_facts, ...) go to the work database, so the cached file is never written.
+    """
+    con = duckdb.connect(path)
+    _configure(con, path, memory_limit=None, threads=None, temp_directory=os.path.dirname(path) or None)
+    con.execute(f"ATTACH '{attach.replace(chr(39), chr(39) * 2)}' AS cached (READ_ONLY)")
+    work = con.execute("SELECT current_database()").fetchone()[0]
+    con.execute(f"SET search_path = '{work}.main,cached.main'")
     return con
 
 

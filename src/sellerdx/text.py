@@ -1,8 +1,15 @@
-"""Small text helpers shared by every stage: percentages and neutralising untrusted text.
+"""Small text helpers shared by every stage: one number format and neutralising untrusted text.
+
+One number format for every text sellerdx writes (terminal, findings, Plan of Action, report):
+
+* counts: thousands separators — ``63,322`` (:func:`count`);
+* rates of orders (ODR, cancel, late, a group's defect rate): two decimals — ``2.76%``, ``12.24%`` (:func:`rate`);
+* shares of a count (the share of a metric's defects a root cause explains): one decimal — ``48.7%``
+  (:func:`share`).
 
 Nothing here knows about the pipeline; it sits in the bottom layer beside ``model`` and ``assets`` so that
-diagnose (statements), render (HTML, POA, terminal) and the CLI format numbers and untrusted values the
-same way.
+diagnose (statements), render (HTML, POA), the terminal and the CLI format numbers and untrusted values
+the same way.
 """
 
 from __future__ import annotations
@@ -42,14 +49,29 @@ def percent(value: float | None, digits: int = 2, *, trim: bool = False, missing
     return f"{text}%"
 
 
-def share_percent(value: float | None, *, missing: str = "n/a") -> str:
-    """A share in a sentence, one decimal: ``0.4737 -> "47.4%"``; 0 is "0%", just under 1 never rounds
-    up to a misleading "100.0%" (it is "100%" only from 99.95%)."""
+def count(value: Any) -> str:
+    """``63322`` -> ``"63,322"``; text passes through, ``None`` is ``—``."""
+    if value is None:
+        return EMPTY
+    if isinstance(value, bool) or not isinstance(value, int):
+        return str(value)
+    return f"{value:,}"
+
+
+def rate(value: float | None, *, missing: str = EMPTY) -> str:
+    """A rate as a fraction: ``0.1224`` -> ``"12.24%"`` (always two decimals)."""
+    return missing if is_missing(value) else f"{value * 100:,.2f}%"  # type: ignore[operator]
+
+
+def share(value: float | None, *, missing: str = EMPTY) -> str:
+    """A share as a fraction, one decimal: ``0.487`` -> ``"48.7%"``; 0 is "0%", and only a share that
+    rounds to 100.0 is "100%" (never a misleading "100.0%")."""
     if is_missing(value):
         return missing
     if value == 0:
         return "0%"
-    return f"{value * 100:.1f}%" if value * 100 < 99.95 else "100%"  # type: ignore[operator]
+    text = f"{value * 100:.1f}"  # type: ignore[operator]
+    return "100%" if text == "100.0" else f"{text}%"
 
 
 def neutralize_text(value: Any, max_len: int = 200) -> str:
@@ -78,4 +100,4 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count:,} {word}"
 
 
-__all__ = ["EMPTY", "is_missing", "neutralize_text", "percent", "plural", "share_percent"]
+__all__ = ["EMPTY", "count", "is_missing", "neutralize_text", "percent", "plural", "rate", "share"]

@@ -9,7 +9,12 @@ from typing import Any
 from sellerdx.diagnose.rules import Rule, settings
 from sellerdx.diagnose.stats import Group
 from sellerdx.model import MetricResult
-from sellerdx.text import neutralize_text, share_percent
+from sellerdx.text import count, neutralize_text, rate, share
+
+
+def _rate(x: float | None) -> str:
+    """A rate in a statement: two decimals (sellerdx.text.rate); n/a when there is none."""
+    return rate(x, missing="n/a")
 
 
 def human_list(items: Sequence[str], limit: int = 6) -> str:
@@ -35,16 +40,16 @@ def template_fields(rule: Rule, g: Group, metric: MetricResult, what_if: float |
     singular, plural = labels.get(g.kind, [g.kind, g.kind])
     grammar = settings()["grammar"]["one" if len(g.entities) == 1 else "many"]
     values: dict[str, Any] = {
-        "count": g.group_defects, "metric_defects": g.metric_defects, "share_pct": share_percent(g.share),
+        "count": g.group_defects, "metric_defects": g.metric_defects, "share_pct": share(g.share),
         "group_orders": g.group_orders, "rest_orders": g.rest_orders, "rest_defects": g.rest_defects,
-        "rate_in_pct": share_percent(g.rate_in), "rate_out_pct": share_percent(g.rate_out), "lift_text": lift_text(g),
+        "rate_in_pct": _rate(g.rate_in), "rate_out_pct": _rate(g.rate_out), "lift_text": lift_text(g),
         "lift_paren": f" ({lift_text(g)})" if g.lift is not None and not math.isinf(g.lift) else "",
         "entities": human_list(g.entities), "entity_label": singular if len(g.entities) == 1 else plural,
         "window": f"{metric.window_start.isoformat()} to {metric.window_end.isoformat()}"
         if metric.window_start and metric.window_end else "the window",
         "window_days": (metric.window_end - metric.window_start).days + 1
         if metric.window_start and metric.window_end else "",
-        "metric_label": metric.label, "metric_rate_pct": share_percent(metric.rate), "what_if_pct": share_percent(what_if),
+        "metric_label": metric.label, "metric_rate_pct": _rate(metric.rate), "what_if_pct": _rate(what_if),
         "sole_defects": g.sole_defects,
         "this": grammar["this"], "its": grammar["its"], "s": grammar["s"],
     }
@@ -71,6 +76,8 @@ def corrective_text(text: str) -> str:
 
 
 def fill(template: str, values: Mapping[str, Any]) -> str:
-    return template.format_map(_Fields(values))
+    """A statement or action template filled; counts get thousands separators (one number format)."""
+    return template.format_map(_Fields({k: count(v) if isinstance(v, int) and not isinstance(v, bool) else v
+                                        for k, v in values.items()}))
 
 
