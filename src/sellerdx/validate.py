@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
-from . import assets, store
+from . import assets, store, workbook
 from .errors import UnreadableFileError
 from .ingest import Inventory, SourceFile
 from .model import FileReport, TABLE_KINDS
@@ -166,6 +166,23 @@ def _csv_records(src: SourceFile, encoding: str) -> Iterator[tuple[int, list[str
 
 
 def _load_csv_lines(con: duckdb.DuckDBPyConnection, src: SourceFile, encoding: str) -> None:
+    _load_records(con, _csv_records(src, encoding))
+
+
+def _sheet_records(src: SourceFile) -> Iterator[tuple[int, list[str]]]:
+    """(sheet row number, cells as text) of a workbook sheet; a row is padded with empty cells to the
+    header's width (a spreadsheet drops trailing empty cells), never cut (extra cells stay a problem)."""
+    width = len(src.header)
+    try:
+        for line, cells in workbook.sheet_rows(src.location, src.location.sheet or ""):
+            yield line, cells + [""] * (width - len(cells))
+    except workbook.WorkbookError as exc:
+        raise UnreadableFileError(f"cannot be read ({exc})", path=src.path,
+                                  hint="open the workbook in Excel and save it again") from None
+
+
+def _load_records(con: duckdb.DuckDBPyConnection, records: Iterator[tuple[int, list[str]]]) -> None:
+    """Fill ``raw(line, fields)`` from (line, fields) records, in batches."""
     con.execute("CREATE OR REPLACE TEMP TABLE raw (line BIGINT, fields VARCHAR[])")
     lines: list[int] = []
     fields: list[list[str]] = []
@@ -179,7 +196,7 @@ def _load_csv_lines(con: duckdb.DuckDBPyConnection, src: SourceFile, encoding: s
             lines.clear()
             fields.clear()
 
-    for line, record in _csv_records(src, encoding):
+    for line, record in records:
         lines.append(line)
         fields.append(record)
         if len(lines) >= _BATCH:
@@ -191,6 +208,9 @@ def read_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, tmpdir: str) -> st
     """Fill ``raw(line, fields)`` from one file; return the encoding actually used."""
     _drop_raw(con)
     encoding = src.encoding
+    if src.location.sheet is not None:
+        _load_records(con, _sheet_records(src))
+        return encoding
     if src.delimiter != "\t":
         _load_csv_lines(con, src, "utf-8-sig" if encoding == "utf-8" else encoding)
         return encoding
@@ -500,7 +520,7 @@ def _report(state: _FileState) -> FileReport:
     src = state.src
     return FileReport(
         path=src.path, kind=src.kind, encoding=state.encoding or src.encoding,
-        delimiter={"\t": "tab", ",": "comma", ";": "semicolon", "": "-"}[src.delimiter],
+        delimiter={"\t": "tab", ",": "comma", ";": "semicolon", "": "-", "sheet": "sheet"}[src.delimiter],
         rows_read=state.rows_read, rows_loaded=state.rows_loaded, rows_rejected=state.rows_rejected,
         date_min=state.date_min, date_max=state.date_max, columns_mapped=src.columns_mapped,
         unknown_columns=src.unknown_columns, warnings=tuple(src.warnings) + tuple(state.warnings))
