@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import sys
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -48,7 +49,7 @@ RETURNS_FBA_HEADER: tuple[str, ...] = (
     "detailed-disposition", "reason", "status", "license-plate-number", "customer-comments",
 )
 
-SELLERDX = "/work/main/.venv/bin/sellerdx"
+SELLERDX = str(Path(sys.executable).parent / "sellerdx")   # the console script of the running venv
 
 
 def oid(n: int) -> str:
