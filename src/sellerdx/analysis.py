@@ -120,6 +120,7 @@ class Analysis:
         self._progress = progress
         self.timings: dict[str, float] = {}
         """Seconds spent in each stage so far: discover, cache, read, validate, load, metrics, diagnose, render."""
+        self._rejected_file: str | None = None   # rejected_rows.csv once written (named by input errors)
 
     # ------------------------------------------------------------------------------------- stages
     @functools.cached_property
@@ -195,6 +196,8 @@ class Analysis:
     def params(self) -> Any:
         """The metric parameters in force (as_of resolved)."""
         from .metrics import MetricParams, resolve_as_of
+        # An All Orders report whose every row was rejected is named, with the first reasons (exit 2).
+        validate.require_usable_orders(self.con, self._loaded[1].files, rejected_file=self._rejected_file)
         as_of = resolve_as_of(self.con, self.options.as_of)
         return MetricParams(as_of=as_of, odr_lag_days=self.options.odr_lag_days)
 
@@ -315,6 +318,9 @@ class Analysis:
         from .poa import write_evidence_csv
         folder = Path(out or self.options.out)
         folder.mkdir(parents=True, exist_ok=True)
+        # First, so that an error about unusable rows can point to the file that lists them.
+        rejected = self.write_rejected(folder / "rejected_rows.csv")
+        self._rejected_file = str(rejected)
         self.finding_list  # noqa: B018 - run the analysis stages before timing the rendering
         started = time.perf_counter()
         paths = {"summary": self.to_json(folder / "summary.json")}
@@ -323,7 +329,7 @@ class Analysis:
         paths["poa"] = poa_path
         write_evidence_csv(folder / "evidence.csv", self.con, self.finding_list)
         paths["evidence"] = folder / "evidence.csv"
-        paths["rejected_rows"] = self.write_rejected(folder / "rejected_rows.csv")
+        paths["rejected_rows"] = rejected
         paths["report"] = self.to_html(folder / "report.html")
         self.timings["render"] = time.perf_counter() - started
         return paths

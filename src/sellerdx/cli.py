@@ -128,6 +128,11 @@ def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketp
 _STATUS_STYLE = {"ok": "green", "at_risk": "bold red", "no_orders": "yellow", "not_computed": "dim"}
 
 
+def _n(count: int, word: str) -> str:
+    """"1 file", "2 files", "1,204 rows"."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.2f}%"
 
@@ -135,8 +140,8 @@ def _pct(value: float | None) -> str:
 def _print_summary(analysis: Any, paths: dict[str, Any]) -> None:
     inputs = analysis.inputs
     out.print(f"sellerdx {__version__} — {analysis.folder} — as of {analysis.as_of.isoformat()}", markup=False)
-    out.print(f"read {len(inputs.files)} files, {inputs.rows_read:,} rows: {inputs.rows_loaded:,} loaded, "
-              f"{inputs.rows_rejected:,} rejected; {len(inputs.skipped)} files skipped", markup=False)
+    out.print(f"read {_n(len(inputs.files), 'file')}, {_n(inputs.rows_read, 'row')}: {inputs.rows_loaded:,} loaded, "
+              f"{inputs.rows_rejected:,} rejected; {_n(len(inputs.skipped), 'file')} skipped", markup=False)
     table = Table(show_edge=False, pad_edge=False, box=None)
     for col in ("metric", "window (UTC)", "defects / orders", "rate", "target", "status"):
         table.add_column(col, justify="right" if col in ("defects / orders", "rate", "target") else "left")
