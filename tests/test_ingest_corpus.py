@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from sellerdx import ingest
+from sellerdx.errors import NoInputError
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -108,3 +109,25 @@ def test_the_whole_corpus_runs_through_analyze(tmp_path):
     assert {s["path"] for s in doc["skipped"]} == {n for n, (w, _) in EXPECTED.items() if w == "skipped"}
     claims = [i for i in doc["inputs"] if i["kind"] == "claims"]
     assert [c["path"] for c in claims] == ["AtoZ_Claims.csv"] and claims[0]["rows_loaded"] == 1
+
+
+def test_a_folder_with_fulfilled_shipments_but_no_all_orders_says_so(tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "shipments.txt").write_bytes((CORPUS / "Amazon_Fulfilled_Shipments.txt").read_bytes())
+    with pytest.raises(NoInputError) as info:
+        ingest.discover(folder)
+    assert info.value.message == ("no All Orders report in the folder (found: no report at all; "
+                                  "not used: Fulfilled Shipments report (FBA))")
+
+
+def test_a_weak_match_is_skipped_not_forced(tmp_path):
+    # two claim columns among ten a claims export never has: too little of the file is a claims export
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "orders.txt").write_bytes((CORPUS / "All_Orders_by_order_date.txt").read_bytes())
+    header = ["Order ID", "Claim Date"] + [f"Field {i}" for i in range(1, 9)]
+    row = ["111-0000000-0000001", "2026-09-10"] + ["x"] * 8
+    (folder / "tracker.csv").write_text(",".join(header) + "\n" + ",".join(row) + "\n", encoding="utf-8")
+    reasons = {s.path: s.reason for s in ingest.discover(folder).skipped}
+    assert reasons["tracker.csv"].startswith("weak match: only 2 of 10 columns are columns of an A-to-z claims export")

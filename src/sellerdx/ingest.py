@@ -285,6 +285,9 @@ def discover(folder: str | os.PathLike[str], *, exclude: tuple[str | os.PathLike
     inventory = Inventory(str(root), tuple(sources), tuple(skipped))
     if not inventory.of_kind("orders"):
         found = ", ".join(sorted(inventory.kinds)) or "no report at all"
+        named = sorted({s.reason.split(": not used")[0] for s in skipped if ": not used for these metrics" in s.reason})
+        if named:   # Amazon reports recognised and knowingly skipped (a Fulfilled Shipments report is not All Orders)
+            found += "; not used: " + ", ".join(named)
         raise NoInputError(f"no All Orders report in the folder (found: {found})", path=str(folder),
                            hint="download Reports > Fulfillment > All Orders (tab-delimited) for the last "
                                 "90 days into this folder")
