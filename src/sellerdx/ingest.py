@@ -27,11 +27,10 @@ from charset_normalizer import from_bytes
 from . import workbook
 from .errors import MissingColumnError, NoInputError, UnreadableFileError
 from .model import SkippedFile
-from .recognise import Verdict, recognise_table
+from .recognise import MAPPING_FILE, Verdict, article, recognise_table
 from .schema import normalize_header, report_specs
 
 SAMPLE_BYTES = 256 * 1024
-MAPPING_FILE = "sellerdx-mapping.toml"
 _TEXT_SUFFIXES = {".txt", ".csv", ".tsv", ".tab", ".json"}
 # Encodings we decide between when a file is not UTF-8 (charset-normalizer picks among these).
 _LEGACY_ENCODINGS = ["cp1252", "cp932", "gb18030", "big5"]
@@ -382,11 +381,6 @@ def _recognise_workbook(display: str, location: Location, size: int, digest: str
     return out
 
 
-def _article(word: str) -> str:
-    """'a' or 'an' before a word as it is spoken ("an 'order status' column", "a 'purchase date' column")."""
-    return "an" if word[:1].lower() in "aeiou" else "a"
-
-
 def _source(display: str, verdict: Verdict, header: list[str], *, location: Location, encoding: str,
             delimiter: str, header_line: int, size: int, digest: str) -> SourceFile:
     """The ``SourceFile`` of a recognised header; a missing required column stops the run (exit 2)."""
@@ -398,7 +392,7 @@ def _source(display: str, verdict: Verdict, header: list[str], *, location: Loca
     if missing:
         field_spec = spec.fields[missing[0]]
         raise MissingColumnError(
-            f"{spec.label} without {_article(field_spec.title)} {field_spec.title!r} column", path=display,
+            f"{spec.label} without {article(field_spec.title)} {field_spec.title!r} column", path=display,
             column=missing[0],
             hint=f"accepted headers: {', '.join(field_spec.headers[:6])}; download the full report or add "
                  f"the header to {MAPPING_FILE}")

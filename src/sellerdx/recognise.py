@@ -115,6 +115,11 @@ def _map(spec: ReportSpec, keys: Sequence[str], extra: Mapping[str, Sequence[str
     return mapping, defining
 
 
+def article(word: str) -> str:
+    """'a' or 'an' before a word as it is spoken ("an 'order status' column", "a 'purchase date' column")."""
+    return "an" if word.strip("'\"")[:1].lower() in "aeiou" else "a"
+
+
 def _order_id_keys() -> set[str]:
     return {normalize_header(h) for spec in report_specs().values() if "order_id" in spec.fields
             for h in (*spec.fields["order_id"].headers, "order_id")}
@@ -154,7 +159,7 @@ def _weigh(header: Sequence[str], extra: Mapping[str, Mapping[str, Sequence[str]
         ruled = [header[i] for i, k in enumerate(keys) if k in spec.rule_out]
         complete = any(all(f in mapping for f in ident) for ident in spec.identify)
         if complete and ruled:
-            near.append((spec, f"it has a {ruled[0]!r} column, which {spec.noun} never has"))
+            near.append((spec, f"it has {article(ruled[0])} {ruled[0]!r} column, which {spec.noun} never has"))
         elif complete and spec.partial_ok and not defining:
             near.append((spec, spec.lacks))
         elif complete:
