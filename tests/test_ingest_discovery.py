@@ -357,18 +357,24 @@ def test_skipped_files_are_listed_with_reasons(tmp_path):
     (folder / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01")
     write_text(folder / ".DS_Store", "junk")
     (folder / "copy of orders.txt").write_bytes((folder / "orders.txt").read_bytes())
-    write_text(folder / "amb.txt", table(["Order ID", "Date", "Reason", "Status"],
-                                         [[oid(1), "2026-09-01", "Item not received", "Open"]]))
+    write_text(folder / "generic.txt", table(["Order ID", "Date", "Reason", "Status"],
+                                             [[oid(1), "2026-09-01", "Item not received", "Open"]]))
+    write_text(folder / "amb.txt", table(["Order ID", "Claim Date", "Chargeback Date"],
+                                         [[oid(1), "2026-09-01", "2026-09-02"]]))
     inventory = ingest.discover(folder)
     reasons = skipped_reasons(inventory)
     assert "not a report sellerdx knows" in reasons["notes.txt"] and "Name" in reasons["notes.txt"]
     assert reasons["empty.txt"] == "empty file"
     assert reasons["blank.txt"] == "empty file"
-    assert "binary" in reasons["report.xlsx"]
+    assert "Excel workbook that cannot be read" in reasons["report.xlsx"]
     assert "binary" in reasons["logo.png"]
     assert reasons[".DS_Store"] == "hidden or system file"
     # "copy of orders.txt" sorts before "orders.txt", so it is the one read and orders.txt the copy
     assert reasons["orders.txt"] == "identical copy of copy of orders.txt"
+    # generic columns only: no kind is forced, the reason says which defining columns are missing
+    assert reasons["generic.txt"].startswith("looks like an order list, not an A-to-z claims export (no claim date")
+    assert "chargebacks export (no chargeback date" in reasons["generic.txt"]
+    # a header that defines two kinds equally: a tie, skipped with both names
     assert "ambiguous header" in reasons["amb.txt"] and "claims" in reasons["amb.txt"] \
         and "chargebacks" in reasons["amb.txt"]
     assert [s.path for s in inventory.sources] == ["copy of orders.txt"]

@@ -67,7 +67,7 @@ def test_the_summary_says_what_was_skipped_rejected_and_warned_and_how_many_find
     text = _render(_fake_analysis(), PATHS, width=100)
     lines = text.splitlines()
     assert lines[:2] == ["sellerdx 0.1.0 — exports — as of 2026-10-31",
-                         "read 2 files, 63,334 rows: 63,329 loaded, 5 rejected; 1 files skipped"]
+                         "read 2 files, 63,334 rows: 63,329 loaded, 5 rejected; 1 file skipped"]
     i = lines.index("skipped (not read):")
     assert lines[i + 1] == "  inventory.txt: not a report sellerdx knows"
     i = lines.index("rejected rows (not counted):")

@@ -66,7 +66,7 @@ def test_warnings_skipped_files_and_duplicates_are_printed(tmp_path):
     write_text(folder / "phone-list.txt", table(("Name", "Phone"), [["Ann", "555"]]))
     result = run_cli("validate", str(folder))
     assert result.exit_code == 0, result.stdout + result.stderr
-    assert "warning: claims.txt: 1 column(s) sellerdx does not use: Notes" in result.stdout
+    assert "warning: claims.txt: 1 column sellerdx does not use: Notes" in result.stdout
     assert "skipped: phone-list.txt: not a report sellerdx knows" in result.stdout
     assert "note: b.txt: 1 rows also in a newer export (counted once)" in result.stdout
 

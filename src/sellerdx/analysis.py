@@ -62,6 +62,8 @@ class Analysis:
         (every output; html: the report, part of render)."""
         self.file_cache: Any = None
         """The ``sellerdx.cache.FileCache`` used to load the folder (hits, misses, rebuilt), None without cache."""
+        """Seconds spent in each stage so far: discover, cache, read, validate, load, metrics, diagnose, render."""
+        self._rejected_file: str | None = None   # rejected_rows.csv once written (named by input errors)
 
     # ------------------------------------------------------------------------------------- stages
     @functools.cached_property
@@ -142,6 +144,8 @@ class Analysis:
     @functools.cached_property
     def params(self) -> MetricParams:
         """The metric parameters in force (as_of resolved)."""
+        # An All Orders report whose every row was rejected is named, with the first reasons (exit 2).
+        validate.require_usable_orders(self.con, self._loaded[1].files, rejected_file=self._rejected_file)
         as_of = resolve_as_of(self.con, self.options.as_of)
         return MetricParams(as_of=as_of, odr_lag_days=self.options.odr_lag_days)
 
@@ -266,6 +270,9 @@ class Analysis:
         their paths."""
         folder = Path(out or self.options.out)
         folder.mkdir(parents=True, exist_ok=True)
+        # First, so that an error about unusable rows can point to the file that lists them.
+        rejected = self.write_rejected(folder / "rejected_rows.csv")
+        self._rejected_file = str(rejected)
         result = self.result  # every stage runs here, before the rendering is timed
         started = time.perf_counter()
         paths = {"summary": write_summary(result, folder / "summary.json")}
@@ -277,9 +284,10 @@ class Analysis:
         paths["poa_text"].write_text(plain, encoding="utf-8")
         write_evidence_csv(folder / "evidence.csv", result)
         paths["evidence"] = folder / "evidence.csv"
-        paths["rejected_rows"] = self.write_rejected(folder / "rejected_rows.csv")
+        paths["rejected_rows"] = rejected
         self._step("rendering the report")
-        paths["report"] = write_html(report_context(result, poa=plain), folder / "report.html")
+        with self._timed("html"):   # part of "render" (every output); `analyze --timings` shows it apart
+            paths["report"] = write_html(report_context(result, poa=plain), folder / "report.html")
         self.timings["render"] = time.perf_counter() - started
         return paths
 

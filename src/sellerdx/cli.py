@@ -312,7 +312,6 @@ def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketp
     with _progress() as progress:
         analysis = run(folder, out=out, as_of=as_of, odr_lag_days=odr_lag_days, marketplace=marketplace,
                        cache=cache, notice=notice, progress=progress)
-        analysis.finding_list  # noqa: B018 - every stage runs inside the progress bar
         paths = analysis.write(out)
     total = time.perf_counter() - started
     _log_cache(analysis)

@@ -19,19 +19,19 @@ import tomllib
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from charset_normalizer import from_bytes
 
+from . import workbook
 from .errors import MissingColumnError, NoInputError, UnreadableFileError
 from .model import SkippedFile
-from .schema import ReportSpec, normalize_header, report_specs
+from .recognise import MAPPING_FILE, Verdict, article, recognise_table
+from .schema import normalize_header, report_specs
 
 SAMPLE_BYTES = 256 * 1024
-MAPPING_FILE = "sellerdx-mapping.toml"
 _TEXT_SUFFIXES = {".txt", ".csv", ".tsv", ".tab", ".json"}
-_ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
 # Encodings we decide between when a file is not UTF-8 (charset-normalizer picks among these).
 _LEGACY_ENCODINGS = ["cp1252", "cp932", "gb18030", "big5"]
 _CANONICAL_ENCODING = {"shift_jis": "cp932", "sjis": "cp932", "cp932": "cp932", "windows-1252": "cp1252",
@@ -46,6 +46,7 @@ class Location:
     disk_path: str
     member: str | None = None
     gzipped: bool = False
+    sheet: str | None = None        # a worksheet of an Excel workbook (the bytes are the whole workbook)
 
     def open(self) -> io.BufferedIOBase:
         """A binary stream of the (decompressed) content."""
@@ -219,14 +220,6 @@ def _split_header(line: str, delimiter: str) -> list[str]:
     return [c.strip() for c in next(csv.reader([line], delimiter=delimiter, quotechar='"'))]
 
 
-def _header_line_number(text: str) -> int:
-    """1-based physical line of the first non-blank line (the header)."""
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip("\ufeff \r\t"):
-            return number
-    return 1
-
-
 def _first_lines(text: str, n: int) -> list[str]:
     lines = text.splitlines()
     if len(text) >= SAMPLE_BYTES // 2 and lines:
@@ -259,71 +252,6 @@ def load_user_mapping(folder: Path) -> dict[str, dict[str, list[str]]]:
     return data
 
 
-@dataclass(frozen=True)
-class _Match:
-    kind: str
-    mapping: dict[str, int]
-    score: tuple[int, int]
-
-
-def _match_kind(spec: ReportSpec, header: list[str], extra: dict[str, list[str]], *,
-                partial: bool = False) -> _Match | None:
-    index = spec.header_index()
-    for name, headers in extra.items():
-        for h in headers:
-            index[normalize_header(h)] = name
-    mapping: dict[str, int] = {}
-    specific = 0
-    for i, cell in enumerate(header):
-        key = normalize_header(cell)
-        name = index.get(key)
-        if name and name not in mapping:
-            mapping[name] = i
-            if key in spec.specific or name in extra:
-                specific += 1
-    if not any(all(f in mapping for f in ident) for ident in spec.identify):
-        # Partial: headers only this kind uses, but not a whole fingerprint (a required column missing).
-        if not (partial and spec.partial_ok and specific >= 2):
-            return None
-    return _Match(spec.kind, mapping, (specific, len(mapping)))
-
-
-def _looks_like_feedback(rows: list[list[str]]) -> bool:
-    """Positional fallback: translated feedback headers keep Date, Rating, Comments, Response, Order ID."""
-    data = [r for r in rows if len(r) >= 5]
-    if len(data) < 1:
-        return False
-    ratings = sum(1 for r in data if r[1].strip() in {"1", "2", "3", "4", "5"})
-    order_ids = sum(1 for r in data if _ORDER_ID.match(r[4].strip()))
-    return ratings >= 0.8 * len(data) and order_ids >= 0.8 * len(data)
-
-
-def identify(header: list[str], rows: list[list[str]], extra: dict[str, dict[str, list[str]]]
-             ) -> tuple[str, dict[str, int], bool] | tuple[None, str, bool]:
-    """(kind, mapping, positional) for a header, or (None, reason, False)."""
-    specs = report_specs()
-    matches = [m for spec in specs.values() if (m := _match_kind(spec, header, extra.get(spec.kind, {})))]
-    if matches:
-        matches.sort(key=lambda m: m.score, reverse=True)
-        if len(matches) > 1 and matches[0].score == matches[1].score:
-            kinds = " or ".join(m.kind for m in matches[:2])
-            return None, (f"ambiguous header: could be {kinds}; rename one column to a specific name "
-                          f"(e.g. 'Claim Status', 'Chargeback Date') or map it in {MAPPING_FILE}"), False
-        best = matches[0]
-        return best.kind, best.mapping, False
-    fb = specs["feedback"]
-    if len(header) >= len(fb.positional) - 1 and _looks_like_feedback(rows):
-        return "feedback", {name: i for i, name in enumerate(fb.positional) if i < len(header)}, True
-    # A file with two or more headers that only one kind uses is that kind even without its whole
-    # fingerprint: the caller then names the missing required column instead of skipping the file.
-    partial = [m for spec in specs.values() if (m := _match_kind(spec, header, extra.get(spec.kind, {}), partial=True))]
-    partial.sort(key=lambda m: m.score, reverse=True)
-    if partial and (len(partial) == 1 or partial[0].score > partial[1].score):
-        return partial[0].kind, partial[0].mapping, False
-    shown = ", ".join(h for h in header[:6] if h) or "(empty)"
-    return None, f"not a report sellerdx knows (header starts: {shown[:120]})", False
-
-
 # --------------------------------------------------------------------------------------------- discovery
 def discover(folder: str | os.PathLike[str], *, exclude: tuple[str | os.PathLike[str], ...] = ()) -> Inventory:
     """Find and recognise every export below ``folder``.
@@ -347,15 +275,18 @@ def discover(folder: str | os.PathLike[str], *, exclude: tuple[str | os.PathLike
         if digest in seen_hashes:
             skipped.append(SkippedFile(display, f"identical copy of {seen_hashes[digest]}"))
             continue
-        result = _recognise(display, location, size, digest, extra)
-        if isinstance(result, SkippedFile):
-            skipped.append(result)
-        else:
-            seen_hashes[digest] = display
-            sources.append(result)
+        for result in _recognise(display, location, size, digest, extra):
+            if isinstance(result, SkippedFile):
+                skipped.append(result)
+            else:
+                seen_hashes[digest] = display
+                sources.append(result)
     inventory = Inventory(str(root), tuple(sources), tuple(skipped))
     if not inventory.of_kind("orders"):
         found = ", ".join(sorted(inventory.kinds)) or "no report at all"
+        named = sorted({s.reason.split(": not used")[0] for s in skipped if ": not used for these metrics" in s.reason})
+        if named:   # Amazon reports recognised and knowingly skipped (a Fulfilled Shipments report is not All Orders)
+            found += "; not used: " + ", ".join(named)
         raise NoInputError(f"no All Orders report in the folder (found: {found})", path=str(folder),
                            hint="download Reports > Fulfillment > All Orders (tab-delimited) for the last "
                                 "90 days into this folder")
@@ -363,62 +294,125 @@ def discover(folder: str | os.PathLike[str], *, exclude: tuple[str | os.PathLike
 
 
 def _recognise(display: str, location: Location, size: int, digest: str,
-               extra: dict[str, dict[str, list[str]]]) -> SourceFile | SkippedFile:
+               extra: dict[str, dict[str, list[str]]]) -> list[SourceFile | SkippedFile]:
+    """What one file is: a report (a workbook: one entry per sheet), or skipped with the reason."""
     name = display.lower()
     base = name[:-3] if name.endswith(".gz") else name
     suffix = Path(base).suffix
     if size == 0:
-        return SkippedFile(display, "empty file")
+        return [SkippedFile(display, "empty file")]
+    if suffix in workbook.SUFFIXES and not name.endswith(".gz"):
+        return _recognise_workbook(display, location, size, digest, extra)
     sample = _read_sample(location, display)
     if not sample.strip():
-        return SkippedFile(display, "empty file")
+        return [SkippedFile(display, "empty file")]
     encoding = detect_encoding(sample)
     if encoding is None:
         if suffix in _TEXT_SUFFIXES:
             raise UnreadableFileError("cannot be decoded as text (not UTF-8, Windows-1252 or Shift-JIS)",
                                       path=display, hint="download the report again from Seller Central; "
                                       "if you saved it from Excel, save as 'Text (Tab delimited)' or 'CSV UTF-8'")
-        return SkippedFile(display, "binary file, not a text export (an Excel workbook, PDF or image?)")
+        return [SkippedFile(display, "binary file, not a text export (a PDF, an image, an old .xls workbook?)")]
     text = _decode_sample(sample, encoding)
     stripped = text.lstrip("\ufeff \r\n\t")
     if stripped.startswith(("{", "[")):
-        return _recognise_json(display, location, size, digest, encoding)
-    lines = _first_lines(text, 40)
+        return [_recognise_json(display, location, size, digest, encoding)]
+    lines = [ln.lstrip("\ufeff") for ln in _first_lines(text, 40)]
     if not lines:
-        return SkippedFile(display, "empty file")
-    header_at = _header_line_number(text)
-    header_line = lines[0].lstrip("\ufeff")
-    delimiter = sniff_delimiter(header_line)
-    header = _split_header(header_line, delimiter)
-    if len(header) < 2:
-        return SkippedFile(display, "not a delimited table (one column only)")
-    rows = [_split_header(ln, delimiter) for ln in lines[1:]]
-    kind, mapping_or_reason, positional = identify(header, rows, extra)
-    if kind is None:
-        return SkippedFile(display, str(mapping_or_reason))
+        return [SkippedFile(display, "empty file")]
+    delimiters = [sniff_delimiter(ln) for ln in lines]
+
+    def table_at(k: int) -> list[list[str]]:
+        return [_split_header(ln, delimiters[k]) for ln in lines[k:]]
+
+    verdict = recognise_table(table_at, len(lines), extra)
+    if verdict.kind is None:
+        if not verdict.matched and len(table_at(0)[0]) < 2:
+            return [SkippedFile(display, "not a delimited table (one column only)")]
+        return [SkippedFile(display, verdict.reason)]
+    k = verdict.header_row
+    return [_source(display, verdict, table_at(k)[0], location=location, encoding=encoding,
+                    delimiter=delimiters[k], header_line=_nonblank_line_number(text, k), size=size,
+                    digest=digest)]
+
+
+def _nonblank_line_number(text: str, k: int) -> int:
+    """1-based physical line of the k-th (0-based) non-blank line (k = 0: the header of most files)."""
+    seen = -1
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip("\ufeff \r\t"):
+            seen += 1
+            if seen == k:
+                return number
+    return 1
+
+
+def _recognise_workbook(display: str, location: Location, size: int, digest: str,
+                        extra: dict[str, dict[str, list[str]]]) -> list[SourceFile | SkippedFile]:
+    """Every sheet of an Excel workbook: a report (``book.xlsx [Sheet1]``) or skipped with the reason."""
+    try:
+        names = workbook.sheet_names(location)
+    except workbook.WorkbookError as exc:
+        return [SkippedFile(display, f"an Excel workbook that cannot be read ({exc}); open it in Excel and "
+                                     "save it again, or save the sheet as 'Text (Tab delimited)'")]
+    out: list[SourceFile | SkippedFile] = []
+    for sheet in names:
+        shown = f"{display} [{sheet}]"
+        try:
+            rows = workbook.first_rows(location, sheet, 40)
+        except workbook.WorkbookError as exc:
+            out.append(SkippedFile(shown, f"a sheet that cannot be read ({exc})"))
+            continue
+        if not rows:
+            out.append(SkippedFile(shown, "empty sheet"))
+            continue
+        cells = [r for _, r in rows]
+        verdict = recognise_table(lambda k: [list(c) for c in cells[k:]], len(cells), extra)
+        if verdict.kind is None:
+            reason = verdict.reason if verdict.matched or len(cells[0]) >= 2 else "not a table (one column only)"
+            out.append(SkippedFile(shown, reason))
+            continue
+        k = verdict.header_row
+        sheet_digest = hashlib.sha256(f"{digest}:{sheet}".encode()).hexdigest()
+        out.append(_source(shown, verdict, cells[k], location=replace(location, sheet=sheet), encoding="xlsx",
+                           delimiter="sheet", header_line=rows[k][0], size=size, digest=sheet_digest))
+    if not names:
+        out.append(SkippedFile(display, "an Excel workbook without sheets"))
+    return out
+
+
+def _source(display: str, verdict: Verdict, header: list[str], *, location: Location, encoding: str,
+            delimiter: str, header_line: int, size: int, digest: str) -> SourceFile:
+    """The ``SourceFile`` of a recognised header; a missing required column stops the run (exit 2)."""
+    kind = verdict.kind
+    assert kind is not None
     spec = report_specs()[kind]
-    mapping: dict[str, int] = mapping_or_reason  # type: ignore[assignment]
+    mapping = dict(verdict.mapping)
     missing = [f for f in spec.required if f not in mapping]
     if missing:
         field_spec = spec.fields[missing[0]]
         raise MissingColumnError(
-            f"{spec.label} without a {field_spec.title!r} column", path=display, column=missing[0],
+            f"{spec.label} without {article(field_spec.title)} {field_spec.title!r} column", path=display,
+            column=missing[0],
             hint=f"accepted headers: {', '.join(field_spec.headers[:6])}; download the full report or add "
                  f"the header to {MAPPING_FILE}")
     used = set(mapping.values())
     unknown = tuple(h for i, h in enumerate(header)
                     if i not in used and h and normalize_header(h) not in spec.quiet_columns)
     warnings: list[str] = []
-    if positional:
+    if verdict.positional:
         warnings.append("headers not recognised; columns read by position "
                         "(Date, Rating, Comments, Response, Order ID, Rater Email)")
+    if verdict.header_row:
+        warnings.append(f"{verdict.header_row} title line{'s' if verdict.header_row > 1 else ''} above the "
+                        f"header skipped (header on line {header_line})")
     if unknown:
-        warnings.append(f"{len(unknown)} column(s) sellerdx does not use: {', '.join(unknown[:8])}"
-                        + (" …" if len(unknown) > 8 else ""))
+        warnings.append(f"{len(unknown)} column{'s' if len(unknown) > 1 else ''} sellerdx does not use: "
+                        f"{', '.join(unknown[:8])}" + (" …" if len(unknown) > 8 else ""))
     return SourceFile(path=display, kind=kind, location=location, encoding=encoding, delimiter=delimiter,
                       header=tuple(header), mapping=mapping, unknown_columns=unknown,
-                      warnings=tuple(warnings), positional=positional, header_line=header_at, size=size,
-                      content_hash=digest)
+                      warnings=tuple(warnings), positional=verdict.positional, header_line=header_line,
+                      size=size, content_hash=digest)
 
 
 def _recognise_json(display: str, location: Location, size: int, digest: str,

@@ -321,12 +321,13 @@ def _export_name(kind: str) -> str:
 
 
 def _availability(cfg: Mapping[str, Any], supplied: set[str],
-                  coverage: Mapping[str, Any]) -> tuple[bool, list[str]]:
-    """(computable, notes) for one metric."""
+                  coverage: Mapping[str, Any], unusable: Mapping[str, str] | None = None) -> tuple[bool, list[str]]:
+    """(computable, notes) for one metric. ``unusable``: kinds supplied without a usable row -> why
+    (:func:`missing_exports`); they are missing like kinds never supplied, and the note says why."""
+    unusable = unusable or {}
     missing = [k for k in cfg["requires"] if k not in supplied]
     if missing:
-        return False, ["not computed: " + " and ".join(_export_name(k) for k in missing)
-                       + (" was" if len(missing) == 1 else " were") + " not supplied"]
+        return False, ["not computed: " + _not_supplied(missing, unusable)]
     need = cfg.get("requires_data")
     if need and not coverage.get(need):
         return False, ["not computed: " + _config()["requires_data"][need]["note"]]
@@ -335,16 +336,47 @@ def _availability(cfg: Mapping[str, Any], supplied: set[str],
     if sources:
         absent = [k for k in sources if k not in supplied]
         if len(absent) == len(sources):
+            if any(k in unusable for k in absent):
+                return False, ["not computed: no defect export has a usable row ("
+                               + _not_supplied(absent, unusable) + "), so defects cannot be counted"]
             return False, ["not computed: none of the defect exports was supplied ("
                            + "; ".join(_export_name(k) for k in absent) + "), so defects cannot be counted"]
         if absent:
             notes.append("computed without " + " and ".join(_export_name(k) for k in absent)
-                         + ": those defects are not counted, so the rate may be understated")
+                         + ": those defects are not counted, so the rate may be understated"
+                         + _unusable_suffix(absent, unusable))
     upper = cfg.get("upper_bound_without")
     if upper and upper not in supplied:
         notes.append(f"{_export_name(upper)} was not supplied: every order with status Cancelled is counted, "
-                     "including cancellations the buyer requested, so this rate is an upper bound")
+                     "including cancellations the buyer requested, so this rate is an upper bound"
+                     + _unusable_suffix([upper], unusable))
     return True, notes
+
+
+def missing_exports(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Kinds supplied but without a usable row -> why ("feedback.csv: 2 rows read, 2 rejected (...)").
+
+    ``store.supplied_kinds`` leaves them out (the present kinds come from loaded rows), so every metric
+    treats them as missing; this gives the reason the notes carry."""
+    return store.unusable_kinds(con)
+
+
+def _not_supplied(kinds: list[str], unusable: Mapping[str, str]) -> str:
+    """"X was not supplied", "X and Y were not supplied", "X had no usable row (why)", joined by "; "."""
+    plain = [k for k in kinds if k not in unusable]
+    parts = []
+    if plain:
+        parts.append(" and ".join(_export_name(k) for k in plain) + (" was" if len(plain) == 1 else " were")
+                     + " not supplied")
+    parts += [f"{_export_name(k)} had no usable row ({unusable[k]})" for k in kinds if k in unusable]
+    return "; ".join(parts)
+
+
+def _unusable_suffix(kinds: list[str], unusable: Mapping[str, str]) -> str:
+    bad = [k for k in kinds if k in unusable]
+    if not bad:
+        return ""
+    return " (" + "; ".join(f"the {k} export was supplied but had no usable row: {unusable[k]}" for k in bad) + ")"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -428,9 +460,10 @@ def compute_metrics(con: duckdb.DuckDBPyConnection, params: MetricParams | None 
     params = params or MetricParams()
     as_of, supplied, coverage = _context(con, params)
     raw = _metric_rows(con, as_of, params, removed_feedback_orders)
+    unusable = missing_exports(con)
     results: dict[str, MetricResult] = {}
     for key, cfg in _metric_configs().items():
-        computable, notes = _availability(cfg, supplied, coverage)
+        computable, notes = _availability(cfg, supplied, coverage, unusable)
         result = _result(key, cfg, raw[key], computable, notes)
         if result.status == "at_risk":
             result = _result(key, cfg, raw[key], computable, notes,
@@ -458,7 +491,7 @@ def metric_on_window(con: duckdb.DuckDBPyConnection, metric: str, start: dt.date
             "as_of": end, "odr_lag_days": 0, "window_days": days, "removed_feedback_orders": []})}[cfg["channel"]]
     else:
         row = _one(con, cfg["query"], {"as_of": end, "window_days": days})
-    computable, notes = _availability(cfg, supplied, coverage)
+    computable, notes = _availability(cfg, supplied, coverage, missing_exports(con))
     return _result(metric, cfg, row, computable, notes)
 
 

@@ -55,6 +55,9 @@ class ReportSpec:
     schema: pa.DataFrameSchema
     date_field: str
     partial_ok: bool           # recognisable from its specific headers alone (they are listed explicitly)
+    noun: str = ""             # "an A-to-z claims export" (near-miss explanations)
+    lacks: str = ""            # "no claim date, claim reason or claim decision column"
+    rule_out: frozenset[str] = frozenset()  # normalised headers this kind never has
 
     def header_index(self) -> dict[str, str]:
         """normalised header -> canonical field."""
@@ -110,5 +113,7 @@ def report_specs() -> dict[str, ReportSpec]:
             specific=frozenset(specific),
             quiet_columns=frozenset(normalize_header(h) for h in entry.get("columns_without_use", {}).get("names", [])),
             positional=tuple(entry.get("positional", ())), schema=schema,
-            date_field=entry["date_field"], partial_ok=partial_ok)
+            date_field=entry["date_field"], partial_ok=partial_ok, noun=entry.get("noun", entry["label"]),
+            lacks=entry.get("lacks", ""),
+            rule_out=frozenset(normalize_header(h) for h in entry.get("rule_out", ())))
     return specs

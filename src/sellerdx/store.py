@@ -81,6 +81,7 @@ def load_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE OR REPLACE TABLE vocabulary (domain VARCHAR, word VARCHAR, code VARCHAR)")
     con.executemany("INSERT INTO vocabulary VALUES (?, ?, ?)", rows)
     con.execute("CREATE TABLE IF NOT EXISTS supplied (kind VARCHAR PRIMARY KEY)")
+    con.execute("CREATE TABLE IF NOT EXISTS unusable (kind VARCHAR PRIMARY KEY, reason VARCHAR)")
 
 
 def stage_ddl(kind: str) -> str:
@@ -99,8 +100,21 @@ def mark_supplied(con: duckdb.DuckDBPyConnection, kinds: Iterable[str]) -> None:
 
 
 def supplied_kinds(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """The report kinds for which at least one file was read (its table may still be empty)."""
+    """The report kinds supplied with usable data: a file of the kind loaded a row, or had no data row at
+    all (an empty export says "none"). A kind whose every row was rejected is not supplied; see
+    :func:`unusable_kinds`."""
     return {row[0] for row in con.execute("SELECT kind FROM supplied").fetchall()}
+
+
+def mark_unusable(con: duckdb.DuckDBPyConnection, reasons: Mapping[str, str]) -> None:
+    """Record kinds that were supplied but yielded no usable row, with why ("a.csv: 2 rows read, 2 rejected")."""
+    for kind, reason in reasons.items():
+        con.execute("INSERT OR REPLACE INTO unusable VALUES ($k, $r)", {"k": kind, "r": reason})
+
+
+def unusable_kinds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Kinds supplied but without a usable row -> the reason. They count as missing everywhere."""
+    return dict(con.execute("SELECT kind, reason FROM unusable ORDER BY kind").fetchall())
 
 
 def finalize(con: duckdb.DuckDBPyConnection) -> None:

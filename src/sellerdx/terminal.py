@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import __version__
-from .text import count, rate
+from .text import count, plural, rate
 
 MAX_FINDINGS = 5          # findings printed; the report has them all
 MAX_REJECTED = 3          # rejected rows printed after analyze; rejected_rows.csv has them all
@@ -103,9 +103,9 @@ def print_analysis(console: Console, analysis: Any, paths: Mapping[str, Path]) -
     findings = analysis.finding_list
     console.print(f"sellerdx {__version__} — {analysis.folder} — as of {analysis.as_of.isoformat()}",
                   markup=False)
-    console.print(f"read {count(len(inputs.files))} files, {count(inputs.rows_read)} rows: "
+    console.print(f"read {plural(len(inputs.files), 'file')}, {plural(inputs.rows_read, 'row')}: "
                   f"{count(inputs.rows_loaded)} loaded, {count(inputs.rows_rejected)} rejected; "
-                  f"{count(len(inputs.skipped))} files skipped", markup=False)
+                  f"{plural(len(inputs.skipped), 'file')} skipped", markup=False)
     skipped = [f"{s.path}: {s.reason}" for s in inputs.skipped[:MAX_SKIPPED]]
     if len(inputs.skipped) > MAX_SKIPPED:
         skipped.append(f"and {count(len(inputs.skipped) - MAX_SKIPPED)} more (validate lists them all)")

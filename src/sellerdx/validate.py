@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
-from . import assets, store
-from .errors import UnreadableFileError
+from . import assets, store, workbook
+from .errors import NoInputError, UnreadableFileError
 from .ingest import Inventory, SourceFile
 from .model import FileReport, TABLE_KINDS
 from .schema import FieldSpec, ReportSpec, report_specs
@@ -166,6 +166,23 @@ def _csv_records(src: SourceFile, encoding: str) -> Iterator[tuple[int, list[str
 
 
 def _load_csv_lines(con: duckdb.DuckDBPyConnection, src: SourceFile, encoding: str) -> None:
+    _load_records(con, _csv_records(src, encoding))
+
+
+def _sheet_records(src: SourceFile) -> Iterator[tuple[int, list[str]]]:
+    """(sheet row number, cells as text) of a workbook sheet; a row is padded with empty cells to the
+    header's width (a spreadsheet drops trailing empty cells), never cut (extra cells stay a problem)."""
+    width = len(src.header)
+    try:
+        for line, cells in workbook.sheet_rows(src.location, src.location.sheet or ""):
+            yield line, cells + [""] * (width - len(cells))
+    except workbook.WorkbookError as exc:
+        raise UnreadableFileError(f"cannot be read ({exc})", path=src.path,
+                                  hint="open the workbook in Excel and save it again") from None
+
+
+def _load_records(con: duckdb.DuckDBPyConnection, records: Iterator[tuple[int, list[str]]]) -> None:
+    """Fill ``raw(line, fields)`` from (line, fields) records, in batches."""
     con.execute("CREATE OR REPLACE TEMP TABLE raw (line BIGINT, fields VARCHAR[])")
     lines: list[int] = []
     fields: list[list[str]] = []
@@ -179,7 +196,7 @@ def _load_csv_lines(con: duckdb.DuckDBPyConnection, src: SourceFile, encoding: s
             lines.clear()
             fields.clear()
 
-    for line, record in _csv_records(src, encoding):
+    for line, record in records:
         lines.append(line)
         fields.append(record)
         if len(lines) >= _BATCH:
@@ -191,6 +208,9 @@ def read_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, tmpdir: str) -> st
     """Fill ``raw(line, fields)`` from one file; return the encoding actually used."""
     _drop_raw(con)
     encoding = src.encoding
+    if src.location.sheet is not None:
+        _load_records(con, _sheet_records(src))
+        return encoding
     if src.delimiter != "\t":
         _load_csv_lines(con, src, "utf-8-sig" if encoding == "utf-8" else encoding)
         return encoding
@@ -500,7 +520,7 @@ def _report(state: _FileState) -> FileReport:
     src = state.src
     return FileReport(
         path=src.path, kind=src.kind, encoding=state.encoding or src.encoding,
-        delimiter={"\t": "tab", ",": "comma", ";": "semicolon", "": "-"}[src.delimiter],
+        delimiter={"\t": "tab", ",": "comma", ";": "semicolon", "": "-", "sheet": "sheet"}[src.delimiter],
         rows_read=state.rows_read, rows_loaded=state.rows_loaded, rows_rejected=state.rows_rejected,
         date_min=state.date_min, date_max=state.date_max, columns_mapped=src.columns_mapped,
         unknown_columns=src.unknown_columns, warnings=tuple(src.warnings) + tuple(state.warnings))
@@ -550,15 +570,70 @@ def load_inventory(con: duckdb.DuckDBPyConnection, inventory: Inventory, *, mark
     started = time.perf_counter()
     moved = reject_cross_file(con, {s.path: s.columns_mapped["ship_confirm_ts"] for s in inventory.of_kind("shipments")
                                     if "ship_confirm_ts" in s.mapping})
-    store.mark_supplied(con, inventory.kinds)
+    # Rows quarantined by the cross-file check move from loaded to rejected.
+    reports = [replace(r, rows_loaded=r.rows_loaded - moved.get(r.path, 0),
+                       rows_rejected=r.rows_rejected + moved.get(r.path, 0)) for r in reports]
+    unusable = unusable_kinds(con, reports)
+    store.mark_supplied(con, inventory.kinds - set(unusable))
+    store.mark_unusable(con, unusable)
     store.finalize(con)
     dupes = _duplicates(con)
-    # Rows quarantined by the cross-file check move from loaded to rejected; superseded copies are counted.
-    reports = [replace(r, rows_loaded=r.rows_loaded - moved.get(r.path, 0),
-                       rows_rejected=r.rows_rejected + moved.get(r.path, 0),
-                       rows_duplicate=dupes.get(r.path, 0)) for r in reports]
+    reports = [replace(r, rows_duplicate=dupes.get(r.path, 0)) for r in reports]
     timings["load"] += time.perf_counter() - started
     return LoadResult(tuple(reports), read_performance(inventory), timings=dict(timings))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def unusable_kinds(con: duckdb.DuckDBPyConnection, reports: list[FileReport]) -> dict[str, str]:
+    """Kinds supplied but without a usable row -> why, e.g. "feedback.csv: 2 rows read, 2 rejected (line 2,
+    'Rating': Rating outside 1–5)". A kind is usable when one of its files loaded a row or had no data row at
+    all (an export with nothing to report); such a kind counts as missing for every metric, note and
+    headline."""
+    by_kind: dict[str, list[FileReport]] = defaultdict(list)
+    for r in reports:
+        by_kind[r.kind].append(r)
+    out: dict[str, str] = {}
+    for kind, files in by_kind.items():
+        if any(f.rows_loaded > 0 or f.rows_read == 0 for f in files):
+            continue
+        parts = []
+        for f in files:
+            first = con.execute("SELECT line, column_name, reason FROM rejected_rows WHERE path = $p "
+                                "ORDER BY line LIMIT 1", {"p": f.path}).fetchone()
+            text = f"{f.path}: {_plural(f.rows_read, 'row')} read, {f.rows_rejected:,} rejected"
+            if first:
+                column = f", {first[1]!r}" if first[1] else ""
+                text += f" (line {first[0]}{column}: {first[2]})"
+            parts.append(text)
+        out[kind] = "; ".join(parts)
+    return out
+
+
+def require_usable_orders(con: duckdb.DuckDBPyConnection, reports: tuple[FileReport, ...] | list[FileReport], *,
+                          rejected_file: str | None = None) -> None:
+    """Stop (``NoInputError``, exit 2) when the All Orders report was found but gave no usable row: the error
+    names the file, says every row was rejected, gives the first reasons and where the rejected rows are."""
+    orders = [r for r in reports if r.kind == "orders"]
+    if not orders or any(r.rows_loaded for r in orders):
+        return
+    paths = ", ".join(r.path for r in orders)
+    read = sum(r.rows_read for r in orders)
+    how = "Reports > Fulfillment > All Orders, tab-delimited, the last 90 days or more"
+    if read == 0:
+        raise NoInputError("the All Orders report was found but has no order rows", path=paths,
+                           hint=f"download it again for a period with orders ({how})")
+    first = con.execute("SELECT line, column_name, reason FROM rejected_rows WHERE list_contains($p, path) "
+                        "ORDER BY path, line LIMIT 2", {"p": [r.path for r in orders]}).fetchall()
+    reasons = "; ".join(f"line {line}" + (f" ({column!r})" if column else "") + f": {reason}"
+                        for line, column, reason in first)
+    every = "the row was" if read == 1 else f"all {read:,} rows were"
+    where = (f"every rejected row is listed in {rejected_file}" if rejected_file
+             else "list every rejected row with: sellerdx validate FOLDER --rejected rejected_rows.csv")
+    raise NoInputError(f"All Orders report found, but {every} rejected; first: {reasons}", path=paths,
+                       hint=f"{where}; fix the file or download it again ({how})")
 
 
 def read_performance(inventory: Inventory) -> tuple[tuple[str, Any], ...]:
