@@ -240,17 +240,22 @@ def poa() -> None:
 
 @poa.command("check")
 @click.argument("file", type=click.Path(path_type=str))
+@click.option("--notice", default=None, metavar="METRICS",
+              help="Metrics the deactivation or warning notice names, e.g. odr,lsr (odr, lsr, pfcr, vtr, otdr): "
+                   "each needs a root-cause section.")
 @_handle_errors
-def poa_check(file: str) -> int:
-    """Lint a Plan of Action you edited: blanks, tense, emotive or blaming words, missing answers.
+def poa_check(file: str, notice: str | None) -> int:
+    """Lint a Plan of Action (Markdown or plain text): blanks, the three answers of every root cause,
+    tense, blame, apologies, questions, unmeasurable measures, metric manipulation, language, length.
 
-    Exit status: 0 no problem, 1 problems found, 2 the file cannot be read.
+    Exit status: 0 no problem, 1 problems found, 2 the file cannot be read or --notice is wrong.
     """
     from .errors import NoInputError
-    from .poa_lint import lint_file
+    from .poa_lint import lint_file, parse_notice
+    families = parse_notice(notice)
     if not os.path.isfile(file):
         raise NoInputError("file not found", path=file, hint="pass the poa.md written by sellerdx analyze")
-    problems = lint_file(file)
+    problems = lint_file(file, notice=families)
     for p in problems:
         out.print(f"{file}:{p.line}: {p.code}: {p.message}", markup=False)
     out.print(f"{len(problems)} problem(s)" if problems else "no problems found", markup=False)

@@ -611,13 +611,17 @@ def _vague(rules: _Rules, name: str, value: str) -> bool:
 
 
 def _check_preventive(rules: _Rules, ans: _Answer, report: Any) -> None:
+    vague_lines: set[int] = set()
     for number, raw in ans.content:
         if rules.vague_phrases is None:
             break
         found = _found(rules.vague_phrases, _strip_quotes(raw))
         if found:
+            vague_lines.add(number)
             report(number, "unmeasurable-measure", "\", \"".join(found))
     for number, item in _items(ans):
+        if number in vague_lines:
+            continue                             # "we will be more careful": one fault, reported once
         folded = fold(item)
         values = _field_values(rules, folded)
         missing = []
