@@ -283,10 +283,14 @@ def _lexicon() -> _Lexicon:
                 for text in _entry_variants(word.rstrip("*"), normalise, variants):
                     fam.add(text, stem, category)
 
+    # CJK regexes are written the natural way ("見え", "状態") and read the folded text ("见え", "状态"):
+    # their traditional characters are folded like the comments'.
+    hant = {ord(pair[0]): pair[1] for pair in norm_cfg.get("hant_to_hans", "").split() if len(pair) == 2}
+
     def add_regexes(per_lang: dict[str, list[str]], category: str) -> None:
         for lang, patterns in per_lang.items():
             fam = cjk if lang in cjk_langs else latin
-            fam.regexes.extend((category, p) for p in patterns)
+            fam.regexes.extend((category, p.translate(hant) if fam is cjk else p) for p in patterns)
 
     for theme in meta["themes"]:
         spec = data["themes"][theme]
