@@ -365,6 +365,16 @@ def test_dates_in_any_common_form(date: str) -> None:
     measure = ("- Owner: packing lead · Frequency: every shipment · Measure: damage feedback under 0.5% · "
                f"Effective: {date}")
     assert lint_poa(with_line(22, measure, text)) == []
+    assert lint_poa(with_line(22, measure.replace("Effective:", "effective"), text)) == []
+
+
+def test_effective_date_without_colon() -> None:
+    text = plan("sound_plain.txt")
+    base = "- Owner: packing lead · Frequency: every shipment · Measure: damage feedback under 0.5%"
+    assert codes(lint_poa(with_line(22, base + " · effective [[date]]", text))) == [(22, "unfilled-blank")]
+    assert codes(lint_poa(with_line(22, base + " · effective November 2026", text))) == [(22, "missing-date")]
+    # "effective" as an ordinary adjective is not a field
+    assert lint_poa(with_line(22, base + ", the effective handling time being 2 days", text)) == []
 
 
 def test_repeated_blank_is_one_problem() -> None:

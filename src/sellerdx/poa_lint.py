@@ -189,10 +189,15 @@ def _rules() -> _Rules:
 
     def label_regex(labels_: list[str], colon: bool = True) -> re.Pattern[str]:
         alts = alternation(labels_)
-        return re.compile(r"(?:^|(?<=[\s·|;,(*_\-—–]))(?:" + alts + r")(?:\*\*|__)?\s*[:=：]\s*")
+        # without a colon, the value must look like a date or a blank ("effective 3 November 2026")
+        sep = r"(?:\*\*|__)?\s*[:=：]\s*" if colon else r"(?:\*\*|__)?\s+(?=\d|\[\[|[^\W\d_]+\.?\s+\d)"
+        return re.compile(r"(?:^|(?<=[\s·|;,(*_\-—–]))(?:" + alts + r")" + sep)
 
     pv = data["preventive"]
-    fields = {name: label_regex(words) for name, words in pv["fields"].items()}
+    fields = {name: label_regex(words) for name, words in pv["fields"].items() if name != "effective"}
+    # "Effective: <date>" or, for the unambiguous words, "effective <date>" without a colon
+    fields["effective"] = re.compile(label_regex(pv["fields"]["effective"]).pattern + "|"
+                                     + label_regex(pv["effective_prose"], colon=False).pattern)
     prose = {name: tuple(re.compile(p) for p in patterns) for name, patterns in pv["prose"].items()}
     um = data["unmeasurable"]
     lang = data["language"]
