@@ -326,6 +326,13 @@ def test_each_fault_is_reported_once_on_its_line(line: int, new: str, expected) 
     assert all("\n" not in p.message for p in problems)
 
 
+def test_two_missing_answers_are_one_problem_naming_both() -> None:
+    text = with_line(21, "Notes:", with_line(17, "Notes:", plan("sound_plain.txt")))
+    problems = lint_poa(text)
+    assert codes(problems) == [(14, "missing-answer")]
+    assert '"Corrective actions taken" and "Preventive measures"' in problems[0].message
+
+
 def test_blame_message_quotes_the_words() -> None:
     problems = lint_poa(with_line(16, "The damage was not our fault.", plan("sound_plain.txt")))
     assert '"not our fault"' in problems[0].message

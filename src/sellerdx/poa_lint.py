@@ -540,10 +540,13 @@ def lint_poa(text: str, *, max_words: int | None = None,
     if not causes:
         report(1, "no-root-cause")
     for cause in causes:
+        absent = [rules.label_names[kind] for kind in _ANSWER_KINDS if kind not in cause.answers]
+        if absent:
+            report(cause.line, "missing-answer", "\" and \"".join(absent))
         for kind in _ANSWER_KINDS:
             ans = cause.answers.get(kind)
             if ans is None:
-                report(cause.line, "missing-answer", rules.label_names[kind])
+                continue
             elif not any(_BLANK.sub("", raw).strip(" \t-*•·") or _BLANK.search(raw) for _n, raw in ans.content):
                 report(ans.line, "missing-answer", ans.heading, message_key="missing-answer-empty")
             elif kind == "root_cause":
