@@ -271,6 +271,7 @@ def test_plan_fixture_lines() -> None:
     ("sound_plain.txt", "odr,lsr"),          # plain text: "Cause 1:" titles, "Root cause:" lines, numbered lists
     ("sound.md", "odr,pfcr"),                # Markdown: bold labels, then ### sub-headings; an annex
     ("by_question.md", "lsr,odr"),           # organised by question: one heading per answer
+    ("numbered_sections.txt", "odr,lsr"),    # plain text pasted into Amazon's form: "2. <title>" sections
 ])
 def test_sound_plans_pass(name: str, notice: str) -> None:
     assert lint_poa(plan(name)) == []
@@ -473,3 +474,17 @@ def test_cli_poa_check_with_notice(tmp_path: Path) -> None:
     wrong = subprocess.run([cmd, "poa", "check", str(path), "--notice", "returns"], capture_output=True, text=True)
     assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
     assert "--notice" in wrong.stderr
+
+
+def test_numbered_section_titles_are_not_measures() -> None:
+    text = plan("numbered_sections.txt")
+    lines = text.split("\n")
+    assert lines[10].startswith("2. Negative feedback") and lines[9] == ""
+    # the title "2. Negative feedback: ..." is not read as a preventive measure of cause 1, and the
+    # section answers the ODR; without its root cause's words it would still be a title
+    assert lint_poa(text, notice="odr") == []
+    # a plan without titles: the last measure right before the next "Root cause:" stays a measure
+    dense = "\n".join(l for i, l in enumerate(lines) if i not in (2, 9, 10))
+    assert lint_poa(dense) == []
+    broken = with_line(9, "1. Owner: warehouse lead · Measure: late orders, target 0", text)
+    assert codes(lint_poa(broken)) == [(9, "incomplete-measure")]

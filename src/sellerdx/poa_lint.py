@@ -316,6 +316,30 @@ def _parse(rules: _Rules, lines: list[str]) -> tuple[list[_Cause], list[tuple[in
     candidate: tuple[int, int | None, str] | None = None     # (line, level, title) of a heading
     first_text = next((i for i, raw in enumerate(lines, start=1) if raw.strip()), 0)
 
+    def title_of(raw: str) -> tuple[str, int | None, bool]:
+        heading = _HEADING.match(raw)
+        if heading:
+            return (heading.group(2) or "").strip(), len(heading.group(1)), True
+        return _strip_decoration(raw), None, False
+
+    # A plain line right before a "Root cause:" label is that cause's title ("2. Glass vases broke"
+    # in a plan pasted as plain text with numbered sections), not the previous answer's last line.
+    # It stands alone: a blank line (or the start) before it, the label on the very next line, and it is
+    # neither a measure ("Owner: ...") nor a dated action.
+    titles_before_root: set[int] = set()
+    for number in range(2, len(lines) + 1):
+        title, _level, _is_heading = title_of(lines[number - 1])
+        found = _answer_label(rules, title) if title else None
+        if found is None or found[0] != "root_cause":
+            continue
+        prev = lines[number - 2]
+        before = lines[number - 3] if number >= 3 else ""
+        prev_title = title_of(prev)[0] if prev.strip() else ""
+        if (prev_title and not before.strip() and _answer_label(rules, prev_title) is None
+                and not any(rx.search(" " + fold(prev)) for rx in rules.fields.values())
+                and not any(d.match(fold(prev_title)) for d in rules.dates)):
+            titles_before_root.add(number - 1)
+
     def close(at: int) -> None:
         nonlocal cause, answer
         if cause is not None:
@@ -325,13 +349,7 @@ def _parse(rules: _Rules, lines: list[str]) -> tuple[list[_Cause], list[tuple[in
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
-        heading = _HEADING.match(raw)
-        level: int | None = None
-        if heading:
-            level = len(heading.group(1))
-            title = (heading.group(2) or "").strip()
-        else:
-            title = _strip_decoration(raw)
+        title, level, is_md_heading = title_of(raw)
         label = _answer_label(rules, title) if title else None
         if label is not None:
             kind, name, inline = label
@@ -352,10 +370,10 @@ def _parse(rules: _Rules, lines: list[str]) -> tuple[list[_Cause], list[tuple[in
             cause.answers[kind] = answer
             continue
         folded_title = fold(title)
-        is_heading = heading is not None
+        is_heading = is_md_heading or number in titles_before_root
         if not is_heading and (rules.cause_title.match(folded_title) or rules.other_section.match(folded_title)):
-            # a plain "Cause 2: ..." or "Annex A: ..." line acts as a heading
-            is_heading = _BULLET.match(raw) is None or rules.cause_title.match(folded_title) is not None
+            # a plain "Cause 2: ..." or "Annex A: ..." (also "5. Annex A: ...") line acts as a heading
+            is_heading = (not re.match(r"\s*[-*+•·–]", raw) or rules.cause_title.match(folded_title) is not None)
         if not is_heading:
             if answer is not None:
                 answer.content.append((number, raw))
