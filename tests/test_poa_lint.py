@@ -272,6 +272,7 @@ def test_plan_fixture_lines() -> None:
     ("sound.md", "odr,pfcr"),                # Markdown: bold labels, then ### sub-headings; an annex
     ("by_question.md", "lsr,odr"),           # organised by question: one heading per answer
     ("numbered_sections.txt", "odr,lsr"),    # plain text pasted into Amazon's form: "2. <title>" sections
+    ("amazon_form.txt", "odr"),              # Amazon's three questions as the labels
 ])
 def test_sound_plans_pass(name: str, notice: str) -> None:
     assert lint_poa(plan(name)) == []
@@ -488,3 +489,13 @@ def test_numbered_section_titles_are_not_measures() -> None:
     assert lint_poa(dense) == []
     broken = with_line(9, "1. Owner: warehouse lead · Measure: late orders, target 0", text)
     assert codes(lint_poa(broken)) == [(9, "incomplete-measure")]
+
+
+def test_amazon_questions_are_labels_not_questions() -> None:
+    text = plan("amazon_form.txt")
+    assert text.split("\n")[0] == "What caused the issue?"
+    # a question of the seller's own is still one
+    asked = with_line(2, "Why were 14 of our 21 claims counted against us?", text)
+    assert codes(lint_poa(asked)) == [(2, "question")]
+    # without its preventive question the cause misses that answer (reported on its first label)
+    assert codes(lint_poa(with_line(8, "Next steps", text))) == [(1, "missing-answer")]

@@ -295,7 +295,9 @@ def _answer_label(rules: _Rules, text: str) -> tuple[str, str, str] | None:
         if not folded.startswith(label):
             continue
         rest = folded[len(label):]
-        m = re.match(r"^\s*(?:#?\d{1,3}|\(\d{1,3}\))?\s*(?:[:：.\-–—]|$)", rest)
+        m = re.match(r"^\s*(?:#?\d{1,3}|\(\d{1,3}\))?\s*(?:[?？]\s*)?(?:[:：.\-–—]|$)", rest)
+        if m is None:
+            m = re.match(r"^\s*[?？]", rest)         # "What caused the issue? Our packing ..."
         if m is None or (not m.group().strip() and rest.strip()):
             continue
         # The inline answer, cut from the original text at the same position (fold keeps lengths for
@@ -532,6 +534,12 @@ def lint_poa(text: str, *, max_words: int | None = None,
     for number, raw in enumerate(lines, start=1):
         plain = _strip_quotes(_BLANK.sub(" ", raw))
         probe = fold(plain)
+        heading = _HEADING.match(raw)
+        label = _answer_label(rules, (heading.group(2) or "") if heading else _strip_decoration(raw))
+        if label is not None:
+            # Amazon's own question ("What caused the issue?") is a label, not a question to Amazon
+            plain = _strip_quotes(_BLANK.sub(" ", label[2]))
+            probe = fold(plain)
         for code, regex in rules.terms.items():
             found = _found(regex, plain)
             if code == "question" and not found:
