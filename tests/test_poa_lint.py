@@ -143,7 +143,8 @@ def test_unknown_category_in_section_marker() -> None:
     # One fault, reported once: the section's title still says it answers negative feedback.
     assert codes(problems) == [(19, "unknown-category")]
     # Without those words, the required category is missing too.
-    text = with_line(18, "## Glass items broke in transit", with_line(21, "Eleven of 14 buyers wrote that the glass broke."))
+    text = with_line(18, "## Glass items broke in transit",
+                     with_line(21, "Eleven of 14 buyers wrote that the glass broke."))
     assert codes(lint_poa(with_line(19, "<!-- sellerdx:category=order_defect.feedback -->", text))) == [
         (2, "missing-category"), (19, "unknown-category")]
 

@@ -51,7 +51,8 @@ _MARKER = re.compile(r"<!--\s*sellerdx:(category|required)\s*=\s*(.*?)\s*-->", r
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _BLANK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 _BULLET = re.compile(r"^\s*(?:[-*+•·–]|\d{1,3}[.)]|[a-z][.)]|\(\d{1,3}\)|\[[ xX]?\])\s+")
-_LEAD = re.compile(r"^\s*(?:[-*+•·–]\s+|\d{1,3}(?:\.\d{1,3})*[.)]?\s+|[ivxIVX]{1,4}[.)]\s+|[a-zA-Z][.)]\s+|\(\d{1,3}\)\s+)?")
+_LEAD = re.compile(r"^\s*(?:[-*+•·–]\s+|\d{1,3}(?:\.\d{1,3})*[.)]?\s+|[ivxIVX]{1,4}[.)]\s+|[a-zA-Z][.)]\s+"
+                   r"|\(\d{1,3}\)\s+)?")
 _EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _LATIN_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
