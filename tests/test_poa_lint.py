@@ -500,3 +500,10 @@ def test_amazon_questions_are_labels_not_questions() -> None:
     assert codes(lint_poa(asked)) == [(2, "question")]
     # without its preventive question the cause misses that answer (reported on its first label)
     assert codes(lint_poa(with_line(8, "Next steps", text))) == [(1, "missing-answer")]
+
+
+def test_prose_measure_with_a_target_label() -> None:
+    line = "2. Our operations manager reviews the late shipment rate every Monday; target: under 1%."
+    assert lint_poa(with_line(12, line, plan("sound_plain.txt"))) == []
+    vague = "2. Our operations manager reviews the late shipment rate every Monday; target: happy customers."
+    assert codes(lint_poa(with_line(12, vague, plan("sound_plain.txt")))) == [(12, "unmeasurable-measure")]
