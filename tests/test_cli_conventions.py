@@ -240,13 +240,13 @@ def test_poa_check_refuses_markdown_without_a_plan_heading(tmp_path):
     notes.write_text("# Shopping list\n\n- milk\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["poa", "check", str(notes)])
     assert result.exit_code == 2
-    assert "not a Plan of Action: no heading of a Plan of Action" in result.stderr
+    assert "not a Plan of Action: no heading or label of a Plan of Action" in result.stderr
 
 
 def test_poa_check_still_lints_a_plan(tmp_path):
     plan = tmp_path / "poa.md"
     plan.write_text("# Plan of Action — Shop (US)\n\n## Late shipment: weekend backlog\n### Root cause\n"
-                    "Orders placed on Fridays waited until Monday.\n### Corrective actions taken\n"
+                    "41 of the 52 orders placed on Fridays from 2026-08-01 waited until Monday.\n### Corrective actions taken\n"
                     "- 2026-10-03: We confirmed all open orders.\n### Preventive measures\n"
                     "- Owner: Ana · Frequency: daily · Measure: orders confirmed within 24 h\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["poa", "check", str(plan)])

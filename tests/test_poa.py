@@ -110,7 +110,7 @@ def test_plain_text_has_no_markdown_comment_or_file_name(built) -> None:
     *_, result = built
     plain = poa.poa_text(result)
     assert plain.startswith("PLAN OF ACTION — [[account name]] (US)\n")
-    assert "<!--" not in plain and "**" not in plain and "`" not in plain and "_Keep" not in plain
+    assert "<!--" not in plain and "**" not in plain and "`" not in plain and "delete the others" not in plain
     assert not any(line.lstrip().startswith("#") for line in plain.splitlines())
     assert ".csv" not in plain and ".md" not in plain
     assert "1. WEEKEND ORDERS DISPATCHED AFTER THEIR SHIP-BY DATE" in plain

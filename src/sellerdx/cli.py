@@ -417,12 +417,17 @@ def poa() -> None:
 @poa.command("check", epilog=_epilog("sellerdx poa check sellerdx-report/poa.md",
                                      "sellerdx poa check my-edited-plan.md -q && echo ready"))
 @click.argument("file", type=click.Path(path_type=str))
+@click.option("--notice", default=None, metavar="METRICS",
+              help="Metrics the deactivation or warning notice names, e.g. odr,lsr (odr, lsr, pfcr, vtr, otdr): "
+                   "each needs a root-cause section.")
 @_verbosity
 @_handle_errors
-def poa_check(file: str) -> int:
-    """Lint a Plan of Action you edited: blanks, tense, emotive or blaming words, missing answers."""
+def poa_check(file: str, notice: str | None) -> int:
+    """Lint a Plan of Action (Markdown or plain text): blanks, the three answers of every root cause,
+    tense, blame, apologies, questions, unmeasurable measures, metric manipulation, language, length."""
     from .errors import NoInputError
-    from .poa_lint import lint_file
+    from .poa_lint import lint_file, parse_notice
+    families = parse_notice(notice)
     if not os.path.isfile(file):
         raise NoInputError("file not found", path=file, hint="pass the poa.md written by sellerdx analyze")
     from .poa_lint import not_a_plan
@@ -430,11 +435,11 @@ def poa_check(file: str) -> int:
     reason = not_a_plan(text)
     if reason:
         raise _usage_error(f"not a Plan of Action: {reason}", path=file,
-                           hint="pass the poa.md written by sellerdx analyze (or your edited copy of it)")
-    problems = lint_file(file)
+                           hint="pass the poa.md or poa.txt written by sellerdx analyze (or your edited copy)")
+    problems = lint_file(file, notice=families)
     if not _quiet():
         for p in problems:
-            _out().print(f"{file}:{p.line}: {p.code}: {p.message}", markup=False)
+            _out().print(f"{file}:{p.line}: {p.code}: {p.message}", markup=False, soft_wrap=True)
         _out().print(f"{len(problems)} problem(s)" if problems else "no problems found", markup=False)
     return EXIT_FINDINGS if problems else EXIT_OK
 

@@ -388,12 +388,6 @@ def preventive_step(text: str) -> PreventiveStep:
     return PreventiveStep(m["action"], m["owner"], m["frequency"], m["target"])
 
 
-def _answered_fact(fields: Mapping[str, Any]) -> str:
-    orders = fields["orders"]
-    return (f"Answered here: {fields['by_defect']} on {orders:,} order{'s' if orders != 1 else ''} purchased "
-            f"{fields['first_date']} to {fields['last_date']}.")
-
-
 def _group_fact(f: Finding) -> str | None:
     ev = f.evidence
     if not ev.get("group_orders") or ev.get("rest_orders") is None:
@@ -436,7 +430,6 @@ def _section(draft: _Draft, metrics: Mapping[str, MetricResult]) -> CauseSection
         return CauseSection(
             code=draft.code, title=spec["title"], findings=(), metrics=keys, defect_counts=counts,
             root_cause=_fill(spec["root_cause"], fields), quotes=quotes,
-            facts=(_answered_fact(fields) + f" Over {fields['n_products']} products.",),
             corrective=tuple(f"[[date]]: We {c[:1].lower()}{c[1:]}" for c in spec["corrective"]),
             preventive=tuple(PreventiveStep(**p) for p in spec["preventive"]),
             attachments=tuple(spec["attachments"]), orders=orders)
@@ -444,8 +437,7 @@ def _section(draft: _Draft, metrics: Mapping[str, MetricResult]) -> CauseSection
     merged_carrier = len(draft.findings) > 1 and bool(draft.entities("carriers"))
     spec = cfg["cause_carrier"] if merged_carrier else cfg["cause"].get(main.code, cfg["cause_default"])
     title = _fill(spec.get("title", main.title), fields)
-    facts = [_answered_fact(fields)]
-    facts += [fact for f in draft.findings if (fact := _group_fact(f))]
+    facts = [fact for f in draft.findings if (fact := _group_fact(f))]
     if fields["shipped_late"] and "lsr" in draft.families():
         facts.append(_fill(cfg["late_delivery_note"]["text"], fields))
     corrective: list[str] = []

@@ -16,8 +16,9 @@ the entry is a ``stem*``); CJK entries match as substrings. Cheap negation ("not
 beschädigt", "没有坏", "壊れていない") drops a hit. See the header of ``lexicon.toml`` for the rules.
 
 Speed: the whole lexicon is compiled into one trie-shaped regular expression per script family (Latin,
-CJK) plus one for the few free-form regexes, so a comment is scanned once per family;
-``classify_many`` handles about a million short comments in well under 20 seconds on one core.
+CJK), so a comment is scanned once per family; a free-form regex runs only on comments that contain its
+literal prefix (the prefixes are trie entries). ``classify_many`` handles about a million short comments
+in about 20 seconds on one core (benchmarks/bench_themes.py).
 """
 
 from __future__ import annotations
@@ -117,11 +118,13 @@ _TRIGGER_LEN = 6
 _TRIGGER_MAX = 200
 
 
-def _regex_triggers(pattern: str) -> set[str] | None:
-    """Literal prefixes one of which every match of ``pattern`` starts with (``None``: cannot tell).
+def _regex_triggers(pattern: str, length: int = _TRIGGER_LEN) -> set[str] | None:
+    """Literal prefixes (up to ``length`` characters) one of which every match of ``pattern`` starts with
+    (``None``: cannot tell).
 
-    The prefixes go into the keyword trie, so the free-form regexes run only on comments that contain one
-    of them. Uses the standard library's regex parser; any surprise means "always run the regex".
+    The prefixes go into the keyword trie, so a free-form regex runs only on comments that contain one of
+    its prefixes. Uses the standard library's regex parser; any surprise means "always run the regex".
+    Zero-width assertions at the start (``\\b``, look-behinds) are skipped.
     """
     try:
         from re import _constants as C
@@ -129,10 +132,11 @@ def _regex_triggers(pattern: str) -> set[str] | None:
         items = list(P.parse(pattern))
     except Exception:   # pragma: no cover - private API changed: fall back to always running
         return None
+    zero_width = (C.AT, C.ASSERT, C.ASSERT_NOT)
 
     def walk(seq: list[Any], budget: int) -> set[str] | None:
         i = 0
-        while i < len(seq) and seq[i][0] is C.AT:
+        while i < len(seq) and seq[i][0] in zero_width:
             i += 1
         if i == len(seq) or budget == 0:
             return {""}
@@ -143,6 +147,9 @@ def _regex_triggers(pattern: str) -> set[str] | None:
             return None if tail is None else {chr(av) + t for t in tail}
         if op is C.SUBPATTERN:
             return walk(list(av[-1]) + rest, budget)
+        if op is C.IN and av and all(item_op is C.LITERAL for item_op, _ in av):   # (?:a|b) -> [ab]
+            tail = walk(rest, budget - 1)
+            return None if tail is None else {chr(c) + t for _, c in av for t in tail}
         if op is C.BRANCH:
             out: set[str] = set()
             for alt in av[1]:
@@ -160,7 +167,7 @@ def _regex_triggers(pattern: str) -> set[str] | None:
         return {""}
 
     try:
-        found = walk(items, _TRIGGER_LEN)
+        found = walk(items, length)
     except Exception:   # pragma: no cover
         return None
     if not found or "" in found or len(found) > _TRIGGER_MAX:
@@ -176,9 +183,8 @@ class _Family:
     stems: dict[str, set[str]] = field(default_factory=dict)   # normalised stem -> categories
     regexes: list[tuple[str, str]] = field(default_factory=list)  # (category, pattern)
     trie_re: re.Pattern[str] | None = None
-    raw_re: re.Pattern[str] | None = None
-    raw_groups: dict[str, str] = field(default_factory=dict)   # group name -> category
-    raw_always: bool = False      # a regex without extractable triggers: run the regexes on every text
+    compiled: list[re.Pattern[str]] = field(default_factory=list)  # one per regex, in order
+    always: tuple[int, ...] = ()  # regexes without extractable triggers: run on every text
     _cat_cache: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def add(self, text: str, stem: bool, category: str) -> None:
@@ -186,33 +192,31 @@ class _Family:
         target.setdefault(text, set()).add(category)
 
     def compile(self) -> None:
-        for _category, pattern in self.regexes:
-            triggers = _regex_triggers(pattern)
-            if triggers is None:
-                self.raw_always = True
+        always = []
+        for i, (_category, pattern) in enumerate(self.regexes):
+            # Latin triggers: the first word (a trigger never swallows the next word); CJK: 2 characters.
+            triggers = _regex_triggers(pattern, _TRIGGER_LEN if self.latin else 2)
+            words = None if triggers is None else {t.split(" ")[0] if self.latin else t[:2] for t in triggers}
+            if not words or "" in words:
+                always.append(i)
             else:
-                for t in triggers:
-                    # A Latin trigger is cut to its first word so that it never swallows the next word.
-                    word = t.split(" ")[0] if self.latin else t[:2]
-                    if not word:
-                        self.raw_always = True
-                    else:
-                        self.add(word, True, _TRIGGER)
+                for word in words:
+                    self.add(word, True, f"{_TRIGGER}{i}")
+                    if not self.latin:
+                        # also as a prefix: a longer keyword at the same place ("バッテリー" over the
+                        # trigger "バッ") must not hide it (categories() looks up stems by prefix)
+                        self.stems.setdefault(word, set()).add(f"{_TRIGGER}{i}")
+        self.always = tuple(always)
         entries: dict[str, bool] = {t: False for t in self.exact}
         for t in self.stems:
             entries[t] = True
         self.trie_re = re.compile(_trie_pattern(entries, latin=self.latin))
-        parts = []
-        for i, (category, pattern) in enumerate(self.regexes):
+        start = r"(?<!\w)" if self.latin else ""
+        for category, pattern in self.regexes:
             probe = re.compile(pattern)
             if probe.groups:
                 raise ValueError(f"lexicon.toml: regex {pattern!r} has capturing groups; use (?:...)")
-            name = f"r{i}"
-            self.raw_groups[name] = category
-            parts.append(f"(?P<{name}>{pattern})")
-        if parts:
-            start = r"(?<!\w)" if self.latin else ""
-            self.raw_re = re.compile(start + "(?:" + "|".join(parts) + ")")
+            self.compiled.append(re.compile(start + "(?:" + pattern + ")"))
 
     def categories(self, matched: str) -> frozenset[str]:
         """Categories of a trie match: its exact entry plus every stem it starts with (memoised)."""
@@ -283,10 +287,14 @@ def _lexicon() -> _Lexicon:
                 for text in _entry_variants(word.rstrip("*"), normalise, variants):
                     fam.add(text, stem, category)
 
+    # CJK regexes are written the natural way ("見え", "状態") and read the folded text ("见え", "状态"):
+    # their traditional characters are folded like the comments'.
+    hant = {ord(pair[0]): pair[1] for pair in norm_cfg.get("hant_to_hans", "").split() if len(pair) == 2}
+
     def add_regexes(per_lang: dict[str, list[str]], category: str) -> None:
         for lang, patterns in per_lang.items():
             fam = cjk if lang in cjk_langs else latin
-            fam.regexes.extend((category, p) for p in patterns)
+            fam.regexes.extend((category, p.translate(hant) if fam is cjk else p) for p in patterns)
 
     for theme in meta["themes"]:
         spec = data["themes"][theme]
@@ -372,14 +380,19 @@ def _classify_normalised(lex: _Lexicon, text: str) -> frozenset[str]:
     theme_set = lex.theme_set
     for fam in families:
         hits: list[tuple[frozenset[str], int, int, str]] = []
+        triggered: set[int] = set(fam.always)
         for m in fam.trie_re.finditer(text):  # type: ignore[union-attr]
             cats = fam.categories(m.group())
             if cats:
+                for cat in cats:
+                    if cat.startswith(_TRIGGER):
+                        triggered.add(int(cat[len(_TRIGGER):]))
                 seen |= cats
                 hits.append((cats, m.start(), m.end(), m.group()))
-        if fam.raw_re is not None and (fam.raw_always or _TRIGGER in seen):
-            raw = [(frozenset((fam.raw_groups[m.lastgroup],)), m.start(), m.end(), m.group())  # type: ignore[index]
-                   for m in fam.raw_re.finditer(text)]
+        if triggered:
+            # only the regexes whose literal prefix occurs in the text
+            raw = [(frozenset((fam.regexes[i][0],)), m.start(), m.end(), m.group())
+                   for i in sorted(triggered) for m in fam.compiled[i].finditer(text)]
             if raw:
                 # The longer match wins: a keyword inside a regex match does not count on its own.
                 hits = [h for h in hits if not any(r[1] <= h[1] and h[2] <= r[2] for r in raw)] + raw
@@ -391,7 +404,7 @@ def _classify_normalised(lex: _Lexicon, text: str) -> frozenset[str]:
                        else _cjk_negated(lex, text, start, end, matched))
             if not negated:
                 themes |= theme_cats
-        seen.discard(_TRIGGER)
+        seen = {c for c in seen if not c.startswith(_TRIGGER)}
     product, service, obscene = _PRODUCT in seen, _SERVICE in seen, _OBSCENE in seen
     out = set(themes)
     if (product or themes & lex.product_themes) and not (themes & lex.service_themes) and not service:

@@ -30,6 +30,7 @@ MARKDOWN_TEMPLATE = "poa.md.j2"
 TEXT_TEMPLATE = "poa.txt.j2"
 EVIDENCE_COLUMNS = ("order_id", "purchase_date", "channel", "asin", "sku", "defect_type", "finding_code",
                     "poa_section", "detail")
+REASON_IDS_SHOWN = 3   # an "other" reason with more orders points to Annex A instead of listing them
 INTRO = {
     "amazon": "The metrics this plan answers, as Amazon's Account Health shows them:",
     "notice": "The metrics named in Amazon's notice, as Amazon's Account Health shows them:",
@@ -100,7 +101,8 @@ def _section_view(s: CauseSection, metrics: Mapping[str, MetricResult]) -> dict[
     return {
         "title": s.title, "categories": categories, "answers": _answers(s, metrics),
         "root_cause": s.root_cause, "facts": list(s.facts),
-        "reasons": [f"{label}: {len(ids):,} order{'s' if len(ids) != 1 else ''} ({', '.join(ids)})"
+        "reasons": [f"{label}: {len(ids):,} order{'s' if len(ids) != 1 else ''} "
+                    f"({', '.join(ids) if len(ids) <= REASON_IDS_SHOWN else 'listed in Annex A'})"
                     for label, ids in s.reasons],
         "corrective": list(s.corrective), "preventive": [preventive_line(p) for p in s.preventive],
         "attachments": list(s.attachments), "orders": list(s.orders),
