@@ -136,7 +136,7 @@ def run_dask(jobs: Iterable[Job], address: str, on_done: OnDone | None = None) -
                              hint='install the cluster extra: pip install "sellerdx[cluster]" '
                                   "(or run without --scheduler on this machine's cores)") from None
     try:
-        client = Client(address, timeout="15s", set_as_default=False)
+        client = Client(address, timeout="15s")
     except (OSError, TimeoutError, ValueError) as exc:
         raise BadOptionError(f"cannot reach the Dask scheduler at {address}: {' '.join(str(exc).split())}",
                              hint="start it with `dask scheduler` and pass its address, e.g. "
