@@ -111,7 +111,7 @@ def run_portfolio(root: str | os.PathLike[str], out: str | os.PathLike[str], *, 
         where = scheduler
         ran = run_dask(jobs, scheduler, finished)
     else:
-        count = workers or os.cpu_count() or 1
+        count = workers or _cores()
         where = f"local: {count} worker process{'es' if count != 1 else ''}"
         ran = run_local(jobs, count, finished)
     outcomes.update({o.name: o for o in ran})
@@ -147,6 +147,14 @@ def run_portfolio(root: str | os.PathLike[str], out: str | os.PathLike[str], *, 
                                  "amazon_statuses": list(outcomes[v.name].amazon_statuses)}
                         for v in analysed})
     return result
+
+
+def _cores() -> int:
+    """The cores this process may use (a container's CPU set, not the host's core count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:      # macOS, Windows
+        return os.cpu_count() or 1
 
 
 def _reuse(folder: Path, before: Mapping[str, Any], fingerprint: str) -> dict[str, Any] | None:
