@@ -189,6 +189,15 @@ def test_scheduler_without_distributed_is_a_clear_error(monkeypatch: pytest.Monk
     assert 'pip install "sellerdx[cluster]"' in err.value.hint
 
 
+def test_a_bad_option_of_the_whole_run_stops_it_at_once(tmp_path: Path) -> None:
+    from sellerdx.portfolio import run_portfolio
+
+    with pytest.raises(BadOptionError, match="--marketplace 'XX' is not known"):
+        run_portfolio(tmp_path, tmp_path / "out", options={"marketplace": "XX"})
+    with pytest.raises(BadOptionError, match="--workers and --scheduler cannot be combined"):
+        run_portfolio(tmp_path, tmp_path / "out", workers=2, scheduler="tcp://127.0.0.1:8786")
+
+
 def test_nothing_analysed_exits_2(tmp_path: Path) -> None:
     from sellerdx.portfolio import run_portfolio
 

@@ -73,6 +73,7 @@ def run_portfolio(root: str | os.PathLike[str], out: str | os.PathLike[str], *, 
                                   "workers are started (dask worker --nworkers N)")
     if workers is not None and workers < 1:
         raise BadOptionError(f"--workers {workers} is out of range", hint="use 1 or more worker processes")
+    _check_options(options or {})
     target = Path(out).expanduser().resolve()
     accounts, notes = discover_accounts(root, exclude=[target], defaults=options)
     target.mkdir(parents=True, exist_ok=True)
@@ -147,6 +148,16 @@ def run_portfolio(root: str | os.PathLike[str], out: str | os.PathLike[str], *, 
                                  "amazon_statuses": list(outcomes[v.name].amazon_statuses)}
                         for v in analysed})
     return result
+
+
+def _check_options(options: Mapping[str, Any]) -> None:
+    """Refuse a bad option of the whole run at once (exit 2), as ``sellerdx analyze`` would; an account's
+    own bad option in portfolio.toml fails that account only."""
+    import dataclasses
+
+    from ..analysis import Options
+    fields = {f.name for f in dataclasses.fields(Options)}
+    Options(**{k: v for k, v in options.items() if k in fields})
 
 
 def _cores() -> int:
