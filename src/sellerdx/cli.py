@@ -408,6 +408,50 @@ def sample(folder: str, variant: str, n_orders: int, seed: int, days: int, damag
     return EXIT_OK
 
 
+# ------------------------------------------------------------------------------------------------ portfolio
+@main.command("portfolio", epilog=_epilog("sellerdx portfolio clients/ --out morning/",
+                                          "sellerdx portfolio clients/ --workers 2 --as-of 2026-10-31",
+                                          "sellerdx portfolio /shared/clients --scheduler tcp://10.0.0.5:8786"))
+@click.argument("root", type=click.Path(path_type=str))
+@click.option("--out", "out_dir", default="sellerdx-portfolio", show_default=True,
+              help="Folder for index.html, portfolio.csv/.parquet/.json, the history and one folder per account.")
+@click.option("--workers", type=click.IntRange(1, 1024), default=None,
+              help="Worker processes of the local pool. Default: the number of cores.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run one task per account on a Dask cluster (tcp://host:8786); needs sellerdx[cluster] "
+                   "and a filesystem the workers share.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", default=None,
+              help="Day the windows end, for every account without its own as_of in portfolio.toml.")
+@click.option("--odr-lag-days", "odr_lag_days", type=int, default=None, help="ODR lag for every account (14).")
+@click.option("--marketplace", default=None, metavar="XX", help="Marketplace for accounts without their own.")
+@click.option("--cache", "cache", default=None, metavar="DIR",
+              help="Keep parsed files in DIR (shared by every account) so changed accounts read only new files.")
+@click.option("--force", is_flag=True, help="Analyse every account, even those whose exports did not change.")
+@_verbosity
+@_handle_errors
+def portfolio_cmd(root: str, out_dir: str, workers: int | None, scheduler: str | None, as_of: str | None,
+                  odr_lag_days: int | None, marketplace: str | None, cache: str | None, force: bool) -> int:
+    """Analyse every account of ROOT (its subfolders, or ROOT/portfolio.toml) and rank them by urgency.
+
+    Each account is analysed as `sellerdx analyze` would, into OUT/<account>/; unchanged accounts keep
+    their previous outputs. Exit status: 0 no account at risk, 1 an account is at risk or could not be
+    analysed, 2 no account could be analysed (or unusable options).
+    """
+    from .portfolio import run_portfolio  # here, not at the top: keeps --help fast
+    defaults = {k: v for k, v in (("as_of", as_of), ("odr_lag_days", odr_lag_days), ("marketplace", marketplace))
+                if v is not None}
+    with _progress() as progress:
+        def on_account(done: int, total: int, name: str) -> None:
+            if progress:   # the bar shows done - 1 of total for its argument "done"
+                progress(f"accounts analysed{': ' + name if name else ''}", done + 1, total)
+        result = run_portfolio(root, out_dir, workers=workers, scheduler=scheduler, cache=cache, force=force,
+                               options=defaults, progress=on_account)
+    if not _quiet():
+        from .terminal import print_portfolio  # here, not at the top: keeps --help fast
+        print_portfolio(_out(), result)
+    return result.exit_status
+
+
 # ------------------------------------------------------------------------------------------------ poa
 @main.group(epilog=_epilog("sellerdx poa check sellerdx-report/poa.md"))
 def poa() -> None:

@@ -182,3 +182,28 @@ def print_timings(console: Console, timings: Mapping[str, float], total: float) 
     table.add_row("other", f"{max(0.0, total - sum(grouped.values())):.2f}")
     table.add_row("total", f"{total:.2f}")
     console.print(table)
+
+
+def print_portfolio(console: Console, result: Any) -> None:
+    """The terminal summary after ``sellerdx portfolio``: accounts ranked by urgency, failures, notes."""
+    table = Table(show_edge=False, pad_edge=False, box=None)
+    for col in ("#", "account", "Amazon", "status", "metrics at risk", "days to target", "main root cause"):
+        table.add_column(col, justify="right" if col in ("#", "days to target") else "left")
+    for i, view in enumerate(v for v in result.accounts if v.status != "failed"):
+        status = view.status.replace("_", " ") + (" (new)" if view.became_at_risk else "")
+        table.add_row(str(i + 1), Text(view.name), Text(view.amazon_status or "—"),
+                      Text(status, style=_STATUS_STYLE.get(view.status, "")),
+                      Text(", ".join(m.label for m in view.at_risk_metrics) or "—"),
+                      "—" if view.days_to_recovery is None else str(view.days_to_recovery),
+                      Text(view.root_cause or "—"))
+    console.print(table)
+    for view in result.failed:
+        console.print(f"not analysed: {view.name}: {view.error}", markup=False, soft_wrap=True)
+    for view in result.accounts:
+        for warning in view.warnings:
+            console.print(f"warning: {view.name}: {warning}", markup=False)
+    for note in result.notes:
+        console.print(f"note: {note}", markup=False)
+    console.print(f"{plural(len(result.accounts), 'account')} ({result.analysed} analysed, {result.reused} "
+                  f"unchanged) on {result.where} in {result.seconds:.1f} s; wrote "
+                  + ", ".join(str(p) for p in result.paths.values()), markup=False)

@@ -1,0 +1,116 @@
+"""Incremental runs: a content fingerprint per account, kept in ``DIR/portfolio-state.json``.
+
+An account's fingerprint hashes the content (sha256) and relative path of every file in its folder, the
+options it declares, the sellerdx version and the packaged data, queries, schemas and templates. An account
+whose fingerprint equals the one of the last successful run, and whose ``DIR/<account>/summary.json`` is
+still there, is not analysed again: its outputs are reused. A file's hash is reused from the state when
+its size and modification time did not change, so an unchanged portfolio is not even read in full.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..assets import asset_dir
+from .accounts import Account
+
+STATE_NAME = "portfolio-state.json"
+STATE_VERSION = 1
+_CODE_FOLDERS = ("data", "queries", "schemas", "templates")
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """The sellerdx version and every packaged data, query, schema and template file."""
+    digest = hashlib.sha256(__version__.encode())
+    for name in _CODE_FOLDERS:
+        for rel, entry in sorted(_walk(asset_dir(name), name)):
+            digest.update(rel.encode() + b"\0" + entry.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _walk(folder: Traversable, prefix: str) -> list[tuple[str, Traversable]]:
+    found = []
+    for entry in folder.iterdir():
+        rel = f"{prefix}/{entry.name}"
+        if entry.is_dir():
+            found += _walk(entry, rel)
+        elif entry.is_file() and not entry.name.endswith(".pyc"):
+            found.append((rel, entry))
+    return found
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def account_fingerprint(account: Account, known_files: Mapping[str, Any] | None = None,
+                        *, exclude: Path | None = None) -> tuple[str, dict[str, list[Any]]]:
+    """(fingerprint, {relative path: [size, mtime_ns, sha256]}) of an account's folder and options.
+
+    ``known_files`` is the file table of the previous run (hashes reused for unchanged size and mtime);
+    ``exclude``: a folder inside the account's folder that is not input (the output folder).
+    """
+    known = known_files or {}
+    folder = Path(account.folder)
+    files: dict[str, list[Any]] = {}
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file() or (exclude is not None and path.is_relative_to(exclude)):
+                continue
+            rel = path.relative_to(folder).as_posix()
+            stat = path.stat()
+            before = known.get(rel)
+            if before and before[0] == stat.st_size and before[1] == stat.st_mtime_ns:
+                files[rel] = list(before)
+            else:
+                files[rel] = [stat.st_size, stat.st_mtime_ns, _sha256(path)]
+    elif folder.is_file():      # sellerdx analyze also takes a single file
+        stat = folder.stat()
+        files[folder.name] = [stat.st_size, stat.st_mtime_ns, _sha256(folder)]
+    digest = hashlib.sha256()
+    for part in (code_fingerprint(), json.dumps(account.declared, sort_keys=True, default=str),
+                 "folder" if folder.is_dir() else "file" if folder.is_file() else "missing",
+                 *(f"{rel}:{meta[2]}" for rel, meta in sorted(files.items()))):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest(), files
+
+
+def load_state(out: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
+    """The accounts of the last run's state (empty when there is none or it cannot be read)."""
+    path = Path(out) / STATE_NAME
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(doc, dict) or doc.get("state_version") != STATE_VERSION:
+        return {}
+    accounts = doc.get("accounts")
+    return accounts if isinstance(accounts, dict) else {}
+
+
+def save_state(out: str | os.PathLike[str], accounts: Mapping[str, Mapping[str, Any]]) -> Path:
+    """Write the state atomically: per account its fingerprint, file table and what the run learnt."""
+    path = Path(out) / STATE_NAME
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"state_version": STATE_VERSION, "sellerdx_version": __version__,
+                               "accounts": dict(accounts)}, ensure_ascii=False, indent=1, default=str) + "\n",
+                   encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+__all__ = ["STATE_NAME", "account_fingerprint", "code_fingerprint", "load_state", "save_state"]
