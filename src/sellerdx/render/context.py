@@ -317,23 +317,21 @@ class ReportContext:
         gaps = self.gaps.get(metric.key)
         return gaps.upper_bound if gaps is not None and metric.rate is not None else None
 
-    def gap_text(self, metric: MetricResult) -> str | None:
-        """What the card says about ``metric``'s missing exports, or ``None``."""
-        gaps = self.gaps.get(metric.key)
-        return gap_text(gaps) if gaps is not None else None
-
     @property
     def recovery_summary(self) -> tuple[RecoveryLine, ...]:
         """The recovery calendar per metric (display order): how many defects leave the window on which days."""
-        if self.recovery is None or not len(self.recovery) or "leaves_window_on" not in self.recovery.columns:
+        frame = self.recovery
+        day = next((c for c in ("leaves_window_on", "leaves_window") if frame is not None and c in frame.columns),
+                   None)
+        if frame is None or not len(frame) or day is None or "metric" not in frame.columns:
             return ()
         by_label = {m.label: m for m in self.metrics}
         lines = []
         for metric in self.metrics:
-            rows = self.recovery[self.recovery["metric"].isin([metric.label, metric.key])]
+            rows = frame[frame["metric"].isin([metric.label, metric.key])]
             if not len(rows) or by_label.get(metric.label) is None:
                 continue
-            counts = rows.groupby("leaves_window_on", sort=True).size()
+            counts = rows.groupby(day, sort=True).size()
             first = tuple((day, int(n)) for day, n in counts.head(3).items())
             lines.append(RecoveryLine(metric, len(rows), first, len(rows) - sum(n for _, n in first),
                                       counts.index[-1]))

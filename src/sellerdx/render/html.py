@@ -29,6 +29,7 @@ from sellerdx.render.context import (
     column_spec,
     count_words,
     defect_noun,
+    gap_text,
     delimiter_name,
     group_order,
     status_label,
@@ -221,7 +222,7 @@ def environment() -> Environment:
     env.filters.update(
         pct=pct, number=number, date=date, datetime=datetime, cell=cell, column_label=column_label,
         status_label=status_label, defect_noun=defect_noun, count_words=count_words,
-        upper_bound_text=upper_bound_text, upper_bound_why=upper_bound_why, delimiter_name=delimiter_name, rows=rows, window=window, target_text=target_text,
+        upper_bound_text=upper_bound_text, gap_text=gap_text, upper_bound_why=upper_bound_why, delimiter_name=delimiter_name, rows=rows, window=window, target_text=target_text,
     )
     env.tests["nonempty"] = nonempty
     env.globals.update(trend_chart=trend_chart, finding_chart=finding_chart, column_classes=column_classes)
