@@ -24,12 +24,13 @@ def _evidence_csv(path) -> dict[str, list[dict[str, str]]]:
 
 
 def _table(article) -> list[dict[str, str]]:
-    table = article.select_one("table[id^=evidence-]")
-    if table is None:
-        return []
-    headers = [th.get_text(strip=True) for th in table.select("thead th")]
-    return [dict(zip(headers, (td.get_text(strip=True) for td in tr.select("td"))))
-            for tr in table.select("tbody tr")]
+    """The evidence rows in the page: the ones shown, then the ones folded into <details>."""
+    out = []
+    for table in article.select("table[id^=evidence-]"):
+        headers = [th.get_text(strip=True) for th in table.select("thead th")]
+        out += [dict(zip(headers, (td.get_text(strip=True) for td in tr.select("td"))))
+                for tr in table.select("tbody tr")]
+    return out
 
 
 @pytest.mark.parametrize("folder", FOLDERS)

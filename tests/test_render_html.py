@@ -118,9 +118,11 @@ def test_findings_have_ids_order_charts_and_capped_evidence(soup: BeautifulSoup)
     weekend, asins = findings
     assert "64% of late orders" in text_of(weekend) and "high confidence" in text_of(weekend)
     assert text_of(weekend.select_one(".statement")) == WEEKEND.statement
-    evidence = weekend.select("table tbody tr")
-    assert len(evidence) == 50
-    assert "Showing 50 of 72 rows; 22 more not shown." in text_of(weekend)
+    # the page holds 50 of the 72 orders: the first 5 shown, 45 folded; all 72 are in evidence.csv
+    assert len(weekend.select("table tbody tr")) == 50
+    assert len(weekend.select("#evidence-late_shipment\\.weekend_backlog tbody tr")) == 5
+    assert len(weekend.select("details #evidence-late_shipment\\.weekend_backlog-more tbody tr")) == 45
+    assert "Showing 50 of 72 orders; 22 more not shown; all 72 are in evidence.csv." in text_of(weekend)
     assert EVIDENCE_ROWS - 50 == 22
     for finding in findings:
         svg = finding.select_one("figure svg")
@@ -136,7 +138,7 @@ def test_findings_without_evidence_table_list_their_order_ids() -> None:
     ctx = make_context(evidence={})
     soup = BeautifulSoup(render_html(ctx), "html.parser")
     rows = soup.select("#finding-late_shipment\\.weekend_backlog table tbody tr")
-    assert len(rows) == 50
+    assert len(rows) == 50      # 5 shown, 45 folded
     assert text_of(rows[0]) == WEEKEND.order_ids[0]
 
 
@@ -153,7 +155,13 @@ def test_recovery_and_reconciliation_tables(soup: BeautifulSoup) -> None:
     recovery = soup.select("#recovery-table tbody tr")
     assert [text_of(r.select_one("td")) for r in recovery] == ["Late Shipment Rate (10 days)",
                                                                "Order Defect Rate (MFN)"]
-    assert "back under < 4% on 2026-11-09" in inline_text(soup.select_one("#recovery .recovery-list"))
+    # per metric: LSR's one defect leaves on 2026-11-03, back under target on 2026-11-09 (its recovery date)
+    assert [text_of(td) for td in soup.select("#recovery-lsr_10d td")] == [
+        "Late Shipment Rate (10 days)", "7.2%", "1", "1 on 2026-11-03", "2026-11-09"]
+    assert [text_of(td) for td in soup.select("#recovery-odr_mfn td")] == [
+        "Order Defect Rate (MFN)", "0.5%", "1", "1 on 2026-11-14", "meets target now"]
+    # the full list is folded
+    assert soup.select_one("#recovery-table").find_parent("details") is not None
     headers = [text_of(th) for th in soup.select("#reconciliation-table thead th")]
     assert headers[:3] == ["Metric", "Amazon rate", "Recomputed rate"]
     cells = [text_of(td) for td in soup.select("#reconciliation-table tbody td")]

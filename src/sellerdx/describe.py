@@ -15,8 +15,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from . import assets, store
 from . import metrics as metrics_stage
-from . import store
 from .diagnose import diagnose, load_rules
 from .metrics import MetricParams
 from .model import Finding, MetricResult
@@ -24,7 +24,7 @@ from .options import Options
 from .performance import parse_performance, reconcile
 from .plan import build_plan, plan_keys, plan_scope
 from .plan import settings as poa_settings
-from .result import AnalysisResult, FindingResult, Inputs, MetricFigure, PlanOfAction, WhatIf
+from .result import AnalysisResult, ExportNeeded, FindingResult, Inputs, MetricFigure, MetricGaps, PlanOfAction, WhatIf
 from .version import __version__
 
 Step = Callable[[str], None]
@@ -110,6 +110,45 @@ def plan_of_action(con: duckdb.DuckDBPyConnection, metrics: Mapping[str, MetricR
     themes = {rule.id: rule.params["theme"] for rule in load_rules() if "theme" in rule.params}
     return build_plan(metrics, findings, defects, _figures(metrics, reconciliation), notice=options.notice,
                       amazon_at_risk=amazon_bad, themes=themes, as_of=params.as_of)
+# --------------------------------------------------------------------------------------------------
+# Missing exports: what each metric lacks, and the checklist of exports to download
+def metric_gaps(metrics: Mapping[str, MetricResult], supplied: set[str]) -> dict[str, MetricGaps]:
+    """Metric key -> what the exports missing from ``supplied`` do to it (``data/metrics.toml``: ``requires``,
+    ``defect_sources``, ``upper_bound_without``); metrics without a gap are left out.
+
+    A metric not computed for lack of data inside a supplied export (``requires_data``) has no gap here:
+    its note says what the export lacks.
+    """
+    configs = assets.load_toml("metrics.toml")["metrics"]
+    out: dict[str, MetricGaps] = {}
+    for key, m in metrics.items():
+        cfg = configs.get(key, {})
+        needs = tuple(k for k in cfg.get("requires", ()) if k not in supplied)
+        sources = tuple(cfg.get("defect_sources", ()))
+        absent = tuple(k for k in sources if k not in supplied)
+        needs_any = absent if sources and len(absent) == len(sources) and not needs else ()
+        uncounted = absent if absent and not needs_any and not needs else ()
+        upper = cfg.get("upper_bound_without")
+        upper = upper if upper and upper not in supplied and m.rate is not None else None
+        if needs or needs_any or uncounted or upper:
+            out[key] = MetricGaps(needs=needs, needs_any=needs_any, uncounted=uncounted, upper_bound=upper)
+    return out
+
+
+def missing_exports(gaps: Mapping[str, MetricGaps]) -> tuple[ExportNeeded, ...]:
+    """The exports named by ``gaps``, in ``metrics.toml`` ``[exports]`` order, each with where Seller
+    Central has it (``data/reports.toml`` ``label`` and ``where``) and the metrics it computes or completes."""
+    order = list(assets.load_toml("metrics.toml")["exports"])
+    reports = assets.load_toml("reports.toml")
+    kinds = {k for g in gaps.values() for k in (*g.needs, *g.needs_any, *g.uncounted, *([g.upper_bound] if g.upper_bound else []))}
+    out = []
+    for kind in sorted(kinds, key=lambda k: (order.index(k) if k in order else len(order), k)):
+        spec = reports.get(kind, {})
+        out.append(ExportNeeded(
+            kind=kind, label=spec.get("label", kind), where=spec.get("where", ""),
+            computes=tuple(key for key, g in gaps.items() if kind in g.needs or kind in g.needs_any),
+            completes=tuple(key for key, g in gaps.items() if kind in g.uncounted or kind == g.upper_bound)))
+    return tuple(out)
 
 
 def describe(con: duckdb.DuckDBPyConnection, *, folder: str, options: Options, params: MetricParams,
@@ -147,6 +186,7 @@ def describe(con: duckdb.DuckDBPyConnection, *, folder: str, options: Options, p
             what_if = _what_if(metrics, metrics_stage.what_if(con, params, removable))
         performance = tuple(parse_performance(data) for data in performance_payloads)
         reconciliation = tuple(row for perf in performance for row in reconcile(perf, metrics, con, params))
+        gaps = metric_gaps(metrics, store.supplied_kinds(con))
         return AnalysisResult(
             folder=folder,
             as_of=params.as_of,
@@ -164,7 +204,9 @@ def describe(con: duckdb.DuckDBPyConnection, *, folder: str, options: Options, p
             reconciliation=reconciliation,
             warnings=tuple(w for perf in performance for w in perf.warnings),
             plan=plan_of_action(con, metrics, findings, params, options, performance, reconciliation),
+            missing_exports=missing_exports(gaps),
+            gaps=gaps,
         )
 
 
-__all__ = ["describe"]
+__all__ = ["describe", "metric_gaps", "missing_exports"]

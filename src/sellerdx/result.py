@@ -212,6 +212,41 @@ class PlanOfAction:
         return None
 
 
+@dataclass(frozen=True)
+class ExportNeeded:
+    """An export the folder lacked that would compute or complete some metrics (the report's checklist).
+
+    Attributes:
+        kind: the report kind (``"feedback"``, ``"shipments"``...).
+        label: its name in Seller Central ("Feedback Manager download"), from ``data/reports.toml``.
+        where: where Seller Central has it, from ``data/reports.toml``.
+        computes: keys of the metrics not computed without it (for a metric that needs any one of several
+            exports, each of them lists it).
+        completes: keys of computed metrics it makes exact (defects not counted, or an upper bound).
+    """
+    kind: str
+    label: str
+    where: str
+    computes: tuple[str, ...] = ()
+    completes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MetricGaps:
+    """What the missing exports do to one metric.
+
+    Attributes:
+        needs: export kinds it cannot be computed without (all of them needed).
+        needs_any: export kinds of which it needs at least one (ODR's defect sources), all missing.
+        uncounted: export kinds whose defects are not counted (the rate may be understated).
+        upper_bound: the export kind whose absence makes the rate an upper bound, or ``None``.
+    """
+    needs: tuple[str, ...] = ()
+    needs_any: tuple[str, ...] = ()
+    uncounted: tuple[str, ...] = ()
+    upper_bound: str | None = None
+
+
 @dataclass(frozen=True, eq=False)
 class AnalysisResult:
     """Everything any output of an analysis shows.
@@ -234,6 +269,9 @@ class AnalysisResult:
         reconciliation: Amazon's numbers beside the recomputed ones, each gap explained.
         warnings: data-quality warnings in words (Amazon's report, reading).
         plan: the Plan of Action: causes, every counted defect answered once, Amazon's figures.
+        missing_exports: exports that would compute or complete a metric, in ``metrics.toml`` ``[exports]``
+            order (the report's "to complete the picture" checklist).
+        gaps: metric key -> what the missing exports do to it (only metrics with a gap).
     """
     folder: str
     as_of: dt.date
@@ -251,6 +289,8 @@ class AnalysisResult:
     reconciliation: tuple[Any, ...] = ()
     warnings: tuple[str, ...] = ()
     plan: PlanOfAction | None = None
+    missing_exports: tuple[ExportNeeded, ...] = ()
+    gaps: Mapping[str, MetricGaps] = field(default_factory=dict)
 
     @property
     def seller(self) -> str:
@@ -268,5 +308,5 @@ class AnalysisResult:
         return tuple(m for m in self.metrics.values() if m.status == "at_risk")
 
 
-__all__ = ["AnalysisResult", "AnsweredDefect", "CauseSection", "FindingResult", "Inputs", "MetricFigure",
-           "PlanOfAction", "PreventiveStep", "WhatIf"]
+__all__ = ["AnalysisResult", "AnsweredDefect", "CauseSection", "ExportNeeded", "FindingResult", "Inputs",
+           "MetricFigure", "MetricGaps", "PlanOfAction", "PreventiveStep", "WhatIf"]

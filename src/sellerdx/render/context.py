@@ -22,11 +22,14 @@ import pandas as pd
 
 from sellerdx.assets import load_toml
 from sellerdx.model import FileReport, Finding, MetricResult, SkippedFile
-from sellerdx.result import WhatIf
+from sellerdx.result import ExportNeeded, MetricGaps, WhatIf
 from sellerdx.version import __version__
 
 DEFINITIONS_FILE = "definitions.toml"
 DEFAULT_EVIDENCE_LIMIT = 50
+EVIDENCE_FILE = "evidence.csv"   # written next to report.html by Analysis.write
+POA_FILE = "poa.md"              # written next to report.html by Analysis.write
+DEFAULT_FOLD_ROWS = 5       # rows of a long table shown before the rest is folded into <details>
 
 
 # --------------------------------------------------------------------------------------------------
@@ -52,6 +55,12 @@ def defect_noun(metric_key: str) -> str:
     """What one defect of ``metric_key`` is called ("lsr_10d" -> "late orders")."""
     nouns = vocabulary()["defect_nouns"]
     return nouns.get(metric_key) or nouns.get(metric_key.split("_")[0]) or nouns["default"]
+
+
+def count_words(metric_key: str) -> dict[str, str]:
+    """``{"label", "of"}``: a card's count line in plain words ("Shipped late: 12 of 208 orders")."""
+    words = vocabulary()["count_words"]
+    return words.get(metric_key) or words.get(metric_key.split("_")[0]) or words["default"]
 
 
 def column_spec(name: str) -> dict[str, Any]:
@@ -84,6 +93,57 @@ def chart_kind(by: str | None) -> str:
     """``"pareto"`` or ``"bars"``: how a breakdown by ``by`` is drawn."""
     charts = vocabulary()["charts"]
     return charts["by"].get(by or "", charts["default"])
+
+
+# --------------------------------------------------------------------------------------------------
+# Missing exports in words (definitions.toml [exports_wording])
+def export_noun(kind: str) -> str:
+    """A report kind as the report names it in a sentence ("claims" -> "A-to-z claims")."""
+    return vocabulary()["exports_wording"]["nouns"].get(kind, kind.replace("_", " "))
+
+
+def _exports(kinds: Sequence[str], conjunction: str) -> str:
+    nouns = [export_noun(k) for k in kinds]
+    return nouns[0] if len(nouns) == 1 else ", ".join(nouns[:-1]) + f" {conjunction} " + nouns[-1]
+
+
+def gap_text(gaps: MetricGaps) -> str | None:
+    """The one sentence a metric card says about its missing exports (pointing to the checklist), or None."""
+    words = vocabulary()["exports_wording"]
+    if gaps.needs:
+        return words["needs"].format(exports=_exports(gaps.needs, "and"))
+    if gaps.needs_any:
+        return words["needs_any"].format(exports=_exports(gaps.needs_any, "or"))
+    if gaps.uncounted:
+        return words["uncounted"].format(exports=_exports(gaps.uncounted, "and"))
+    return None
+
+
+def upper_bound_text(kind: str) -> str:
+    """Why a rate is only an upper bound, in a few words ("upper bound: no cancellations export")."""
+    return vocabulary()["exports_wording"]["upper_bound"].format(export=export_noun(kind))
+
+
+def upper_bound_why(kind: str) -> str:
+    """What an upper bound counts that the missing export would rule out ("" when not worded)."""
+    return vocabulary()["exports_wording"]["upper_bound_why"].get(kind, "")
+
+
+@dataclass(frozen=True)
+class RecoveryLine:
+    """One metric of the recovery calendar's summary.
+
+    Attributes:
+        metric: the metric.
+        defects: its counted defects in the current window (rows of the calendar).
+        first: the first days defects leave the window, ``(date, how many)``, earliest first (at most 3).
+        later: defects leaving after those days, and ``last``: the day the last one leaves.
+    """
+    metric: MetricResult
+    defects: int
+    first: tuple[tuple[Any, int], ...]
+    later: int
+    last: Any
 
 
 # --------------------------------------------------------------------------------------------------
@@ -138,6 +198,8 @@ class Headline:
         defect_noun: what one defect of the metric is called ("late orders").
         others_at_risk: the other at-risk metrics, worst first.
         not_computed: metrics that could not be computed (named so nobody reads silence as "fine").
+        upper_bound: when ``metric``'s rate is only an upper bound, the export kind that would make it exact
+            (the banner then says "may be above" and promises no date).
     """
     metric: MetricResult | None
     finding: Finding | None
@@ -145,6 +207,7 @@ class Headline:
     defect_noun: str
     others_at_risk: tuple[MetricResult, ...] = ()
     not_computed: tuple[MetricResult, ...] = ()
+    upper_bound: str | None = None
 
 
 def tier(metric_key: str) -> int:
@@ -203,6 +266,11 @@ class ReportContext:
         definitions: ``(term, text)`` pairs for the Definitions section, every rule and [choice].
         poa: the Plan of Action skeleton (Markdown text, shown verbatim).
         evidence_limit: the most rows any long table shows; the rest are counted.
+        fold_rows: rows of a long table shown before the rest is folded into ``<details>``.
+        missing_exports: the exports to download to complete the picture (the checklist), in order.
+        gaps: metric key -> what the missing exports do to it (cards say it in one sentence).
+        evidence_path: the file next to the report holding every evidence order (``evidence.csv``).
+        poa_path: the file next to the report holding the Plan of Action skeleton (``poa.md``).
     """
     seller: str
     as_of: dt.date | None
@@ -226,12 +294,48 @@ class ReportContext:
     definitions: tuple[tuple[str, str], ...] = ()
     poa: str = ""
     evidence_limit: int = DEFAULT_EVIDENCE_LIMIT
+    fold_rows: int = DEFAULT_FOLD_ROWS
+    missing_exports: tuple[ExportNeeded, ...] = ()
+    gaps: Mapping[str, MetricGaps] = field(default_factory=dict)
+    evidence_path: str = EVIDENCE_FILE
+    poa_path: str = POA_FILE
 
     @property
     def at_risk(self) -> tuple[MetricResult, ...]:
-        """At-risk metrics, most pressing first: by :func:`tier`, then furthest from target (:func:`severity`)."""
+        """At-risk metrics, most pressing first: an exact rate before an upper bound, then by :func:`tier`,
+        then furthest from target (:func:`severity`)."""
         risky = [m for m in self.metrics if m.status == "at_risk"]
-        return tuple(sorted(risky, key=lambda m: (tier(m.key), -severity(m))))
+        return tuple(sorted(risky, key=lambda m: (self.upper_bound(m) is not None, tier(m.key), -severity(m))))
+
+    @property
+    def metric_labels(self) -> dict[str, str]:
+        """Metric key -> label."""
+        return {m.key: m.label for m in self.metrics}
+
+    def upper_bound(self, metric: MetricResult) -> str | None:
+        """The export kind whose absence makes ``metric``'s rate an upper bound, or ``None`` when it is exact."""
+        gaps = self.gaps.get(metric.key)
+        return gaps.upper_bound if gaps is not None and metric.rate is not None else None
+
+    @property
+    def recovery_summary(self) -> tuple[RecoveryLine, ...]:
+        """The recovery calendar per metric (display order): how many defects leave the window on which days."""
+        frame = self.recovery
+        day = next((c for c in ("leaves_window_on", "leaves_window") if frame is not None and c in frame.columns),
+                   None)
+        if frame is None or not len(frame) or day is None or "metric" not in frame.columns:
+            return ()
+        by_label = {m.label: m for m in self.metrics}
+        lines = []
+        for metric in self.metrics:
+            rows = frame[frame["metric"].isin([metric.label, metric.key])]
+            if not len(rows) or by_label.get(metric.label) is None:
+                continue
+            counts = rows.groupby(day, sort=True).size()
+            first = tuple((day, int(n)) for day, n in counts.head(3).items())
+            lines.append(RecoveryLine(metric, len(rows), first, len(rows) - sum(n for _, n in first),
+                                      counts.index[-1]))
+        return tuple(lines)
 
     @property
     def headline(self) -> Headline:
@@ -247,7 +351,7 @@ class ReportContext:
         main = max(candidates, key=lambda f: f.share) if candidates else None
         days = ((top.window_end - top.window_start).days + 1
                 if top.window_start and top.window_end else None)
-        return Headline(top, main, days, defect_noun(top.key), risky[1:], not_computed)
+        return Headline(top, main, days, defect_noun(top.key), risky[1:], not_computed, self.upper_bound(top))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -308,6 +412,8 @@ def assemble(
     generated_at: dt.datetime | None = None,
     version: str = __version__,
     evidence_limit: int = DEFAULT_EVIDENCE_LIMIT,
+    missing_exports: Iterable[ExportNeeded] = (),
+    gaps: Mapping[str, MetricGaps] | None = None,
 ) -> ReportContext:
     """Assemble a :class:`ReportContext` from the pipeline's outputs.
 
@@ -365,4 +471,6 @@ def assemble(
         definitions=tuple(definitions) if definitions is not None else default_definitions(),
         poa=poa,
         evidence_limit=evidence_limit,
+        missing_exports=tuple(missing_exports),
+        gaps=dict(gaps or {}),
     )

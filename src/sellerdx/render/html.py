@@ -27,10 +27,14 @@ from sellerdx.render.context import (
     assemble,
     code_words,
     column_spec,
+    count_words,
     defect_noun,
     delimiter_name,
+    gap_text,
     group_order,
     status_label,
+    upper_bound_text,
+    upper_bound_why,
 )
 from sellerdx.result import AnalysisResult
 from sellerdx.text import EMPTY
@@ -152,9 +156,9 @@ def column_classes(frame: pd.DataFrame) -> list[str]:
     return [column_class(frame, c) for c in frame.columns]
 
 
-def rows(frame: pd.DataFrame, limit: int | None = None) -> list[list[Any]]:
-    """The first ``limit`` rows of ``frame`` as lists of Python values (NaN -> None)."""
-    head = frame if limit is None else frame.head(limit)
+def rows(frame: pd.DataFrame, limit: int | None = None, start: int = 0) -> list[list[Any]]:
+    """Rows ``start`` to ``limit`` (exclusive; all when None) of ``frame`` as lists of Python values (NaN -> None)."""
+    head = frame.iloc[start:limit]
     out = []
     for record in head.itertuples(index=False, name=None):
         out.append([None if _missing(v) else (v.item() if hasattr(v, "item") else v) for v in record])
@@ -217,7 +221,8 @@ def environment() -> Environment:
     )
     env.filters.update(
         pct=pct, number=number, date=date, datetime=datetime, cell=cell, column_label=column_label,
-        status_label=status_label, defect_noun=defect_noun, delimiter_name=delimiter_name, rows=rows, window=window, target_text=target_text,
+        status_label=status_label, defect_noun=defect_noun, count_words=count_words,
+        upper_bound_text=upper_bound_text, gap_text=gap_text, upper_bound_why=upper_bound_why, delimiter_name=delimiter_name, rows=rows, window=window, target_text=target_text,
     )
     env.tests["nonempty"] = nonempty
     env.globals.update(trend_chart=trend_chart, finding_chart=finding_chart, column_classes=column_classes)
@@ -238,7 +243,8 @@ CARDS_TEMPLATE = "_notebook.html.j2"
 def render_cards(result: AnalysisResult) -> str:
     """The headline banner and metric cards alone, with scoped CSS: ``Analysis._repr_html_`` in Jupyter."""
     ctx = assemble(seller=result.folder, metrics=result.metrics, as_of=result.as_of,
-                   findings=[FindingView(f) for f in result.finding_list], definitions=())
+                   findings=[FindingView(f) for f in result.finding_list], definitions=(),
+                   missing_exports=result.missing_exports, gaps=result.gaps)
     return environment().get_template(CARDS_TEMPLATE).render(ctx=ctx)
 
 

@@ -58,14 +58,18 @@ def _window(start: dt.date | None, end: dt.date | None) -> str:
     return f"{start.isoformat()} to {end.isoformat()}" if start and end else "no window"
 
 
-def figure_line(f: MetricFigure) -> str:
-    """One metric as the plan quotes it: Amazon's figure first, the recomputation only where it differs."""
+def figure_line(f: MetricFigure, upper_bound: str | None = None) -> str:
+    """One metric as the plan quotes it: Amazon's figure first, the recomputation only where it differs.
+    ``upper_bound`` names the missing export that makes the recomputed rate only an upper bound."""
     m = f.metric
     side = "under" if m.direction == "below" else "above"
     target = f"target {side} {_pct(m.target)}"
     if f.amazon_rate is None:
-        return (f"{m.label}: {_pct(m.rate)} ({m.numerator:,} of {m.denominator:,} orders purchased "
-                f"{_window(m.window_start, m.window_end)}; {target})")
+        rate = f"at most {_pct(m.rate)}" if upper_bound else _pct(m.rate)
+        bound = f"; an upper bound: without the {upper_bound} export every cancelled order is counted" \
+            if upper_bound else ""
+        return (f"{m.label}: {rate} ({m.numerator:,} of {m.denominator:,} orders purchased "
+                f"{_window(m.window_start, m.window_end)}; {target}{bound})")
     counts = (f"{f.amazon_numerator:,} of {f.amazon_denominator:,} orders, "
               if f.amazon_numerator is not None and f.amazon_denominator is not None else "")
     line = (f"{m.label}: {_pct(f.amazon_rate)} ({counts}"
@@ -117,8 +121,10 @@ def _context(result: AnalysisResult) -> dict[str, Any]:
                 "as_of": result.as_of.isoformat(), "marketplace": marketplace}
     sections = [_section_view(s, result.metrics) for s in plan.sections]
     required = list(dict.fromkeys(c for s in sections for c in s["categories"]))
-    also = [figure_line(f) + " (see the sections above that concern it)" for f in plan.also_improving]
-    return {"required": required, "figures": [figure_line(f) for f in plan.figures],
+    bounds = {k: g.upper_bound for k, g in result.gaps.items() if g.upper_bound}
+    also = [figure_line(f, bounds.get(f.metric.key)) + " (see the sections above that concern it)"
+            for f in plan.also_improving]
+    return {"required": required, "figures": [figure_line(f, bounds.get(f.metric.key)) for f in plan.figures],
             "intro": INTRO.get(plan.scope_source, INTRO["none"]), "sections": sections, "also": also,
             "as_of": result.as_of.isoformat(), "marketplace": marketplace}
 

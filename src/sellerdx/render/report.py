@@ -91,6 +91,8 @@ def report_context(result: AnalysisResult, *, poa: str = "",
         performance_files=inputs.performance_files,
         poa=poa,
         version=result.version,
+        missing_exports=result.missing_exports,
+        gaps=result.gaps,
     )
 
 
