@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sellerdx import metrics, performance
+from sellerdx import amazon as performance, metrics
 from sellerdx.metrics import MetricParams
 from test_metrics_support import AS_OF, load, oid, order, shipment
 

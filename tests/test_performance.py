@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from sellerdx import metrics, performance
+from sellerdx import amazon as performance, metrics
 from sellerdx.errors import UnreadableFileError
 from sellerdx.metrics import MetricParams
 from test_metrics_support import AS_OF, feedback, load, order

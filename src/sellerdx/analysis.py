@@ -266,13 +266,13 @@ class Analysis:
     @functools.cached_property
     def performance(self) -> list[Any]:
         """Amazon's own performance reports found in the folder, parsed."""
-        from .performance import parse_performance
+        from .amazon.report import parse_performance
         return [parse_performance(data) for _, data in self._loaded[1].performance]
 
     @functools.cached_property
     def reconciliation(self) -> list[Any]:
         """Amazon's numbers beside the recomputed ones, each gap explained (empty without Amazon's JSON)."""
-        from .performance import reconcile
+        from .amazon.reconcile import reconcile
         return [row for perf in self.performance
                 for row in reconcile(perf, self.metric_results, self.con, self.params)]
 
