@@ -150,7 +150,7 @@ def test_reconcile_match_and_not_computed():
     assert "matches: 1 of 1 (100.00%)" in joined and "upper bound" in joined
     lsr = recs["lsr_10d"]
     assert lsr.ours.status == "not_computed" and lsr.ours_on_amazon_window is None and lsr.gap is None
-    assert "could not recompute" in lsr.explanations[0] and "shipments export" in lsr.explanations[0]
+    assert "cannot recompute" in lsr.explanation and "shipments export" in lsr.explanation and not lsr.compared
     assert "not computed: not computed" not in lsr.explanations[0]
     assert "1 of 6" in lsr.explanations[0]
     # JSON-ready

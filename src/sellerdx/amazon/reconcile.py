@@ -1,4 +1,14 @@
-"""Amazon's numbers beside sellerdx's: each metric recomputed on Amazon's window, every gap explained."""
+"""Amazon's numbers beside sellerdx's: each metric recomputed on that metric's own reporting range.
+
+Amazon's report gives every metric its own ``reportingDateRange`` (the 10- and 30-day late-shipment
+entries of ``lateShipmentRateList`` included). :func:`reconcile` recomputes sellerdx's metric on exactly
+that range (:func:`sellerdx.metrics.metric_on_window`), so the comparison is like for like, and explains a
+remaining gap in one line: an export missing, defects whose order is not in the orders data, orders of
+another marketplace, exports that do not cover the whole range. Metrics whose range the orders data does
+not cover (a report of another period), whose range is impossible or whose counts are impossible are
+listed but not compared. Every metric key present both in Amazon's report and in sellerdx's results is
+paired (``otdr_units`` too, once sellerdx computes it).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +19,11 @@ from typing import Any
 
 import duckdb
 
-from .. import metrics, store
+from .. import assets, metrics, store
 from ..metrics import MetricParams
 from ..model import MetricResult, _Serializable
-from .report import AmazonMetric, PerformanceReport, _cfg
+from .report import AmazonMetric, PerformanceReport, _cfg, amazon_cfg
+from .verdict import marketplace_name
 
 
 @dataclass(frozen=True)
@@ -24,8 +35,12 @@ class Reconciliation(_Serializable):
     amazon: AmazonMetric
     ours: MetricResult
     ours_on_amazon_window: MetricResult | None
-    gap: float | None                       # ours.rate - amazon.rate
-    explanations: tuple[str, ...]
+    gap: float | None                       # ours.rate - amazon.rate (sellerdx's own window)
+    explanations: tuple[str, ...]           # the one-line explanation first, then the details
+    explanation: str = ""                   # the gap on Amazon's range explained in one line
+    gap_on_amazon_window: float | None = None   # ours_on_amazon_window.rate - amazon.rate
+    compared: bool = True                   # False: another period, an impossible window or impossible counts
+    overlap_days: int | None = None         # days of Amazon's range covered by the orders data
 
 
 # --------------------------------------------------------------------------------------------------
@@ -51,6 +66,8 @@ def _days(start: dt.date | None, end: dt.date | None) -> str:
         return "an unstated window"
     return f"{start.isoformat()} to {end.isoformat()} ({(end - start).days + 1} days)"
 
+
+_MAX_LAG_HINT = 60   # a larger distance is another period, not a lag (issue: "an ODR lag of 642 days")
 
 _COMPONENT_KIND = {"negative_feedback": ("negative_feedback", "negative feedback", "feedback"),
                    "claims": ("a_to_z_claim", "A-to-z claims", "claims"),
@@ -84,7 +101,7 @@ def _explain(amazon: AmazonMetric, ours: MetricResult, same: MetricResult | None
         text += ")."
         if ours.key.startswith("odr"):
             lag = (as_of - amazon.window_end).days
-            if lag != params.odr_lag_days and lag >= 0:
+            if lag != params.odr_lag_days and 0 <= lag <= _MAX_LAG_HINT:
                 text += (f" Amazon's window ends {lag} days before sellerdx's as-of; an ODR lag of {lag} days "
                          "would align them.")
         out.append(text)
@@ -160,13 +177,138 @@ def _explain(amazon: AmazonMetric, ours: MetricResult, same: MetricResult | None
     return out
 
 
+def overlap_days(window: tuple[dt.date | None, dt.date | None],
+                 span: tuple[dt.date | None, dt.date | None]) -> int | None:
+    """Days of ``window`` inside ``span`` (both inclusive); None when a bound is unknown."""
+    (ws, we), (first, last) = window, span
+    if None in (ws, we, first, last):
+        return None
+    assert ws is not None and we is not None and first is not None and last is not None
+    return max(0, (min(we, last) - max(ws, first)).days + 1)
+
+
+def covers(window: tuple[dt.date | None, dt.date | None], span: tuple[dt.date | None, dt.date | None]) -> bool:
+    """Whether the orders data covers enough of Amazon's range to compare (``[period] min_overlap_share``)."""
+    days = overlap_days(window, span)
+    if days is None:
+        return True
+    ws, we = window
+    assert ws is not None and we is not None
+    length = (we - ws).days + 1
+    return length > 0 and days / length >= float(amazon_cfg()["period"]["min_overlap_share"])
+
+
+def period_text(start: dt.date | None, end: dt.date | None) -> str:
+    return "an unknown period" if start is None or end is None else f"{start.isoformat()} to {end.isoformat()}"
+
+
+def another_period(perf: PerformanceReport, span: tuple[dt.date | None, dt.date | None]) -> str | None:
+    """"Amazon's report covers another period ..." when none of its metric ranges is covered by the data."""
+    windows = [(m.window_start, m.window_end) for mp in perf.marketplaces for m in mp.metrics.values()
+               if m.window_start and m.window_end and m.window_valid]
+    if not windows or span[0] is None or any(covers(w, span) for w in windows):
+        return None
+    start, end = perf.period
+    return (f"Amazon's performance report covers another period ({period_text(start, end)}) than the exports' "
+            f"orders ({period_text(*span)}): its metrics are shown as Amazon's figures and not compared.")
+
+
+def _orders_by_channel(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date,
+                       channel: str | None) -> dict[str | None, int]:
+    sql = assets.load_query("amazon_orders_by_channel")
+    rows = con.execute(sql, {"date_from": start, "date_to": end, "channel": channel}).fetchall()
+    return {r[0]: int(r[1]) for r in rows}
+
+
+def _channel(key: str) -> str | None:
+    cfg = amazon_cfg()
+    entry = cfg["recomputable"].get(key) or cfg["figures"].get(key) or {}
+    return entry.get("channel")
+
+
+def _one_line(amazon: AmazonMetric, ours: MetricResult, same: MetricResult | None, *, marketplace_id: str | None,
+              span: tuple[dt.date | None, dt.date | None], supplied: set[str], unmatched: list[dict[str, Any]],
+              con: duckdb.DuckDBPyConnection) -> tuple[str, bool]:
+    """(the gap on Amazon's range explained in one line, whether the metric was compared)."""
+    label = ours.label
+    rng = _days(amazon.window_start, amazon.window_end)
+    if not amazon.window_valid:
+        return (f"Not compared: Amazon's range for {label} is impossible ("
+                f"{period_text(amazon.window_start, amazon.window_end)} ends before it starts)."), False
+    if amazon.window_start and amazon.window_end and not covers((amazon.window_start, amazon.window_end), span):
+        return (f"Not compared: Amazon's range {rng} lies outside the exports' orders "
+                f"({period_text(*span)}) — this report covers another period."), False
+    if not amazon.counts_valid:
+        return ("Not compared: Amazon's counts are impossible — " + "; ".join(amazon.problems)
+                .split(": ", 1)[-1] + "."), False
+    if ours.status == "not_computed":
+        reason = (ours.note or "").removeprefix("not computed: ").split("; ")[0]
+        return (f"Not compared: sellerdx cannot recompute {label} — {reason}; Amazon reports "
+                f"{_frac(amazon.numerator, amazon.denominator, amazon.rate)}."), False
+    ref = same if same is not None else ours
+    where = f"on Amazon's range {rng}" if same is not None else "on sellerdx's own window (Amazon gives no range)"
+    if amazon.numerator is None and amazon.denominator is None:
+        if amazon.rate is None:
+            return f"Amazon's report gives no number for {label}.", False
+        if ref.rate is not None and abs(ref.rate - amazon.rate) < 5e-5:
+            return f"Same rate {where}: {_pct(ref.rate)} (Amazon gives no counts); gap 0.", True
+    elif ref.numerator == amazon.numerator and ref.denominator == amazon.denominator:
+        return f"Same counts {where}: {_frac(ref.numerator, ref.denominator, ref.rate)}; gap 0.", True
+    causes: list[str] = []
+    # an export missing
+    for comp, (kind, words, export) in _COMPONENT_KIND.items():
+        a = amazon.components.get(comp)
+        if a is not None and export not in supplied and a > int((ref.extras or {}).get(comp, 0)):
+            causes.append(f"no {export} export was supplied (Amazon counts {_n(a, 'order')} with {words})")
+    if ours.note and "computed without" in ours.note and not causes:
+        causes.append(ours.note.split("; ")[0])
+    # the exports do not cover the whole range
+    first, last = span
+    if amazon.window_start and amazon.window_end and first and last and (
+            first > amazon.window_start or last < amazon.window_end):
+        causes.append(f"the orders data covers only {period_text(max(first, amazon.window_start), min(last, amazon.window_end))} "
+                      "of that range")
+    # defects whose order is not in the orders data
+    if amazon.numerator is not None and ref.numerator < amazon.numerator:
+        kinds = [k for k, *_ in _COMPONENT_KIND.values()] if amazon.components else {
+            "pfcr": ["seller_cancellation"], "lsr_10d": ["late_shipment"], "lsr_30d": ["late_shipment"]}.get(ours.key, [])
+        n_unmatched = sum(_unmatched_since(unmatched, k, amazon.window_start) for k in kinds)
+        if n_unmatched:
+            causes.append(f"{_n(n_unmatched, 'defect')} in the exports "
+                          f"{'refers' if n_unmatched == 1 else 'refer'} to orders missing from the orders data")
+    # orders of another marketplace
+    if (amazon.denominator is not None and ref.denominator > amazon.denominator and marketplace_id
+            and amazon.window_start and amazon.window_end):
+        home = marketplace_name(marketplace_id)
+        by_channel = _orders_by_channel(con, amazon.window_start, amazon.window_end, _channel(ours.key))
+        other = {ch: n for ch, n in by_channel.items() if ch and ch.lower() != home.lower()}
+        if other and home != marketplace_id:
+            causes.append(f"{_n(sum(other.values()), 'order')} of the range {'was' if sum(other.values()) == 1 else 'were'} "
+                          f"sold on {', '.join(sorted(other))}, not on {home} (this report's marketplace)")
+    if not causes:
+        if amazon.denominator is not None and ref.denominator < amazon.denominator:
+            causes.append(f"sellerdx counts {amazon.denominator - ref.denominator} fewer orders: the orders export "
+                          "may not hold every order of the range")
+        elif amazon.denominator is not None and ref.denominator > amazon.denominator:
+            causes.append(f"sellerdx counts {ref.denominator - amazon.denominator} more orders: the export may hold "
+                          "orders Amazon leaves out")
+        elif amazon.numerator is not None and ref.numerator > amazon.numerator:
+            causes.append("Amazon may have removed feedback or decided claims since the exports were made")
+        else:
+            causes.append("the exports may be older than Amazon's report")
+    gap = (ref.rate - amazon.rate) * 100 if ref.rate is not None and amazon.rate is not None else None
+    head = (f"Gap {gap:+.2f} points {where}" if gap is not None else f"Different counts {where}")
+    return (f"{head} (Amazon {_frac(amazon.numerator, amazon.denominator, amazon.rate)}, sellerdx "
+            f"{_frac(ref.numerator, ref.denominator, ref.rate)}): " + "; ".join(causes) + "."), True
+
+
 def reconcile(perf: PerformanceReport, results: Mapping[str, MetricResult], con: duckdb.DuckDBPyConnection,
               params: MetricParams | None = None) -> list[Reconciliation]:
     """Amazon's numbers beside sellerdx's, one :class:`Reconciliation` per (marketplace, metric).
 
-    For every metric Amazon reports with a window, sellerdx's metric is also recomputed on that window
-    (:func:`sellerdx.metrics.metric_on_window`), so the explanation separates the window difference from
-    differences in the data (missing exports, unmatched defects, orders missing from the export).
+    Every metric key present both in Amazon's report and in ``results`` is paired. Each is recomputed on
+    Amazon's own range for that metric (:func:`sellerdx.metrics.metric_on_window`) when the orders data
+    covers it; the gap there is explained in one line (``explanation``), with details after it.
     """
     params = params or MetricParams()
     metrics.prepare(con)
@@ -178,19 +320,27 @@ def reconcile(perf: PerformanceReport, results: Mapping[str, MetricResult], con:
                       for k, d in zip(unmatched["kind"], unmatched["defect_date"])]
     out: list[Reconciliation] = []
     for mp in perf.marketplaces:
-        for key in metrics.METRIC_KEYS:
-            amazon = mp.metrics.get(key)
+        for key, amazon in mp.metrics.items():
             ours = results.get(key)
-            if amazon is None or ours is None:
+            if ours is None:
                 continue
+            window = (amazon.window_start, amazon.window_end)
+            comparable_window = (amazon.window_start is not None and amazon.window_end is not None
+                                 and amazon.window_valid and covers(window, span))
             same = None
-            if (amazon.window_start and amazon.window_end and amazon.window_start <= amazon.window_end
-                    and ours.status != "not_computed"):
+            if comparable_window and ours.status != "not_computed":
+                assert amazon.window_start is not None and amazon.window_end is not None
                 same = metrics.metric_on_window(con, key, amazon.window_start, amazon.window_end, params)
+            line, compared = _one_line(amazon, ours, same, marketplace_id=mp.marketplace_id, span=span,
+                                       supplied=supplied, unmatched=unmatched_rows, con=con)
+            details = (_explain(amazon, ours, same, as_of=as_of, params=params, span=span, supplied=supplied,
+                                unmatched=unmatched_rows) if compared else [])
             gap = (ours.rate - amazon.rate) if ours.rate is not None and amazon.rate is not None else None
+            ref_rate = same.rate if same is not None else None
             out.append(Reconciliation(
                 marketplace_id=mp.marketplace_id, metric=key, label=ours.label, amazon=amazon, ours=ours,
-                ours_on_amazon_window=same, gap=gap,
-                explanations=tuple(_explain(amazon, ours, same, as_of=as_of, params=params, span=span,
-                                            supplied=supplied, unmatched=unmatched_rows))))
+                ours_on_amazon_window=same, gap=gap, explanations=(line, *details), explanation=line,
+                gap_on_amazon_window=(ref_rate - amazon.rate if compared and ref_rate is not None
+                                      and amazon.rate is not None else None),
+                compared=compared, overlap_days=overlap_days(window, span)))
     return out
