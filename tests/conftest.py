@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_reports"
 SAMPLE_FOLDERS = sorted(p.name for p in SAMPLES.iterdir() if p.is_dir()) if SAMPLES.exists() else []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """SELLERDX_CACHE_DIR points at a temporary folder for the whole suite (session-scoped and autouse, so
+    it is set before any other fixture runs, and inherited by the CLI subprocesses): the suite never writes
+    into the real user cache, where Amazon's snapshot history lives by default. Tests that look at the
+    history set their own folder (``--cache DIR`` or ``monkeypatch.setenv``)."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SELLERDX_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

@@ -276,6 +276,17 @@ class Analysis:
         return [row for perf in self.performance
                 for row in reconcile(perf, self.metric_results, self.con, self.params)]
 
+    @functools.cached_property
+    def amazon(self) -> Any:
+        """Amazon's own verdict (account status, Account Health Rating, metrics it marks bad, policy metrics,
+        Invoice Defect Rate), the period check and the snapshot history; ``None`` without Amazon's JSON.
+        Every performance report read is stored in the history (``paths.history_dir(cache)``) here."""
+        from .amazon.overview import build_overview
+        from .metrics import order_span
+        from .paths import history_dir
+        return build_overview(self._loaded[1].performance, self.metric_results, span=order_span(self.con),
+                              history_dir=history_dir(self.options.cache or None))
+
     def sql(self, query: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run your own SQL on the loaded tables (orders, feedback, claims, ..., order_facts).
 

@@ -14,6 +14,7 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
@@ -108,7 +109,8 @@ def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketp
             cache: str | None, as_json: bool, open_report: bool) -> int:
     """Recompute the account-health metrics of FOLDER and write the report, POA and summary.
 
-    Exit status: 0 every metric is within target, 1 a metric is at risk, 2 unusable input.
+    Exit status: 0 every metric is within target, 1 a metric is at risk (or Amazon's own performance report
+    says the account is at risk or suspended, or marks a metric bad), 2 unusable input.
     """
     from .analysis import analyze as run
     with _progress() as progress:
@@ -122,7 +124,8 @@ def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketp
     if open_report:
         webbrowser.open(paths["report"].resolve().as_uri())
     at_risk = any(m.status == "at_risk" for m in analysis.metric_results.values())
-    return EXIT_FINDINGS if at_risk else EXIT_OK
+    amazon_at_risk = analysis.amazon is not None and analysis.amazon.at_risk
+    return EXIT_FINDINGS if at_risk or amazon_at_risk else EXIT_OK
 
 
 _STATUS_STYLE = {"ok": "green", "at_risk": "bold red", "no_orders": "yellow", "not_computed": "dim"}
@@ -135,6 +138,8 @@ def _pct(value: float | None) -> str:
 def _print_summary(analysis: Any, paths: dict[str, Any]) -> None:
     inputs = analysis.inputs
     out.print(f"sellerdx {__version__} — {analysis.folder} — as of {analysis.as_of.isoformat()}", markup=False)
+    if analysis.amazon is not None:
+        _print_amazon(analysis.amazon)
     out.print(f"read {len(inputs.files)} files, {inputs.rows_read:,} rows: {inputs.rows_loaded:,} loaded, "
               f"{inputs.rows_rejected:,} rejected; {len(inputs.skipped)} files skipped", markup=False)
     table = Table(show_edge=False, pad_edge=False, box=None)
@@ -153,6 +158,77 @@ def _print_summary(analysis: Any, paths: dict[str, Any]) -> None:
     for f in analysis.finding_list[:5]:
         out.print(f"• {f.statement}", markup=False)
     out.print("wrote " + ", ".join(str(p) for p in paths.values()), markup=False)
+
+
+def _print_amazon(overview: Any) -> None:
+    """Amazon's own verdict, first: account status, AHR, every metric Amazon marks bad, IDR, problems."""
+    from .amazon.verdict import rating_text
+    v = overview.verdict
+    style = "bold red" if v.at_risk else "green"
+    out.print(f"[{style}]{escape(v.headline)}[/]")
+    for r in v.ratings:
+        out.print(f"  Account Health Rating ({r.marketplace}): {rating_text(r)} — {r.note}", markup=False)
+    shown = set()
+    for f in v.bad + v.invoice + v.unknown:
+        if id(f) in shown:
+            continue
+        shown.add(id(f))
+        window = (f", {f.window_start:%Y-%m-%d} – {f.window_end:%Y-%m-%d}" if f.window_start and f.window_end
+                  else "")
+        parts = (" (" + ", ".join(f"{k.replace('_', ' ')} {n:,}" for k, n in f.parts.items()) + ")"
+                 if f.parts and f.group == "invoice" else "")
+        status = f"{f.status}" if f.status else "no status"
+        flag = "bad" if f.bad else ("not known to sellerdx" if not f.known else "")
+        out.print(f"  {'•' if f.bad else '·'} {f.label}: {f.value}{parts}, Amazon's status {status}{window}"
+                  + (f" [{flag}]" if flag else "") + (f" — {f.note}" if f.note else ""), markup=False)
+    for p in v.problems:
+        out.print(f"  impossible in Amazon's report: {p}", markup=False)
+    for note in overview.period_notes:
+        out.print(f"  {note}", markup=False)
+
+
+def _print_history(history: Any, folder: str) -> None:
+    table = Table(show_edge=False, pad_edge=False, box=None)
+    for col in ("reporting dates", "marketplaces", "account status", "stored", "read from", "file"):
+        table.add_column(col)
+    for snap, _ in history:
+        dates = (f"{snap.period_start} – {snap.period_end}" if snap.period_start else "—")
+        statuses = ", ".join(f"{v}" for v in snap.account_statuses.values()) or "—"
+        table.add_row(escape(dates), escape(", ".join(snap.marketplaces)), escape(statuses), escape(snap.stored_at),
+                      escape(snap.source), escape(os.path.basename(snap.path)))
+    out.print(table)
+
+
+# ------------------------------------------------------------------------------------------------ history
+@main.command("history")
+@click.option("--cache", "cache", default=None, metavar="DIR",
+              help="The cache folder whose history to list (default: the user's cache folder).")
+@click.option("--json", "as_json", is_flag=True, help="Print the snapshots as JSON.")
+@_handle_errors
+def history_cmd(cache: str | None, as_json: bool) -> int:
+    """List the snapshots of Amazon's performance report that sellerdx has kept.
+
+    Every performance report `sellerdx analyze` reads is stored once (by content) in the history folder of
+    the cache, even with the data cache off. Exit status: 0.
+    """
+    from .amazon.history import load_snapshots
+    from .paths import history_dir
+    folder = history_dir(cache)
+    pairs, skipped = load_snapshots(folder)
+    if as_json:
+        click.echo(json.dumps({"folder": str(folder), "snapshots": [s.to_dict() for s, _ in pairs],
+                               "skipped": skipped}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not pairs:
+        out.print(f"no snapshot of Amazon's performance report in {folder} yet (sellerdx analyze stores each "
+                  "one it reads)", markup=False)
+    else:
+        out.print(f"{len(pairs)} snapshot{'s' if len(pairs) != 1 else ''} of Amazon's performance report in "
+                  f"{folder}:", markup=False)
+        _print_history(pairs, str(folder))
+    for s in skipped:
+        out.print(f"skipped: {s}", markup=False)
+    return EXIT_OK
 
 
 # ------------------------------------------------------------------------------------------------ validate

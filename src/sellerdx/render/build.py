@@ -18,6 +18,7 @@ import pandas as pd
 
 from sellerdx import __version__, assets, store
 from sellerdx.model import Finding, MetricResult
+from sellerdx.render.amazon import amazon_banner
 from sellerdx.render.context import ReportContext, WhatIf, build_context as assemble, vocabulary
 
 if TYPE_CHECKING:
@@ -126,6 +127,7 @@ def build_context(analysis: Analysis, *, rejected_path: str | None = REJECTED_RO
         performance_files=inputs.performance_files,
         poa=analysis.poa(),
         version=__version__,
+        amazon=amazon_banner(analysis.amazon),
     )
 
 

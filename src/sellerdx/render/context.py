@@ -227,6 +227,8 @@ class ReportContext:
         definitions: ``(term, text)`` pairs for the Definitions section, every rule and [choice].
         poa: the Plan of Action skeleton (Markdown text, shown verbatim).
         evidence_limit: the most rows any long table shows; the rest are counted.
+        amazon: Amazon's own verdict and snapshot trends (:class:`sellerdx.render.amazon.AmazonBanner`),
+            shown first, or ``None`` without Amazon's performance report.
     """
     seller: str
     as_of: dt.date | None
@@ -250,6 +252,7 @@ class ReportContext:
     definitions: tuple[tuple[str, str], ...] = ()
     poa: str = ""
     evidence_limit: int = DEFAULT_EVIDENCE_LIMIT
+    amazon: Any = None
 
     @property
     def at_risk(self) -> tuple[MetricResult, ...]:
@@ -350,6 +353,7 @@ def build_context(
     generated_at: dt.datetime | None = None,
     version: str = __version__,
     evidence_limit: int = DEFAULT_EVIDENCE_LIMIT,
+    amazon: Any = None,
 ) -> ReportContext:
     """Assemble a :class:`ReportContext` from the pipeline's outputs.
 
@@ -407,4 +411,5 @@ def build_context(
         definitions=tuple(definitions) if definitions is not None else default_definitions(),
         poa=poa,
         evidence_limit=evidence_limit,
+        amazon=amazon,
     )
