@@ -16,7 +16,7 @@ from sellerdx import metrics
 from sellerdx.amazon import parse_performance, reconcile
 from sellerdx.amazon.reconcile import another_period
 from sellerdx.metrics import MetricParams
-from test_metrics_support import AS_OF, feedback, load, order, shipment
+from test_metrics_support import AS_OF, claim, feedback, load, order, shipment
 
 MP = "ATVPDKIKX0DER"
 
@@ -50,7 +50,7 @@ COMPLETE = {
 }
 
 
-def data(*, extra_orders=(), fb=None, claims=True):
+def data(*, extra_orders=(), fb=None, claims=True, claim_rows=()):
     orders = ([order(i, f"2026-10-{i:02d}", sales_channel="Amazon.com") for i in range(1, 11)]
               + [order(i, f"2026-10-{i + 11:02d}", sales_channel="Amazon.com") for i in range(11, 21)]
               + list(extra_orders))
@@ -58,7 +58,7 @@ def data(*, extra_orders=(), fb=None, claims=True):
     frames = {"orders": orders, "feedback": fb if fb is not None else [feedback(3, 1, "2026-10-12")],
               "chargebacks": [], "shipments": ships, "cancellations": []}
     if claims:
-        frames["claims"] = []
+        frames["claims"] = list(claim_rows)
     con = load(**frames)
     params = MetricParams(as_of=AS_OF)
     return con, params, metrics.compute_metrics(con, params)
@@ -101,6 +101,17 @@ def test_gap_explained_by_a_missing_export():
     assert r.explanation == ("Gap -10.00 points on Amazon's range 2026-10-01 to 2026-10-20 (20 days) "
                              "(Amazon 2 of 10 (20.00%), sellerdx 1 of 10 (10.00%)): no claims export was "
                              "supplied (Amazon counts 1 order with A-to-z claims).")
+
+
+def test_gap_explained_by_an_export_older_than_amazons_report():
+    # the claims export holds one pending claim (order 5); Amazon counts two (orders 5 and 7): 3 of 10 vs 2 of 10
+    recs = rec(with_odr(start="2026-10-01", end="2026-10-20", orders=10, defects=3, feedback=1, claims=2),
+               claim_rows=[claim(5, "Pending", "2026-10-15")])
+    r = recs["odr_mfn"]
+    assert (r.ours_on_amazon_window.numerator, r.ours_on_amazon_window.denominator) == (2, 10)
+    assert r.explanation.endswith("(Amazon 3 of 10 (30.00%), sellerdx 2 of 10 (20.00%)): Amazon counts 2 orders "
+                                  "with A-to-z claims, the claims export 1: the export may be older than Amazon's "
+                                  "report.")
 
 
 def test_gap_explained_by_defects_of_orders_missing_from_the_orders_data():

@@ -286,6 +286,14 @@ def _one_line(amazon: AmazonMetric, ours: MetricResult, same: MetricResult | Non
             causes.append(f"{_n(sum(other.values()), 'order')} of the range {'was' if sum(other.values()) == 1 else 'were'} "
                           f"sold on {', '.join(sorted(other))}, not on {home} (this report's marketplace)")
     if not causes:
+        for comp, (_, words, export) in _COMPONENT_KIND.items():
+            a = amazon.components.get(comp)
+            b = int((ref.extras or {}).get(comp, 0))
+            if a is not None and export in supplied and a != b:
+                causes.append(f"Amazon counts {_n(a, 'order')} with {words}, the {export} export {b}"
+                              + (": the export may be older than Amazon's report" if a > b else
+                                 ": Amazon may have removed feedback or decided claims since the export was made"))
+    if not causes:
         if amazon.denominator is not None and ref.denominator < amazon.denominator:
             causes.append(f"sellerdx counts {amazon.denominator - ref.denominator} fewer orders: the orders export "
                           "may not hold every order of the range")

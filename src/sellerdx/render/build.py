@@ -75,7 +75,7 @@ def reconciliation_frame(rows: Iterable[Any]) -> pd.DataFrame | None:
             "recomputed_window": _window_text(r.ours.window_start, r.ours.window_end),
             "recomputed_on_amazon_window": (r.ours_on_amazon_window.rate
                                             if r.ours_on_amazon_window is not None else None),
-            "explanation": " ".join(r.explanations),
+            "explanation": getattr(r, "explanation", "") or " ".join(r.explanations),   # the one-line gap
         })
     if not records:
         return None
