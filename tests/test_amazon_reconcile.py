@@ -194,3 +194,12 @@ def test_unit_otdr_is_paired_once_sellerdx_computes_it(monkeypatch):
     paired = {r.metric: r for r in reconcile(perf, {**results, "otdr_units": fake}, con, params)}
     assert paired["otdr_units"].ours_on_amazon_window is fake
     assert paired["otdr_units"].explanation.startswith("Same counts on Amazon's range 2026-10-11 to 2026-10-24")
+
+
+def test_the_marketplace_query_declares_the_parameters_it_is_bound_with():
+    from sellerdx import assets
+    sql = assets.load_query("amazon_orders_by_channel")
+    assert metrics.query_parameters(sql) == {"date_from", "date_to", "channel"}
+    header = "\n".join(line for line in sql.splitlines() if line.startswith("--"))
+    assert header.startswith("-- amazon_orders_by_channel:") and "Inputs:" in header and "Output" in header
+    assert all(f"${p}" in header for p in ("date_from", "date_to", "channel"))
