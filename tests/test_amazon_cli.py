@@ -118,6 +118,7 @@ def test_two_weekly_reports_give_a_two_point_trend_and_the_same_report_is_stored
     figures = hist.select("figure.amazon-trend")
     captions = [f.select_one("figcaption").get_text(" ", strip=True) for f in figures]
     assert "Late Shipment Rate (10 days): 2026-09-02 2.50% (1 of 40) (GOOD); 2026-09-09 5.00% (2 of 40) (BAD)." in captions
+    assert "Listing policy violations: 2026-09-02 3 (BAD); 2026-09-09 5 (BAD)." in captions
     assert all(f.select_one("svg[role=img]") is not None for f in figures)
     terms = [dt_.get_text(" ", strip=True) for dt_ in soup.select("#definitions dt")]
     assert "Snapshot history" in terms and "Amazon's figures" in terms

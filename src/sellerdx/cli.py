@@ -185,6 +185,8 @@ def _print_amazon(overview: Any) -> None:
         out.print(f"  impossible in Amazon's report: {p}", markup=False)
     for note in overview.period_notes:
         out.print(f"  {note}", markup=False)
+    for w in overview.warnings:
+        out.print(f"  warning: {w}", markup=False)
 
 
 def _print_history(history: Any, folder: str) -> None:

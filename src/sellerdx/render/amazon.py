@@ -82,6 +82,16 @@ def _row(f: Any) -> FigureRow:
                      known=f.known)
 
 
+def _point_value(p: Any) -> str:
+    """"2.50% (1 of 40)", "5" (a count alone), "—"."""
+    if p.rate is not None:
+        counts = f" ({p.numerator:,} of {p.denominator:,})" if p.numerator is not None and p.denominator is not None else ""
+        return _pct(p.rate) + counts
+    if p.numerator is not None and p.denominator is not None:
+        return f"{p.numerator:,} of {p.denominator:,}"
+    return f"{p.numerator:,}" if p.numerator is not None else "—"
+
+
 def snapshot_chart(points: Sequence[Any], label: str, chart_id: str) -> Markup | None:
     """One of Amazon's metrics by reporting-range end over the snapshots; None with fewer than two points."""
     rates = [(p.date, p.rate) for p in points if p.rate is not None]
@@ -125,12 +135,7 @@ def amazon_banner(overview: Any) -> AmazonBanner | None:
         if len(points) < 2:
             single.append(shown)
             continue
-        words = tuple((p.date.isoformat(),
-                       (_pct(p.rate) if p.rate is not None else "—")
-                       + (f" ({p.numerator:,} of {p.denominator:,})" if p.numerator is not None
-                          and p.denominator is not None else (f" ({p.numerator:,})" if p.numerator is not None
-                                                              else "")),
-                       p.status or "—") for p in points)
+        words = tuple((p.date.isoformat(), _point_value(p), p.status or "—") for p in points)
         trends.append(TrendView(shown, marketplace_name(mp), snapshot_chart(points, shown, f"chart-amazon-{i}"),
                                 words))
     return AmazonBanner(

@@ -105,6 +105,7 @@ def build_context(analysis: Analysis, *, rejected_path: str | None = REJECTED_RO
 
     inputs = analysis.inputs
     warnings = [w for perf in analysis.performance for w in perf.warnings]
+    warnings += list(analysis.amazon.warnings) if analysis.amazon is not None else []   # snapshot history
     return assemble(
         seller=Path(str(analysis.folder)).name or str(analysis.folder),
         metrics=results,
