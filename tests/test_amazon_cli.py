@@ -88,7 +88,11 @@ def test_a_suspended_account_exits_1_with_amazons_status_first(tmp_path: Path) -
     assert first.select_one(".amazon-verdict-text").get_text(" ", strip=True).startswith(
         "Amazon says: account SUSPENDED in Amazon.com")
     assert "Amazon's own verdict above says otherwise" in soup.select_one("#headline .headline-label").get_text()
-    assert "Invoice Defect Rate" in first.select_one(".amazon-bad-list").get_text()
+    assert first.select_one(".amazon-bad-list").get_text(" ", strip=True) == (
+        "Invoice Defect Rate : 4 of 50 (8.00%) (missing invoice 3, late invoice 1), Amazon's status BAD, "
+        "2026-08-20 – 2026-08-26 [1] .")
+    assert first.select_one("#amazon-note-1").get_text(" ", strip=True).startswith(
+        "[1] Amazon's figure — not recomputable from these exports: it would take an invoice-upload export")
 
 
 def test_two_weekly_reports_give_a_two_point_trend_and_the_same_report_is_stored_once(tmp_path: Path,

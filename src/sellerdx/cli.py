@@ -168,7 +168,8 @@ def _print_amazon(overview: Any) -> None:
     out.print(f"[{style}]{escape(v.headline)}[/]")
     for r in v.ratings:
         out.print(f"  Account Health Rating ({r.marketplace}): {rating_text(r)} — {r.note}", markup=False)
-    shown = set()
+    shown: set[int] = set()
+    notes_seen: set[str | None] = set()
     for f in v.bad + v.invoice + v.unknown:
         if id(f) in shown:
             continue
@@ -179,8 +180,10 @@ def _print_amazon(overview: Any) -> None:
                  if f.parts and f.group == "invoice" else "")
         status = f"{f.status}" if f.status else "no status"
         flag = "bad" if f.bad else ("not known to sellerdx" if not f.known else "")
+        note = "" if not f.note else (" — " + (f.note if f.note not in notes_seen else "Amazon's figure, not recomputable (as above)"))
+        notes_seen.add(f.note)
         out.print(f"  {'•' if f.bad else '·'} {f.label}: {f.value}{parts}, Amazon's status {status}{window}"
-                  + (f" [{flag}]" if flag else "") + (f" — {f.note}" if f.note else ""), markup=False)
+                  + (f" [{flag}]" if flag else "") + note, markup=False)
     for p in v.problems:
         out.print(f"  impossible in Amazon's report: {p}", markup=False)
     for note in overview.period_notes:

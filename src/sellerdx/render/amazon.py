@@ -36,6 +36,7 @@ class FigureRow:
     note: str
     problems: tuple[str, ...]
     known: bool
+    note_ref: int | None = None      # number of its note in AmazonBanner.bad_notes (bad metrics only)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class AmazonBanner:
     accounts: tuple[tuple[str, str, bool], ...]           # (marketplace, status, bad)
     ratings: tuple[tuple[str, str, bool, str], ...]       # (marketplace, "WARNED, 150 points (at risk)", bad, note)
     bad: tuple[FigureRow, ...]
+    bad_notes: tuple[str, ...]                            # the notes of the bad metrics, each once, numbered 1..
     invoice: tuple[FigureRow, ...]
     unknown: tuple[FigureRow, ...]
     figures: tuple[FigureRow, ...]
@@ -138,11 +140,20 @@ def amazon_banner(overview: Any) -> AmazonBanner | None:
         words = tuple((p.date.isoformat(), _point_value(p), p.status or "—") for p in points)
         trends.append(TrendView(shown, marketplace_name(mp), snapshot_chart(points, shown, f"chart-amazon-{i}"),
                                 words))
+    notes: list[str] = []
+    bad_rows = []
+    for f in v.bad:
+        row = _row(f)
+        if row.note:
+            if row.note not in notes:
+                notes.append(row.note)
+            row = FigureRow(**{**row.__dict__, "note_ref": notes.index(row.note) + 1})
+        bad_rows.append(row)
     return AmazonBanner(
         at_risk=v.at_risk, headline=v.headline,
         accounts=tuple((a.marketplace, a.status.replace("_", " "), a.bad) for a in v.accounts),
         ratings=tuple((r.marketplace, rating_text(r), r.bad, r.note) for r in v.ratings),
-        bad=tuple(_row(f) for f in v.bad), invoice=tuple(_row(f) for f in v.invoice),
+        bad=tuple(bad_rows), bad_notes=tuple(notes), invoice=tuple(_row(f) for f in v.invoice),
         unknown=tuple(_row(f) for f in v.unknown), figures=tuple(_row(f) for f in v.figures),
         problems=v.problems, period_notes=overview.period_notes, warning_states=v.warning_states,
         trends=tuple(trends), single_point=tuple(single), history_dir=overview.history_dir,
