@@ -180,7 +180,8 @@ def _print_amazon(overview: Any) -> None:
                  if f.parts and f.group == "invoice" else "")
         status = f"{f.status}" if f.status else "no status"
         flag = "bad" if f.bad else ("not known to sellerdx" if not f.known else "")
-        note = "" if not f.note else (" — " + (f.note if f.note not in notes_seen else "Amazon's figure, not recomputable (as above)"))
+        again = "Amazon's figure, not recomputable (as above)"
+        note = "" if not f.note else " — " + (f.note if f.note not in notes_seen else again)
         notes_seen.add(f.note)
         out.print(f"  {'•' if f.bad else '·'} {f.label}: {f.value}{parts}, Amazon's status {status}{window}"
                   + (f" [{flag}]" if flag else "") + note, markup=False)

@@ -226,6 +226,9 @@ def _channel(key: str) -> str | None:
     return entry.get("channel")
 
 
+_UNMATCHED_KINDS = {"pfcr": ["seller_cancellation"], "lsr_10d": ["late_shipment"], "lsr_30d": ["late_shipment"]}
+
+
 def _one_line(amazon: AmazonMetric, ours: MetricResult, same: MetricResult | None, *, marketplace_id: str | None,
               span: tuple[dt.date | None, dt.date | None], supplied: set[str], unmatched: list[dict[str, Any]],
               con: duckdb.DuckDBPyConnection) -> tuple[str, bool]:
@@ -266,12 +269,11 @@ def _one_line(amazon: AmazonMetric, ours: MetricResult, same: MetricResult | Non
     first, last = span
     if amazon.window_start and amazon.window_end and first and last and (
             first > amazon.window_start or last < amazon.window_end):
-        causes.append(f"the orders data covers only {period_text(max(first, amazon.window_start), min(last, amazon.window_end))} "
-                      "of that range")
+        covered = period_text(max(first, amazon.window_start), min(last, amazon.window_end))
+        causes.append(f"the orders data covers only {covered} of that range")
     # defects whose order is not in the orders data
     if amazon.numerator is not None and ref.numerator < amazon.numerator:
-        kinds = [k for k, *_ in _COMPONENT_KIND.values()] if amazon.components else {
-            "pfcr": ["seller_cancellation"], "lsr_10d": ["late_shipment"], "lsr_30d": ["late_shipment"]}.get(ours.key, [])
+        kinds = [k for k, *_ in _COMPONENT_KIND.values()] if amazon.components else _UNMATCHED_KINDS.get(ours.key, [])
         n_unmatched = sum(_unmatched_since(unmatched, k, amazon.window_start) for k in kinds)
         if n_unmatched:
             causes.append(f"{_n(n_unmatched, 'defect')} in the exports "
@@ -283,7 +285,8 @@ def _one_line(amazon: AmazonMetric, ours: MetricResult, same: MetricResult | Non
         by_channel = _orders_by_channel(con, amazon.window_start, amazon.window_end, _channel(ours.key))
         other = {ch: n for ch, n in by_channel.items() if ch and ch.lower() != home.lower()}
         if other and home != marketplace_id:
-            causes.append(f"{_n(sum(other.values()), 'order')} of the range {'was' if sum(other.values()) == 1 else 'were'} "
+            n_other = sum(other.values())
+            causes.append(f"{_n(n_other, 'order')} of the range {'was' if n_other == 1 else 'were'} "
                           f"sold on {', '.join(sorted(other))}, not on {home} (this report's marketplace)")
     if not causes:
         for comp, (_, words, export) in _COMPONENT_KIND.items():

@@ -316,7 +316,8 @@ def _names(cfg_names: list[str]) -> set[str]:
     return {_norm(n) for n in cfg_names}
 
 
-def _marketplace(entry: Mapping[str, Any], statuses: dict[str | None, str], warnings: list[str]) -> MarketplacePerformance:
+def _marketplace(entry: Mapping[str, Any], statuses: dict[str | None, str],
+                 warnings: list[str]) -> MarketplacePerformance:
     cfg, acfg = _cfg(), amazon_cfg()
     mp_id = _get(entry, ["marketplaceId"])
     found: dict[str, AmazonMetric] = {}

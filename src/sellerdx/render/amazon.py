@@ -87,7 +87,8 @@ def _row(f: Any) -> FigureRow:
 def _point_value(p: Any) -> str:
     """"2.50% (1 of 40)", "5" (a count alone), "—"."""
     if p.rate is not None:
-        counts = f" ({p.numerator:,} of {p.denominator:,})" if p.numerator is not None and p.denominator is not None else ""
+        both = p.numerator is not None and p.denominator is not None
+        counts = f" ({p.numerator:,} of {p.denominator:,})" if both else ""
         return _pct(p.rate) + counts
     if p.numerator is not None and p.denominator is not None:
         return f"{p.numerator:,} of {p.denominator:,}"
