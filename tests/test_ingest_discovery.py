@@ -22,15 +22,15 @@ from sellerdx import ingest
 
 
 def _has_performance() -> bool:
-    if importlib.util.find_spec("sellerdx.performance") is None:
+    if importlib.util.find_spec("sellerdx.amazon.report") is None:
         return False
-    return hasattr(importlib.import_module("sellerdx.performance"), "is_performance_report")
+    return hasattr(importlib.import_module("sellerdx.amazon.report"), "is_performance_report")
 
 
 HAS_PERFORMANCE = _has_performance()
 needs_performance = pytest.mark.xfail(
     not HAS_PERFORMANCE, strict=False,
-    reason="sellerdx.performance.is_performance_report is not there yet (ingest imports it for every JSON file)")
+    reason="sellerdx.amazon.report.is_performance_report is not there yet (ingest imports it for every JSON file)")
 
 
 def folder_with_orders(tmp_path: Path) -> Path:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sellerdx import metrics, performance
+from sellerdx import metrics
+from sellerdx.amazon.reconcile import reconcile
+from sellerdx.amazon.report import parse_performance
 from sellerdx.metrics import MetricParams
 from support.metrics_data import AS_OF, load, oid, order, shipment
 
@@ -100,7 +102,7 @@ def test_reconciliation_names_tracked_shipments_and_pending_parcels():
         "reportingDateRange": {"reportingDateFrom": "2026-10-02T00:00:00Z",
                                "reportingDateTo": "2026-10-31T23:59:59Z"},
         "shipmentCountWithValidTracking": 8, "onTimeDeliveryCount": 2}}]}
-    rec = {r.metric: r for r in performance.reconcile(performance.parse_performance(report), results,
+    rec = {r.metric: r for r in reconcile(parse_performance(report), results,
                                                       con, params)}["otdr"]
     text = " ".join(rec.explanations)
     assert "Amazon counts 8 shipments with valid tracking, sellerdx 5 on the same window (-3)" in text

@@ -9,7 +9,9 @@ import json
 
 import pytest
 
-from sellerdx import metrics, performance
+from sellerdx import metrics
+from sellerdx.amazon.reconcile import reconcile
+from sellerdx.amazon.report import is_performance_report, load_performance, parse_performance
 from sellerdx.errors import UnreadableFileError
 from sellerdx.metrics import MetricParams
 from support.metrics_data import AS_OF, feedback, load, order
@@ -49,7 +51,7 @@ REPORT = {
 
 
 def test_parse_names_counts_windows_and_lsr_list():
-    rep = performance.parse_performance(copy.deepcopy(REPORT))
+    rep = parse_performance(copy.deepcopy(REPORT))
     mp = rep.marketplace()
     assert mp.marketplace_id == MP and mp.account_status == "SUSPENDED"
     assert (mp.ahr_status, mp.ahr_score) == ("GREAT", 250.0)
@@ -75,8 +77,8 @@ def test_schema_names_and_single_lsr_object_and_offsets():
             "reportingDateFrom": "2026-10-24T17:00:00-07:00",          # = Oct 25 00:00 UTC
             "reportingDateTo": "2026-10-31T16:59:59-07:00"}, "orderCount": 40, "cancellationCount": 1},
         "lateShipmentRate": {"orderCount": 10, "lateShipmentCount": 0, "rate": 0}}]}}
-    assert performance.is_performance_report(obj)
-    mp = performance.parse_performance(obj).marketplace("A1F83G8C2ARO7P")
+    assert is_performance_report(obj)
+    mp = parse_performance(obj).marketplace("A1F83G8C2ARO7P")
     pf = mp.metrics["pfcr"]
     assert (pf.window_start, pf.window_end) == (dt.date(2026, 10, 25), dt.date(2026, 10, 31))
     assert pf.rate == pytest.approx(1 / 40)
@@ -88,23 +90,23 @@ def test_schema_names_and_single_lsr_object_and_offsets():
     (REPORT, True), ({"accountStatuses": [{"marketplaceId": MP, "status": "NORMAL"}]}, True),
     ({"orders": []}, False), ([1, 2], False), ("text", False), (None, False)])
 def test_is_performance_report(obj, expected):
-    assert performance.is_performance_report(obj) is expected
+    assert is_performance_report(obj) is expected
 
 
 def test_garbage_parts_become_warnings(tmp_path):
     obj = {"performanceMetrics": [{"marketplaceId": MP, "orderDefectRate": "n/a", "validTrackingRate": [1]},
                                   "junk"]}
-    rep = performance.parse_performance(obj)
+    rep = parse_performance(obj)
     assert rep.marketplace().metrics == {} and len(rep.warnings) == 3
     with pytest.raises(UnreadableFileError):
-        performance.parse_performance({"foo": 1})
+        parse_performance({"foo": 1})
     path = tmp_path / "perf.json.gz"
     path.write_bytes(gzip.compress(json.dumps(REPORT).encode()))
-    assert performance.load_performance(path).marketplace().metrics["odr_mfn"].denominator == 5
+    assert load_performance(path).marketplace().metrics["odr_mfn"].denominator == 5
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     with pytest.raises(UnreadableFileError):
-        performance.load_performance(bad)
+        load_performance(bad)
 
 
 def reconcile_data():
@@ -120,7 +122,7 @@ def reconcile_data():
 
 def test_reconcile_explains_window_lag_missing_export_and_unmatched():
     con, params, results = reconcile_data()
-    recs = {r.metric: r for r in performance.reconcile(performance.parse_performance(REPORT), results, con, params)}
+    recs = {r.metric: r for r in reconcile(parse_performance(REPORT), results, con, params)}
     odr = recs["odr_mfn"]
     # ours: Aug 19..Oct 17 holds orders 1..4, defect on order 1 -> 1/4 = 0.25; Amazon 0.6 -> gap -0.35
     assert (odr.ours.numerator, odr.ours.denominator) == (1, 4)
@@ -142,7 +144,7 @@ def test_reconcile_explains_window_lag_missing_export_and_unmatched():
 
 def test_reconcile_match_and_not_computed():
     con, params, results = reconcile_data()
-    recs = {r.metric: r for r in performance.reconcile(performance.parse_performance(REPORT), results, con, params)}
+    recs = {r.metric: r for r in reconcile(parse_performance(REPORT), results, con, params)}
     pf = recs["pfcr"]
     # PFCR Oct 25..31: order 6 (Cancelled, no cancellations export) -> 1/1, as Amazon says
     assert (pf.ours.numerator, pf.ours.denominator, pf.gap) == (1, 1, 0.0)
@@ -150,7 +152,7 @@ def test_reconcile_match_and_not_computed():
     assert "matches: 1 of 1 (100.00%)" in joined and "upper bound" in joined
     lsr = recs["lsr_10d"]
     assert lsr.ours.status == "not_computed" and lsr.ours_on_amazon_window is None and lsr.gap is None
-    assert "could not recompute" in lsr.explanations[0] and "shipments export" in lsr.explanations[0]
+    assert "cannot recompute" in lsr.explanation and "shipments export" in lsr.explanation and not lsr.compared
     assert "not computed: not computed" not in lsr.explanations[0]
     assert "1 of 6" in lsr.explanations[0]
     # JSON-ready

@@ -218,7 +218,7 @@ class Analysis:
     def result(self) -> AnalysisResult:
         """Stage 5: everything any output shows, computed once (every writer below renders this)."""
         return describe(self.con, folder=str(self.folder), options=self.options, params=self.params,
-                        inputs=self.inputs, performance_payloads=[data for _, data in self._loaded[1].performance],
+                        inputs=self.inputs, performance_files=list(self._loaded[1].performance),
                         metrics=self.metric_results, findings=self.finding_list,
                         step=self._step, timed=self._timed)
 
@@ -231,6 +231,12 @@ class Analysis:
     def reconciliation(self) -> tuple[Any, ...]:
         """Amazon's numbers beside the recomputed ones, each gap explained (empty without Amazon's JSON)."""
         return self.result.reconciliation
+
+    @property
+    def amazon(self) -> Any:
+        """Amazon's own verdict (account status, Account Health Rating, metrics it marks bad, policy metrics,
+        Invoice Defect Rate), the period check and the snapshot history; ``None`` without Amazon's JSON."""
+        return self.result.amazon
 
     def sql(self, query: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run your own SQL on the loaded tables (orders, feedback, claims, ..., order_facts).

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .version import __version__
 from .errors import SellerdxError
+from .version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -327,7 +327,8 @@ def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketp
         import webbrowser
         webbrowser.open(paths["report"].resolve().as_uri())
     at_risk = any(m.status == "at_risk" for m in analysis.metric_results.values())
-    return EXIT_FINDINGS if at_risk else EXIT_OK
+    amazon_at_risk = analysis.amazon is not None and analysis.amazon.at_risk
+    return EXIT_FINDINGS if at_risk or amazon_at_risk else EXIT_OK
 
 
 def _log_cache(analysis: Any) -> None:
@@ -340,6 +341,42 @@ def _log_cache(analysis: Any) -> None:
     log.info("cache: %s (%s)", state, cache.folder)
     for problem in cache.rebuilt:
         log.info("cache: rebuilt a damaged entry: %s", problem)
+
+
+# ------------------------------------------------------------------------------------------------ history
+@main.command("history", epilog=_epilog("sellerdx history", "sellerdx history --json",
+                                        "sellerdx history --cache /shared/sellerdx-cache"))
+@click.option("--cache", "cache", default=None, metavar="DIR",
+              help="The cache folder whose history to list (default: the user's cache folder).")
+@click.option("--json", "as_json", is_flag=True, help="Print the snapshots as JSON.")
+@_verbosity
+@_handle_errors
+def history_cmd(cache: str | None, as_json: bool) -> int:
+    """List the snapshots of Amazon's performance report that sellerdx has kept.
+
+    Every performance report `sellerdx analyze` reads is stored once (by content) in the history folder of
+    the cache, even with the data cache off. Exit status: 0.
+    """
+    from .amazon.history import load_snapshots  # here, not at the top: keeps --help fast
+    from .paths import history_dir
+    from .terminal import print_history
+    folder = history_dir(cache)
+    pairs, skipped = load_snapshots(folder)
+    if as_json:
+        click.echo(json.dumps({"folder": str(folder), "snapshots": [s.to_dict() for s, _ in pairs],
+                               "skipped": skipped}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    out = _out()
+    if not pairs:
+        out.print(f"no snapshot of Amazon's performance report in {folder} yet (sellerdx analyze stores each "
+                  "one it reads)", markup=False)
+    else:
+        out.print(f"{len(pairs)} snapshot{'s' if len(pairs) != 1 else ''} of Amazon's performance report in "
+                  f"{folder}:", markup=False)
+        print_history(out, pairs)
+    for s in skipped:
+        out.print(f"skipped: {s}", markup=False)
+    return EXIT_OK
 
 
 # ------------------------------------------------------------------------------------------------ validate

@@ -21,7 +21,10 @@ from .diagnose import diagnose, load_rules
 from .metrics import MetricParams
 from .model import Finding, MetricResult
 from .options import Options
-from .performance import parse_performance, reconcile
+from .paths import history_dir
+from .amazon.overview import build_overview
+from .amazon.reconcile import reconcile
+from .amazon.report import parse_performance
 from .plan import build_plan, plan_keys, plan_scope
 from .plan import settings as poa_settings
 from .result import AnalysisResult, ExportNeeded, FindingResult, Inputs, MetricFigure, MetricGaps, PlanOfAction, WhatIf
@@ -152,7 +155,7 @@ def missing_exports(gaps: Mapping[str, MetricGaps]) -> tuple[ExportNeeded, ...]:
 
 
 def describe(con: duckdb.DuckDBPyConnection, *, folder: str, options: Options, params: MetricParams,
-             inputs: Inputs, performance_payloads: Sequence[Any] = (),
+             inputs: Inputs, performance_files: Sequence[tuple[str, Any]] = (),
              metrics: Mapping[str, MetricResult] | None = None,
              findings: Sequence[Finding] | None = None,
              step: Step | None = None, timed: Callable[[str], Any] | None = None) -> AnalysisResult:
@@ -184,7 +187,10 @@ def describe(con: duckdb.DuckDBPyConnection, *, folder: str, options: Options, p
         if "feedback" in store.supplied_kinds(con):
             removable = metrics_stage.removable_feedback(con, params)
             what_if = _what_if(metrics, metrics_stage.what_if(con, params, removable))
-        performance = tuple(parse_performance(data) for data in performance_payloads)
+        performance = tuple(parse_performance(data, source=path) for path, data in performance_files)
+        cache_dir = options.cache if isinstance(options.cache, str) and options.cache else None
+        amazon = build_overview(list(performance_files), metrics, span=metrics_stage.order_span(con),
+                                history_dir=history_dir(cache_dir))
         reconciliation = tuple(row for perf in performance for row in reconcile(perf, metrics, con, params))
         gaps = metric_gaps(metrics, store.supplied_kinds(con))
         return AnalysisResult(
@@ -203,6 +209,7 @@ def describe(con: duckdb.DuckDBPyConnection, *, folder: str, options: Options, p
             performance=performance,
             reconciliation=reconciliation,
             warnings=tuple(w for perf in performance for w in perf.warnings),
+            amazon=amazon,
             plan=plan_of_action(con, metrics, findings, params, options, performance, reconciliation),
             missing_exports=missing_exports(gaps),
             gaps=gaps,

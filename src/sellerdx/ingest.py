@@ -417,7 +417,7 @@ def _source(display: str, verdict: Verdict, header: list[str], *, location: Loca
 
 def _recognise_json(display: str, location: Location, size: int, digest: str,
                     encoding: str) -> SourceFile | SkippedFile:
-    from .performance import is_performance_report
+    from .amazon.report import is_performance_report
     try:
         with location.open() as stream:
             data = json.loads(stream.read().decode(encoding))

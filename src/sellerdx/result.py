@@ -269,6 +269,8 @@ class AnalysisResult:
         reconciliation: Amazon's numbers beside the recomputed ones, each gap explained.
         warnings: data-quality warnings in words (Amazon's report, reading).
         plan: the Plan of Action: causes, every counted defect answered once, Amazon's figures.
+        amazon: Amazon's own verdict, period check and snapshot history (``sellerdx.amazon.overview``),
+            ``None`` without Amazon's report.
         missing_exports: exports that would compute or complete a metric, in ``metrics.toml`` ``[exports]``
             order (the report's "to complete the picture" checklist).
         gaps: metric key -> what the missing exports do to it (only metrics with a gap).
@@ -289,6 +291,7 @@ class AnalysisResult:
     reconciliation: tuple[Any, ...] = ()
     warnings: tuple[str, ...] = ()
     plan: PlanOfAction | None = None
+    amazon: Any = None
     missing_exports: tuple[ExportNeeded, ...] = ()
     gaps: Mapping[str, MetricGaps] = field(default_factory=dict)
 

@@ -9,17 +9,19 @@ why, the first rejected rows with the file that lists them all, every warning th
 
 from __future__ import annotations
 
+import os
 import textwrap
-
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from . import __version__
+from .amazon.verdict import rating_text
 from .text import count, plural, rate
 
 MAX_FINDINGS = 5          # findings printed; the report has them all
@@ -103,6 +105,8 @@ def print_analysis(console: Console, analysis: Any, paths: Mapping[str, Path]) -
     findings = analysis.finding_list
     console.print(f"sellerdx {__version__} — {analysis.folder} — as of {analysis.as_of.isoformat()}",
                   markup=False)
+    if getattr(analysis, "amazon", None) is not None:     # Amazon's own verdict first
+        print_amazon(console, analysis.amazon)
     console.print(f"read {plural(len(inputs.files), 'file')}, {plural(inputs.rows_read, 'row')}: "
                   f"{count(inputs.rows_loaded)} loaded, {count(inputs.rows_rejected)} rejected; "
                   f"{plural(len(inputs.skipped), 'file')} skipped", markup=False)
@@ -207,3 +211,48 @@ def print_portfolio(console: Console, result: Any) -> None:
     console.print(f"{plural(len(result.accounts), 'account')} ({result.analysed} analysed, {result.reused} "
                   f"unchanged) on {result.where} in {result.seconds:.1f} s; wrote "
                   + ", ".join(str(p) for p in result.paths.values()), markup=False)
+
+
+def print_amazon(console: Console, overview: Any) -> None:
+    """Amazon's own verdict, first: account status, AHR, every metric Amazon marks bad, IDR, problems."""
+    v = overview.verdict
+    style = "bold red" if v.at_risk else "green"
+    console.print(f"[{style}]{escape(v.headline)}[/]")
+    for r in v.ratings:
+        console.print(f"  Account Health Rating ({r.marketplace}): {rating_text(r)} — {r.note}", markup=False)
+    shown: set[int] = set()
+    notes_seen: set[str | None] = set()
+    for f in v.bad + v.invoice + v.unknown:
+        if id(f) in shown:
+            continue
+        shown.add(id(f))
+        window = (f", {f.window_start:%Y-%m-%d} – {f.window_end:%Y-%m-%d}" if f.window_start and f.window_end
+                  else "")
+        parts = (" (" + ", ".join(f"{k.replace('_', ' ')} {n:,}" for k, n in f.parts.items()) + ")"
+                 if f.parts and f.group == "invoice" else "")
+        status = f"{f.status}" if f.status else "no status"
+        flag = "bad" if f.bad else ("not known to sellerdx" if not f.known else "")
+        again = "Amazon's figure, not recomputable (as above)"
+        note = "" if not f.note else " — " + (f.note if f.note not in notes_seen else again)
+        notes_seen.add(f.note)
+        console.print(f"  {'•' if f.bad else '·'} {f.label}: {f.value}{parts}, Amazon's status {status}{window}"
+                  + (f" [{flag}]" if flag else "") + note, markup=False)
+    for p in v.problems:
+        console.print(f"  impossible in Amazon's report: {p}", markup=False)
+    for note in overview.period_notes:
+        console.print(f"  {note}", markup=False)
+    for w in overview.warnings:
+        console.print(f"  warning: {w}", markup=False)
+
+
+def print_history(console: Console, history: Any) -> None:
+    """The stored snapshots of Amazon's performance report, one row each."""
+    table = Table(show_edge=False, pad_edge=False, box=None)
+    for col in ("reporting dates", "marketplaces", "account status", "stored", "read from", "file"):
+        table.add_column(col)
+    for snap, _ in history:
+        dates = (f"{snap.period_start} – {snap.period_end}" if snap.period_start else "—")
+        statuses = ", ".join(f"{v}" for v in snap.account_statuses.values()) or "—"
+        table.add_row(escape(dates), escape(", ".join(snap.marketplaces)), escape(statuses), escape(snap.stored_at),
+                      escape(snap.source), escape(os.path.basename(snap.path)))
+    console.print(table)

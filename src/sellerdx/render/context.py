@@ -271,6 +271,8 @@ class ReportContext:
         gaps: metric key -> what the missing exports do to it (cards say it in one sentence).
         evidence_path: the file next to the report holding every evidence order (``evidence.csv``).
         poa_path: the file next to the report holding the Plan of Action skeleton (``poa.md``).
+        amazon: Amazon's own verdict and snapshot trends (:class:`sellerdx.render.amazon.AmazonBanner`),
+            shown first, or ``None`` without Amazon's performance report.
     """
     seller: str
     as_of: dt.date | None
@@ -299,6 +301,7 @@ class ReportContext:
     gaps: Mapping[str, MetricGaps] = field(default_factory=dict)
     evidence_path: str = EVIDENCE_FILE
     poa_path: str = POA_FILE
+    amazon: Any = None
 
     @property
     def at_risk(self) -> tuple[MetricResult, ...]:
@@ -414,6 +417,7 @@ def assemble(
     evidence_limit: int = DEFAULT_EVIDENCE_LIMIT,
     missing_exports: Iterable[ExportNeeded] = (),
     gaps: Mapping[str, MetricGaps] | None = None,
+    amazon: Any = None,
 ) -> ReportContext:
     """Assemble a :class:`ReportContext` from the pipeline's outputs.
 
@@ -473,4 +477,5 @@ def assemble(
         evidence_limit=evidence_limit,
         missing_exports=tuple(missing_exports),
         gaps=dict(gaps or {}),
+        amazon=amazon,
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from sellerdx.render.amazon import amazon_banner
 from sellerdx.render.context import FindingView, ReportContext, assemble, vocabulary
 from sellerdx.result import AnalysisResult, FindingResult
 
@@ -54,7 +55,7 @@ def reconciliation_frame(rows: Iterable[Any]) -> pd.DataFrame | None:
             "recomputed_window": _window_text(r.ours.window_start, r.ours.window_end),
             "recomputed_on_amazon_window": (r.ours_on_amazon_window.rate
                                             if r.ours_on_amazon_window is not None else None),
-            "explanation": " ".join(r.explanations),
+            "explanation": getattr(r, "explanation", "") or " ".join(r.explanations),   # the one-line gap
         })
     if not records:
         return None
@@ -84,7 +85,7 @@ def report_context(result: AnalysisResult, *, poa: str = "",
         files=inputs.files,
         skipped=inputs.skipped,
         unmatched=keep_columns(result.unmatched, tables["unmatched"]) if result.unmatched is not None else None,
-        warnings=result.warnings,
+        warnings=result.warnings + (tuple(result.amazon.warnings) if result.amazon is not None else ()),
         rejected_count=inputs.rows_rejected,
         rejected_path=rejected_path if inputs.rows_rejected else None,
         rejected=inputs.rejected.rename(columns={"path": "file", "column_name": "column"}),
@@ -93,6 +94,7 @@ def report_context(result: AnalysisResult, *, poa: str = "",
         version=result.version,
         missing_exports=result.missing_exports,
         gaps=result.gaps,
+        amazon=amazon_banner(result.amazon),
     )
 
 

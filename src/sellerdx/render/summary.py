@@ -3,7 +3,11 @@
 schema_version 1:
 ``{"schema_version", "sellerdx_version", "as_of", "folder", "options", "inputs": [...], "skipped": [...],
 "rows": {read, loaded, rejected}, "metrics": {"odr": {"mfn", "afn", "all"}, "pfcr", "lsr_10d", "lsr_30d",
-"vtr", "otdr"}, "findings": [...], "reconciliation": [...], "unmatched_defects": n}``.
+"vtr", "otdr"}, "findings": [...], "reconciliation": [...], "unmatched_defects": n, "amazon": {...} | null}``.
+``amazon`` (added in 0.x, null without Amazon's performance JSON) is Amazon's own verdict: ``at_risk``,
+``headline``, ``account_statuses``, ``account_health_rating``, ``invoice_defect_rate``, ``policy``,
+``marked_bad``, ``unknown_metrics``, ``metrics``, ``warning_states``, ``problems`` (impossible counts and
+windows), ``period_notes`` and ``history`` (the stored snapshots).
 Keys may be added in later versions; existing keys keep their meaning.
 """
 
@@ -62,6 +66,7 @@ def summary_document(result: AnalysisResult) -> dict[str, Any]:
         "findings": [f.to_dict() for f in result.finding_list],
         "reconciliation": [jsonable(r) for r in result.reconciliation],
         "unmatched_defects": 0 if result.unmatched is None else int(len(result.unmatched)),
+        "amazon": result.amazon.to_summary() if result.amazon is not None else None,
     }
     return jsonable(doc)
 
