@@ -15,16 +15,14 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from support.command import SELLERDX
 from support.acceptance import FOLDERS, PLANTED, SAMPLES, expected_status, planted_file_path, problem_params
+from support.command import SELLERDX
 
 OUTPUTS = ("report.html", "summary.json", "poa.md", "evidence.csv", "rejected_rows.csv")
 
@@ -68,7 +66,7 @@ def _tempdir(tag: str) -> Path:
     return path
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def analyze(folder: str, as_json: bool = False) -> Completed:
     """``sellerdx analyze sample_reports/<folder> --out DIR [--json]``, once per session."""
     out = _tempdir(folder + ("-json" if as_json else ""))
@@ -76,7 +74,7 @@ def analyze(folder: str, as_json: bool = False) -> Completed:
     return _sellerdx(*args, out=out)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def validate(folder: str) -> Completed:
     return _sellerdx("validate", str(SAMPLES / folder))
 

@@ -28,8 +28,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from support.acceptance import (FOLDERS, PLANTED, acceptance_run, problem_params,
-                                      expected_status, planted_file_path)
+from support.acceptance import FOLDERS, PLANTED, acceptance_run, expected_status, planted_file_path, problem_params
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 MAX_BYTES = 2 * 1024 * 1024

@@ -25,7 +25,7 @@ def test_the_same_content_is_stored_once_whatever_its_key_order_or_file(tmp_path
     reordered["performanceMetrics"][0] = dict(reversed(list(reordered["performanceMetrics"][0].items())))
     assert digest(first) == digest(reordered)
     path, new = store_report(first, tmp_path, source="a/SellerPerformance.json",
-                             now=dt.datetime(2026, 10, 11, 8, 0, tzinfo=dt.timezone.utc))
+                             now=dt.datetime(2026, 10, 11, 8, 0, tzinfo=dt.UTC))
     assert new and path.name == f"{MP}_2026-10-01_2026-10-10_{digest(first)[:16]}.json"
     again, new_again = store_report(reordered, tmp_path, source="b/renamed.json")
     assert (again, new_again) == (path, False)

@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 
-from support.render_fixtures import HOSTILE, IMG, JS_URL, SCRIPT, make_context
 from sellerdx.render import write_html
+from support.render_fixtures import HOSTILE, IMG, JS_URL, SCRIPT, make_context
 
 pytestmark = pytest.mark.browser
 

@@ -14,11 +14,24 @@ from pathlib import Path
 
 import pytest
 
-from support.exports import (FEEDBACK_HEADER, ORDERS_HEADER, ORDERS_HEADER_OLD, RETURNS_FBA_HEADER,
-                            RETURNS_MFN_HEADER, gzip_bytes, inputs_of, oid, order_row, report, skipped_reasons,
-                            table, write_orders, write_text, zip_bytes)
 from sellerdx import ingest
-
+from support.exports import (
+    FEEDBACK_HEADER,
+    ORDERS_HEADER,
+    ORDERS_HEADER_OLD,
+    RETURNS_FBA_HEADER,
+    RETURNS_MFN_HEADER,
+    gzip_bytes,
+    inputs_of,
+    oid,
+    order_row,
+    report,
+    skipped_reasons,
+    table,
+    write_orders,
+    write_text,
+    zip_bytes,
+)
 
 
 def _has_performance() -> bool:

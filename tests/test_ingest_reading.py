@@ -11,9 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from support.exports import (FEEDBACK_HEADER, ORDERS_HEADER, RETURNS_MFN_HEADER, analysis_of, oid, order_row,
-                            rejected, report, table, write_orders, write_text)
 from sellerdx import ingest
+from support.exports import (
+    FEEDBACK_HEADER,
+    ORDERS_HEADER,
+    RETURNS_MFN_HEADER,
+    analysis_of,
+    oid,
+    order_row,
+    rejected,
+    report,
+    table,
+    write_orders,
+    write_text,
+)
 
 
 def folder_with_orders(tmp_path: Path, rows=None, **kwargs) -> Path:
@@ -96,7 +107,7 @@ def test_utf16_from_excel_unicode_text(tmp_path):
 
 
 def test_detect_encoding_directly():
-    assert ingest.detect_encoding("a\tb\n".encode()) == "utf-8"
+    assert ingest.detect_encoding(b"a\tb\n") == "utf-8"
     assert ingest.detect_encoding(b"\xef\xbb\xbfa\tb\n") == "utf-8-sig"
     assert ingest.detect_encoding("a\tb\n".encode("utf-16")) == "utf-16"
     assert ingest.detect_encoding("amazon-order-id\tproduct-name\n1\tMüsli 5€\n".encode("cp1252")) == "cp1252"

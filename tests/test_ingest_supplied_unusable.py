@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 import sellerdx
-from support.exports import FEEDBACK_HEADER, ORDERS_HEADER, oid, order_row, table, write_orders, write_text
 from sellerdx import store
 from sellerdx.errors import MissingColumnError, NoInputError
+from support.exports import FEEDBACK_HEADER, ORDERS_HEADER, oid, order_row, table, write_orders, write_text
 
 AS_OF = "2026-09-16"        # ODR window 2026-07-05 .. 2026-09-02: both default orders (Sep 1 and 2, MFN)
 CLAIMS_HEADER = ("Order ID", "Claim Date", "Claim Reason", "Claim Status")

@@ -13,12 +13,20 @@ from pathlib import Path
 import pytest
 
 import sellerdx
-from support.command import SELLERDX
-from support.exports import (ORDERS_HEADER, FEEDBACK_HEADER, inputs_of, oid, order_row, run_cli,
-                            table, write_orders, write_text)
 from sellerdx import ingest
-from sellerdx.errors import (BadOptionError, MissingColumnError, NoInputError, SellerdxError,
-                             UnreadableFileError)
+from sellerdx.errors import BadOptionError, MissingColumnError, NoInputError, SellerdxError, UnreadableFileError
+from support.command import SELLERDX
+from support.exports import (
+    FEEDBACK_HEADER,
+    ORDERS_HEADER,
+    inputs_of,
+    oid,
+    order_row,
+    run_cli,
+    table,
+    write_orders,
+    write_text,
+)
 
 
 # Each case builds a folder under tmp_path and returns (folder argument, extra CLI args).

@@ -16,9 +16,9 @@ import pytest
 openpyxl = pytest.importorskip("openpyxl")
 
 import sellerdx  # noqa: E402
-from support.exports import FEEDBACK_HEADER, ORDERS_HEADER, oid, order_row, rejected, report, skipped_reasons  # noqa: E402
 from sellerdx import ingest  # noqa: E402
 from sellerdx.workbook import cell_text  # noqa: E402
+from support.exports import FEEDBACK_HEADER, ORDERS_HEADER, oid, order_row, rejected, report, skipped_reasons  # noqa: E402
 
 
 def _orders_rows() -> list[list[object]]:

@@ -59,7 +59,7 @@ def _venv_kernel(tmp: Path) -> Iterator[None]:
             argv = KernelSpecManager().get_kernel_spec(KERNEL).argv
         except NoSuchKernel:  # pragma: no cover - ipykernel always provides python3
             pytest.fail("no 'python3' Jupyter kernel: install the test extras (bash scripts/setup.sh test)")
-        mapped = {"python", f"python{sys.version_info[0]}", "python%i.%i" % sys.version_info[:2]}
+        mapped = {"python", f"python{sys.version_info[0]}", "python{}.{}".format(*sys.version_info[:2])}
         if argv[0] not in mapped and Path(argv[0]).resolve() != Path(sys.executable).resolve():
             spec_dir = tmp / "jupyter" / "kernels" / KERNEL
             spec_dir.mkdir(parents=True)

@@ -17,8 +17,8 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from support.exports import inputs_of, oid, rejected, report, table, write_orders, write_text
 from sellerdx.schema import pandera_schema, report_specs
+from support.exports import inputs_of, oid, rejected, report, table, write_orders, write_text
 
 FULLWIDTH_ID = "１１１-０００００００-０００００９９"      # digits outside ASCII: Python's \d matches them
 TS = pd.Timestamp("2026-09-02 10:00:00")

@@ -13,7 +13,6 @@ import pytest
 
 from sellerdx import diagnose, metrics, store
 from sellerdx.diagnose.testing import case_frames
-from sellerdx.model import MetricResult
 from sellerdx.poa_lint import lint_poa
 from sellerdx.render import poa
 from sellerdx.text import neutralize_text

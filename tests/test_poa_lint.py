@@ -486,7 +486,7 @@ def test_numbered_section_titles_are_not_measures() -> None:
     # section answers the ODR; without its root cause's words it would still be a title
     assert lint_poa(text, notice="odr") == []
     # a plan without titles: the last measure right before the next "Root cause:" stays a measure
-    dense = "\n".join(l for i, l in enumerate(lines) if i not in (2, 9, 10))
+    dense = "\n".join(line for i, line in enumerate(lines) if i not in (2, 9, 10))
     assert lint_poa(dense) == []
     broken = with_line(9, "1. Owner: warehouse lead · Measure: late orders, target 0", text)
     assert codes(lint_poa(broken)) == [(9, "incomplete-measure")]

@@ -14,7 +14,11 @@ from sellerdx.errors import BadOptionError, NoInputError
 from sellerdx.portfolio import history
 from sellerdx.portfolio.accounts import discover_accounts, resolve_options
 from sellerdx.portfolio.outputs import (
-    account_view, amazon_status, portfolio_rows, rank_accounts, write_csv_rows,
+    account_view,
+    amazon_status,
+    portfolio_rows,
+    rank_accounts,
+    write_csv_rows,
 )
 
 
@@ -214,7 +218,7 @@ def test_history_previous_run_is_the_latest_earlier_one(tmp_path: Path) -> None:
         return {"account": account, "account_status": status, "as_of": "2026-10-31", "metric": "pfcr",
                 "rate": rate, "numerator": 1, "denominator": 10, "window_start": "2026-10-25",
                 "window_end": "2026-10-31", "status": status}
-    at = dt.datetime(2026, 11, 1, 6, 0, tzinfo=dt.timezone.utc)
+    at = dt.datetime(2026, 11, 1, 6, 0, tzinfo=dt.UTC)
     ids = []
     for days, rows in ((0, [row("a", 0.1), row("b", 0.2)]), (1, [row("a", 0.3, "at_risk")]), (2, [row("a", 0.5)])):
         run_id, run_at = history.new_run_id(at + dt.timedelta(days=days))

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from sellerdx.cli import main
-from support.exports import ORDERS_HEADER, FEEDBACK_HEADER
+from support.exports import FEEDBACK_HEADER, ORDERS_HEADER
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTROL = ("\x1b", "\r")

@@ -10,9 +10,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from support.exports import (FEEDBACK_HEADER, ORDERS_HEADER, assert_counts_reconcile, inputs_of, order_row,
-                            write_orders)
 from sellerdx.errors import SellerdxError
+from support.exports import FEEDBACK_HEADER, ORDERS_HEADER, assert_counts_reconcile, inputs_of, order_row, write_orders
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

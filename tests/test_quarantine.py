@@ -7,10 +7,20 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from pathlib import Path
 
-from support.exports import (FEEDBACK_HEADER, ORDERS_HEADER, analysis_of, assert_counts_reconcile, oid,
-                            order_row, rejected, report, table, write_orders, write_text)
+from support.exports import (
+    FEEDBACK_HEADER,
+    ORDERS_HEADER,
+    analysis_of,
+    assert_counts_reconcile,
+    oid,
+    order_row,
+    rejected,
+    report,
+    table,
+    write_orders,
+    write_text,
+)
 
 
 def tsv_line(fields: list[str]) -> str:

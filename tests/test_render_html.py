@@ -15,17 +15,31 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from support.render_fixtures import (
-    make_result,
-    AFN_EMPTY, ASIN_CAUSE, EVIDENCE_ROWS, HOSTILE, IMG, JS_URL, LSR, ODR, POA_TEXT, SCRIPT, VTR_MISSING,
-    WEEKDAYS, WEEKEND, asin_breakdown, make_context, weekday_breakdown,
-)
 from sellerdx.assets import asset_dir
 from sellerdx.model import MetricResult
 from sellerdx.render import ReportContext, render_html, write_html
 from sellerdx.render.charts import breakdown_chart
 from sellerdx.render.context import default_definitions, severity
 from sellerdx.render.html import environment, number, pct
+from support.render_fixtures import (
+    AFN_EMPTY,
+    ASIN_CAUSE,
+    EVIDENCE_ROWS,
+    HOSTILE,
+    IMG,
+    JS_URL,
+    LSR,
+    ODR,
+    POA_TEXT,
+    SCRIPT,
+    VTR_MISSING,
+    WEEKDAYS,
+    WEEKEND,
+    asin_breakdown,
+    make_context,
+    make_result,
+    weekday_breakdown,
+)
 
 SECTION_TITLES = [
     "Account health metrics", "Trends", "Root causes", "Removable defects and what-if",

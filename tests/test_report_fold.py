@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 from bs4 import BeautifulSoup
 
-from support.render_fixtures import WEEKEND, evidence_rows, make_context
 from sellerdx.render.html import render_html
+from support.render_fixtures import WEEKEND, evidence_rows, make_context
 
 TABLE = "#evidence-late_shipment\\.weekend_backlog"
 

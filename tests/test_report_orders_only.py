@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from support.exports import order_row, write_orders
 from sellerdx.render.context import ReportContext, assemble
 from sellerdx.render.html import render_html
 from sellerdx.result import MetricGaps
+from support.exports import order_row, write_orders
 
 WINDOW_DAYS = ("25", "26", "27", "28", "29", "30", "31")
 
@@ -118,8 +118,8 @@ def test_recovery_calendar_and_trend_qualify_the_upper_bound(soup: BeautifulSoup
 
 # --- an exact at-risk rate heads the banner before an upper bound ----------------------------------
 def test_an_exact_at_risk_rate_heads_the_banner_before_an_upper_bound() -> None:
-    from support.render_fixtures import LSR   # 7.2% late, exact
     from sellerdx.model import MetricResult
+    from support.render_fixtures import LSR  # 7.2% late, exact
     pfcr = MetricResult(key="pfcr", label="Pre-fulfilment Cancel Rate", rate=0.08, numerator=4, denominator=50,
                         window_start=None, window_end=None, target=0.025, direction="below", status="at_risk")
     ctx: ReportContext = assemble(seller="x", metrics=[pfcr, LSR], definitions=(),

@@ -16,10 +16,10 @@ import pandas as pd
 from click.testing import CliRunner
 from rich.console import Console
 
-from support.exports import oid, order_row, table, write_orders, write_text
 from sellerdx.cli import main
 from sellerdx.model import FileReport, Finding, MetricResult, SkippedFile
 from sellerdx.terminal import print_analysis
+from support.exports import oid, order_row, table, write_orders, write_text
 
 DATES = re.compile(r"\d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2}")
 

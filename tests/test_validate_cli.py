@@ -7,8 +7,7 @@ from __future__ import annotations
 import csv
 import json
 
-from support.exports import (FEEDBACK_HEADER, ORDERS_HEADER, oid, order_row, run_cli, table, write_orders,
-                            write_text)
+from support.exports import FEEDBACK_HEADER, ORDERS_HEADER, oid, order_row, run_cli, table, write_orders, write_text
 
 
 def row_of(stdout: str, path: str) -> list[str]:

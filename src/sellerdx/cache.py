@@ -43,13 +43,14 @@ from typing import TYPE_CHECKING, Any
 
 from . import assets
 from .errors import BadOptionError
+from .model import FileReport
+from .paths import user_cache_dir
 from .version import __version__
 
 if TYPE_CHECKING:  # DuckDB and the ingest types are only needed when a cache is used, not by `cache info`
     import duckdb
 
     from .ingest import SourceFile
-    from .model import FileReport
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,6 @@ _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
 def resolve(cache: str | os.PathLike[str] | bool | None) -> Path | None:
     """The cache folder for a ``cache`` option: True = the user cache folder, False/None/'' = no cache."""
     if cache is True:
-        from .paths import user_cache_dir
         return user_cache_dir()
     if cache is False or cache is None or str(cache) == "":
         return None
@@ -331,7 +331,7 @@ class FileCache:
 
     def store(self, con: duckdb.DuckDBPyConnection, src: SourceFile, report: FileReport) -> None:
         """Save what ``validate.load_file`` just staged for ``src``; written atomically."""
-        import duckdb
+        import duckdb  # noqa: PLC0415 - only when a cache is used: `cache info` / `clear` stay light
         final = self.folder / "files" / self.key(src)
         if final.exists():
             return
@@ -361,7 +361,7 @@ class FileCache:
         On a miss ``build(con)`` loads the folder into a new database (it returns the LoadResult), which
         is then published as an entry. Returns (connection, the cached file reports or None if built).
         """
-        from . import store
+        from . import store  # noqa: PLC0415 - DuckDB only when a cache is used (see above)
         entry = self.folder / "folders" / self.database_key(sources)
         reports = None
         if self._open(entry):
@@ -403,7 +403,6 @@ def _report_to_json(report: FileReport) -> dict:
 
 
 def _report_from_json(meta: dict) -> FileReport:
-    from .model import FileReport
     meta = dict(meta)
     for name in ("date_min", "date_max"):
         if meta[name]:

@@ -17,14 +17,14 @@ import pandas as pd
 
 from . import assets, store
 from . import metrics as metrics_stage
+from .amazon.overview import build_overview
+from .amazon.reconcile import reconcile
+from .amazon.report import parse_performance
 from .diagnose import diagnose, load_rules
 from .metrics import MetricParams
 from .model import Finding, MetricResult
 from .options import Options
 from .paths import history_dir
-from .amazon.overview import build_overview
-from .amazon.reconcile import reconcile
-from .amazon.report import parse_performance
 from .plan import build_plan, plan_keys, plan_scope
 from .plan import settings as poa_settings
 from .result import AnalysisResult, ExportNeeded, FindingResult, Inputs, MetricFigure, MetricGaps, PlanOfAction, WhatIf

@@ -9,6 +9,7 @@ silently. Reading the rows is the next stage (``validate``).
 from __future__ import annotations
 
 import codecs
+import csv
 import gzip
 import hashlib
 import io
@@ -25,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from charset_normalizer import from_bytes
 
 from . import workbook
+from .amazon.report import is_performance_report
 from .errors import MissingColumnError, NoInputError, UnreadableFileError
 from .model import SkippedFile
 from .recognise import MAPPING_FILE, Verdict, article, recognise_table
@@ -216,7 +218,6 @@ def sniff_delimiter(header_line: str) -> str:
 def _split_header(line: str, delimiter: str) -> list[str]:
     if delimiter == "\t":
         return [c.strip() for c in line.split("\t")]
-    import csv
     return [c.strip() for c in next(csv.reader([line], delimiter=delimiter, quotechar='"'))]
 
 
@@ -367,7 +368,7 @@ def _recognise_workbook(display: str, location: Location, size: int, digest: str
             out.append(SkippedFile(shown, "empty sheet"))
             continue
         cells = [r for _, r in rows]
-        verdict = recognise_table(lambda k: [list(c) for c in cells[k:]], len(cells), extra)
+        verdict = recognise_table(lambda k, cells=cells: [list(c) for c in cells[k:]], len(cells), extra)
         if verdict.kind is None:
             reason = verdict.reason if verdict.matched or len(cells[0]) >= 2 else "not a table (one column only)"
             out.append(SkippedFile(shown, reason))
@@ -417,7 +418,6 @@ def _source(display: str, verdict: Verdict, header: list[str], *, location: Loca
 
 def _recognise_json(display: str, location: Location, size: int, digest: str,
                     encoding: str) -> SourceFile | SkippedFile:
-    from .amazon.report import is_performance_report
     try:
         with location.open() as stream:
             data = json.loads(stream.read().decode(encoding))

@@ -18,7 +18,7 @@ def user_cache_dir() -> Path:
     override = os.environ.get(CACHE_ENV)
     if override:
         return Path(override).expanduser()
-    import platformdirs  # small, but only needed when a cache folder is actually resolved
+    import platformdirs  # noqa: PLC0415 - only when a cache folder is resolved, not for --help / --version
 
     return Path(platformdirs.user_cache_dir("sellerdx", appauthor=False))
 

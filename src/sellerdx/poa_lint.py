@@ -519,7 +519,7 @@ def lint_poa(text: str, *, max_words: int | None = None,
             if number not in where:
                 where.append(number)
     first_blank: dict[str, str] = {}
-    for number, raw in enumerate(lines, start=1):
+    for raw in lines:
         for m in _BLANK.finditer(raw):
             first_blank.setdefault(" ".join(fold(m.group(1)).split()), m.group())
     for key, where in blanks.items():

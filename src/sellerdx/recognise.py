@@ -23,8 +23,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import assets
 from .schema import ReportSpec, normalize_header, report_specs

@@ -136,7 +136,7 @@ def load_frames(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFram
         if kind not in specs:
             raise ValueError(f"unknown report kind {kind!r}")
         stage = pd.DataFrame(index=range(len(frame)))
-        for name, typ in specs[kind].stage_columns():
+        for name, _typ in specs[kind].stage_columns():
             if name in frame.columns:
                 stage[name] = frame[name].to_numpy()
             elif name.endswith("_has_time") and name[: -len("_has_time")] in frame.columns:

@@ -22,6 +22,7 @@ from rich.text import Text
 
 from . import __version__
 from .amazon.verdict import rating_text
+from .assets import load_toml
 from .text import count, plural, rate
 
 MAX_FINDINGS = 5          # findings printed; the report has them all
@@ -55,7 +56,6 @@ def _window(m: Any) -> str:
 
 
 def _short_labels() -> dict[str, str]:
-    from .assets import load_toml
     return {key: m.get("short", m["label"]) for key, m in load_toml("metrics.toml")["metrics"].items()}
 
 

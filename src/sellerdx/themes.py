@@ -127,8 +127,8 @@ def _regex_triggers(pattern: str, length: int = _TRIGGER_LEN) -> set[str] | None
     Zero-width assertions at the start (``\\b``, look-behinds) are skipped.
     """
     try:
-        from re import _constants as C
-        from re import _parser as P
+        from re import _constants as C  # noqa: PLC0415 - CPython's regex parser, only to read trigger literals
+        from re import _parser as P  # noqa: PLC0415
         items = list(P.parse(pattern))
     except Exception:   # pragma: no cover - private API changed: fall back to always running
         return None
@@ -212,7 +212,7 @@ class _Family:
             entries[t] = True
         self.trie_re = re.compile(_trie_pattern(entries, latin=self.latin))
         start = r"(?<!\w)" if self.latin else ""
-        for category, pattern in self.regexes:
+        for _category, pattern in self.regexes:
             probe = re.compile(pattern)
             if probe.groups:
                 raise ValueError(f"lexicon.toml: regex {pattern!r} has capturing groups; use (?:...)")
@@ -343,7 +343,7 @@ def _latin_negated(lex: _Lexicon, text: str, start: int, matched: str) -> bool:
         return False            # the entry is itself a negative phrase ("not as described")
     pre = text[max(0, start - 120):start]
     cut = None
-    for cut in _CLAUSE_PUNCT.finditer(pre):
+    for cut in _CLAUSE_PUNCT.finditer(pre):  # noqa: B007 - keeps the last clause break
         pass
     if cut is not None:
         pre = pre[cut.end():]
@@ -479,8 +479,8 @@ def _worker_count(n: int, workers: int | None) -> int:
         return max(1, workers)
     if n < PARALLEL_MIN_COMMENTS:
         return 1
-    import multiprocessing
-    import os
+    import multiprocessing  # noqa: PLC0415 - only for big comment sets (parallel classification)
+    import os  # noqa: PLC0415
     if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
         return 1
     try:
@@ -500,7 +500,7 @@ def classify_many(comments: Iterable[str | None], *, workers: int | None = None)
     n_workers = _worker_count(len(items), workers)
     if n_workers <= 1 or len(items) < 2:
         return [classify(c) for c in items]
-    import multiprocessing
+    import multiprocessing  # noqa: PLC0415 - only for big comment sets
 
     global _FORK_INPUT
     _lexicon()                                   # compile once, before forking: children inherit it

@@ -59,7 +59,7 @@ def cell_text(value: Any) -> str:
 
 
 def _open(location: Location) -> Any:
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # noqa: PLC0415 - only when a folder holds a workbook
     try:
         if location.member is None and not location.gzipped:
             return CalamineWorkbook.from_path(location.disk_path)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import sys
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path

@@ -88,7 +88,7 @@ def store_report(raw: Any, folder: str | os.PathLike[str], *, source: str | None
     report = parse_performance(raw, source=source)
     base.mkdir(parents=True, exist_ok=True)
     target = base / snapshot_name(report, content)
-    stamp = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
+    stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat()
     envelope = {"sellerdx_snapshot": SNAPSHOT_FORMAT, "digest": content, "stored_at": stamp,
                 "source": Path(source).name if source else "", "report": raw}
     tmp = target.with_suffix(f".{os.getpid()}.tmp")

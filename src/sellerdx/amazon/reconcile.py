@@ -259,7 +259,7 @@ def _one_line(amazon: AmazonMetric, ours: MetricResult, same: MetricResult | Non
         return f"Same counts {where}: {_frac(ref.numerator, ref.denominator, ref.rate)}; gap 0.", True
     causes: list[str] = []
     # an export missing
-    for comp, (kind, words, export) in _COMPONENT_KIND.items():
+    for comp, (_kind, words, export) in _COMPONENT_KIND.items():
         a = amazon.components.get(comp)
         if a is not None and export not in supplied and a > int((ref.extras or {}).get(comp, 0)):
             causes.append(f"no {export} export was supplied (Amazon counts {_n(a, 'order')} with {words})")

@@ -31,7 +31,6 @@ from ..errors import UnreadableFileError
 from ..model import Serializable
 from .checks import check_figure
 
-
 # --------------------------------------------------------------------------------------------------
 # Values
 
@@ -169,7 +168,7 @@ def _date(value: Any) -> dt.date | None:
         except ValueError:
             return None
     if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(dt.timezone.utc)
+        stamp = stamp.astimezone(dt.UTC)
     return stamp.date()
 
 

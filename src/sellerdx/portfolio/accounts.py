@@ -62,7 +62,7 @@ def option_names() -> dict[str, list[str]]:
 
 
 def _analyze_parameters() -> list[str]:
-    from ..analysis import analyze
+    from ..analysis import analyze  # noqa: PLC0415 - the portfolio's own options are read without the engine
     return [p for p in inspect.signature(analyze).parameters if p not in _ANALYZE_FIXED]
 
 

@@ -13,6 +13,7 @@ account is at risk (by sellerdx's metrics or Amazon's own status) or could not b
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
@@ -27,8 +28,16 @@ from . import history
 from .accounts import Account, discover_accounts
 from .fingerprint import account_fingerprint, load_state, save_state
 from .outputs import (
-    STATUS_AT_RISK, STATUS_FAILED, AccountView, account_document, account_view, portfolio_rows, rank_accounts,
-    write_csv_rows, write_json, write_parquet_rows,
+    STATUS_AT_RISK,
+    STATUS_FAILED,
+    AccountView,
+    account_document,
+    account_view,
+    portfolio_rows,
+    rank_accounts,
+    write_csv_rows,
+    write_json,
+    write_parquet_rows,
 )
 from .run import Job, Outcome, run_dask, run_local
 
@@ -142,7 +151,7 @@ def run_portfolio(root: str | os.PathLike[str], out: str | os.PathLike[str], *, 
                              where=where, seconds=time.perf_counter() - started, exit_status=exit_status,
                              failed=tuple(failed))
     paths["json"] = write_json(target / "portfolio.json", _document(result, root, target, run_at))
-    from .page import write_index
+    from .page import write_index  # noqa: PLC0415 - Jinja and the report environment only when writing
     paths["index"] = write_index(target / "index.html", result, root=str(root), generated_at=run_at)
     save_state(target, {v.name: {"fingerprint": prints[v.name][0], "files": prints[v.name][1],
                                  "amazon_statuses": list(outcomes[v.name].amazon_statuses)}
@@ -153,9 +162,8 @@ def run_portfolio(root: str | os.PathLike[str], out: str | os.PathLike[str], *, 
 def _check_options(options: Mapping[str, Any]) -> None:
     """Refuse a bad option of the whole run at once (exit 2), as ``sellerdx analyze`` would; an account's
     own bad option in portfolio.toml fails that account only."""
-    import dataclasses
 
-    from ..analysis import Options
+    from ..analysis import Options  # noqa: PLC0415 - the engine only when options are checked
     fields = {f.name for f in dataclasses.fields(Options)}
     Options(**{k: v for k, v in options.items() if k in fields})
 

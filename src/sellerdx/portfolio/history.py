@@ -40,7 +40,7 @@ SCHEMA = pa.schema([
 
 def new_run_id(now: dt.datetime | None = None) -> tuple[str, dt.datetime]:
     """(run id that sorts by time, the run's UTC timestamp)."""
-    at = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    at = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     return at.strftime("%Y%m%dT%H%M%S%fZ"), at
 
 

@@ -67,7 +67,7 @@ def analyse_account(job: Job) -> Outcome:
     """``sellerdx analyze job.folder --out job.out`` with the job's options; never raises."""
     started = time.perf_counter()
     try:
-        from ..analysis import analyze
+        from ..analysis import analyze  # noqa: PLC0415 - in the worker process: the parent never loads it
         kwargs = dict(job.options)
         if job.cache:
             kwargs["cache"] = job.cache
@@ -129,8 +129,8 @@ def run_dask(jobs: Iterable[Job], address: str, on_done: OnDone | None = None) -
     """Analyse every job on the Dask distributed cluster whose scheduler is at ``address``."""
     jobs = list(jobs)
     try:
-        from distributed import Client
-        from distributed import as_completed as dask_completed
+        from distributed import Client  # noqa: PLC0415 - optional extra sellerdx[cluster], only with --scheduler
+        from distributed import as_completed as dask_completed  # noqa: PLC0415
     except ImportError:
         raise BadOptionError("--scheduler needs Dask's 'distributed' package, which is not installed",
                              hint='install the cluster extra: pip install "sellerdx[cluster]" '
