@@ -277,12 +277,18 @@ class Analysis:
                 for row in reconcile(perf, self.metric_results, self.con, self.params)]
 
     def sql(self, query: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
-        """Run your own SQL on the loaded tables (orders, feedback, claims, ..., order_facts).
+        """Run your own read-only SQL on the loaded tables (orders, feedback, claims, ..., order_facts).
+
+        Only queries (SELECT, WITH ... SELECT, VALUES, DESCRIBE, SUMMARIZE, EXPLAIN of a query) are run;
+        anything that could change the data (INSERT, DELETE, UPDATE, CREATE, DROP, ATTACH, COPY, SET ...)
+        raises :class:`~sellerdx.errors.ReadOnlyQueryError` before it runs.
 
         ``params`` are bound to ``$name`` placeholders: ``a.sql("... WHERE asin = $asin", {"asin": "B0..."})``.
         """
         from .metrics import prepare
+        from .readonly import check_read_only
         prepare(self.con)  # order_facts, metric_orders, defect_events
+        check_read_only(self.con, query)   # a write would change later results and the cached database
         return self.con.execute(query, params or {}).df()
 
     def poa(self) -> str:
