@@ -1,11 +1,12 @@
 -- rule_late_peak_days: late shipments on peak-volume purchase days (evidence for
 -- late_shipment.peak_volume, src/sellerdx/data/rules/late_shipment.toml).
 -- Inputs: metric_window (the orders of the rule's metric family and window, with order_facts' columns
---   and is_defect; built by sellerdx.metrics.use_window).
+--   and is_defect; built by sellerdx.metrics.use_window), order_facts (the purchase dates the data covers:
+--   the median is taken over the window's days inside them, never over days with no data).
 -- Parameters ($family and the window choose metric_window):
 --   $family VARCHAR ('lsr'), $window_start DATE, $window_end DATE,
 --   $peak_factor DOUBLE     a day is a peak day when its orders >= peak_factor x the median daily orders
---                           of the window (days without orders count as 0)
+--                           of the window's days inside the orders data (such days without orders count as 0)
 --   $min_day_orders INTEGER a peak day also has at least this many orders
 -- Output (the shape shared by rule_*.sql): entity_kind ('dates'), entity (ISO date), group_orders,
 --   group_defects, rest_orders, rest_defects, metric_defects, order_ids VARCHAR[],
@@ -14,9 +15,14 @@
 WITH pop AS NOT MATERIALIZED (   -- each use reads only the columns it needs
     SELECT * FROM metric_window   -- the family's orders of the window, with is_defect
 ),
+span AS (   -- the window's days the orders data covers: days past the data's end are not "0 orders"
+    SELECT greatest(CAST($window_start AS DATE), min(purchase_date)) AS first_day,
+           least(CAST($window_end AS DATE), max(purchase_date)) AS last_day
+    FROM order_facts
+),
 days AS (
     SELECT CAST(d.day AS DATE) AS day, count(p.order_id) AS orders
-    FROM range(CAST($window_start AS DATE), CAST($window_end AS DATE) + 1, INTERVAL 1 DAY) AS d(day)
+    FROM span AS s, range(s.first_day, s.last_day + 1, INTERVAL 1 DAY) AS d(day)
     LEFT JOIN pop AS p ON p.purchase_date = CAST(d.day AS DATE)
     GROUP BY 1
 ),

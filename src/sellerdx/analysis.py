@@ -206,11 +206,19 @@ class Analysis:
     @functools.cached_property
     def metric_results(self) -> dict[str, MetricResult]:
         """Stage 3: every metric keyed odr_mfn, odr_afn, odr_all, pfcr, lsr_10d, lsr_30d, vtr, otdr."""
-        from .metrics import compute_metrics
+        from .metrics import check_windows_hold_orders, compute_metrics
         con, params = self.con, self.params
         self._step("computing metrics")
         with self._timed("metrics"):
-            return compute_metrics(con, params)
+            results = compute_metrics(con, params)
+        check_windows_hold_orders(con, results)   # no window holds an order: exit 2, never "all is well"
+        return results
+
+    @property
+    def warnings(self) -> list[str]:
+        """Warnings about the data against the options (an --as-of past the orders' last day, ...)."""
+        from .metrics import data_warnings
+        return data_warnings(self.con, self.params)
 
     @property
     def metrics(self) -> pd.DataFrame:

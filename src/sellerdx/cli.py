@@ -108,7 +108,8 @@ def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketp
             cache: str | None, as_json: bool, open_report: bool) -> int:
     """Recompute the account-health metrics of FOLDER and write the report, POA and summary.
 
-    Exit status: 0 every metric is within target, 1 a metric is at risk, 2 unusable input.
+    Exit status: 0 metrics were computed and every one is within target, 1 a metric is at risk, 2 unusable
+    input or options (also: no metric window holds a single order, e.g. --as-of past the data).
     """
     from .analysis import analyze as run
     with _progress() as progress:
@@ -144,10 +145,17 @@ def _print_summary(analysis: Any, paths: dict[str, Any]) -> None:
         window = (f"{m.window_start:%Y-%m-%d} – {m.window_end:%Y-%m-%d}" if m.window_start and m.window_end else "—")
         op = "<" if m.direction == "below" else ">"
         status = m.status.replace("_", " ")
+        if m.coverage is not None and m.coverage < 1 and m.window_start and m.window_end:
+            days = (m.window_end - m.window_start).days + 1
+            status += f" (orders cover {round(m.coverage * days)} of {days} days)"
         table.add_row(m.label, window, f"{m.numerator:,} / {m.denominator:,}", _pct(m.rate), f"{op} {_pct(m.target)}",
                       f"[{_STATUS_STYLE.get(m.status, '')}]{status}[/]")
     out.print(table)
+    for w in analysis.warnings:
+        out.print(f"warning: {w}", markup=False)
     for m in analysis.metric_results.values():
+        if m.coverage_note:
+            out.print(f"partial data ({m.key}): {m.coverage_note}", markup=False)
         if m.note:
             out.print(f"note ({m.key}): {m.note}", markup=False)
     for f in analysis.finding_list[:5]:

@@ -29,7 +29,7 @@ import duckdb
 import pandas as pd
 
 from . import assets, store
-from .errors import BadOptionError, NoInputError, QueryParameterError
+from .errors import BadOptionError, NoInputError, NoOrdersInWindowError, QueryParameterError
 from .model import MetricResult
 
 # --------------------------------------------------------------------------------------------------
@@ -103,7 +103,7 @@ BINDINGS: dict[str, frozenset[str]] = {
     "metric_window": frozenset({"family", "window_start", "window_end"}),
     "metric_window_items": frozenset(),
     "recovery": frozenset({"family", "as_of", "lag_days", "window_days"}),
-    "unmatched_defects": frozenset(),
+    "unmatched_defects": frozenset({"defect_delay_days"}),
     "table_exists": frozenset({"name"}),
     "removable_feedback": frozenset({"as_of", "removal_days"}),
 }
@@ -371,13 +371,20 @@ _EXTRA_SKIP = {"channel", "window_start", "window_end", "numerator", "denominato
 
 
 def _result(key: str, cfg: Mapping[str, Any], row: Mapping[str, Any], computable: bool,
-            notes: list[str], recovery: dt.date | None = None) -> MetricResult:
+            notes: list[str], recovery: dt.date | None = None,
+            span: tuple[dt.date | None, dt.date | None] | None = None) -> MetricResult:
     target = float(cfg["target"])
     direction = cfg["direction"]
     extras = {k: int(v) for k, v in row.items() if k not in _EXTRA_SKIP and v is not None}
-    common = dict(key=key, label=cfg["label"], window_start=row.get("window_start"),
-                  window_end=row.get("window_end"), target=target, direction=direction,
-                  note="; ".join(notes) or None)
+    start, end = row.get("window_start"), row.get("window_end")
+    coverage = coverage_text = None
+    if span is not None and start is not None and end is not None:
+        covered, days = window_coverage(span, start, end)
+        coverage = covered / days
+        coverage_text = coverage_note(span, start, end) if computable else None
+    common = dict(key=key, label=cfg["label"], window_start=start,
+                  window_end=end, target=target, direction=direction,
+                  note="; ".join(notes) or None, coverage=coverage, coverage_note=coverage_text)
     if not computable:
         return MetricResult(rate=None, numerator=0, denominator=0, status="not_computed", **common)
     k, n = int(row["numerator"]), int(row["denominator"])
@@ -426,15 +433,109 @@ def compute_metrics(con: duckdb.DuckDBPyConnection, params: MetricParams | None 
     params = params or MetricParams()
     as_of, supplied, coverage = _context(con, params)
     raw = _metric_rows(con, as_of, params, removed_feedback_orders)
+    span = order_span(con)
     results: dict[str, MetricResult] = {}
     for key, cfg in _metric_configs().items():
         computable, notes = _availability(cfg, supplied, coverage)
-        result = _result(key, cfg, raw[key], computable, notes)
+        start, end = metric_window(key, as_of, params)
+        if cfg["query"] == "odr" and computable and window_coverage(span, start, end)[0] < (end - start).days + 1:
+            notes = notes + _unmatched_notes(con, span)
+        result = _result(key, cfg, raw[key], computable, notes, span=span)
         if result.status == "at_risk":
             result = _result(key, cfg, raw[key], computable, notes,
-                             recovery=_recovery_date(con, key, as_of, params))
+                             recovery=_recovery_date(con, key, as_of, params), span=span)
         results[key] = result
     return results
+
+
+# --------------------------------------------------------------------------------------------------
+# Window coverage: how much of each window the orders data holds (issue 12: honest numbers at the edges)
+
+
+def window_coverage(span: tuple[dt.date | None, dt.date | None], start: dt.date,
+                    end: dt.date) -> tuple[int, int]:
+    """(days of the window ``start``..``end`` inside the orders' purchase-date span, days of the window).
+
+    ``span`` is :func:`order_span`'s (first, last) purchase date; (None, None) covers nothing.
+    """
+    days = (end - start).days + 1
+    first, last = span
+    if first is None or last is None:
+        return 0, days
+    lo, hi = max(start, first), min(end, last)
+    return max(0, (hi - lo).days + 1), days
+
+
+def coverage_note(span: tuple[dt.date | None, dt.date | None], start: dt.date, end: dt.date) -> str | None:
+    """Plain words when the orders do not cover the whole window (None when they do): how many days they
+    cover, which export would complete it, and that the rate is then not Amazon's figure."""
+    covered, days = window_coverage(span, start, end)
+    if covered >= days:
+        return None
+    first, last = span
+    if first is None or last is None:
+        return f"the orders data is empty, so none of the {days} days of the window is covered"
+    fixes = []
+    if first > start:
+        fixes.append(f"download All Orders from {start.isoformat()}")
+    if last < end:
+        fixes.append(f"download All Orders up to {end.isoformat()} (the orders end on {last.isoformat()}) "
+                     f"or pick an --as-of the orders reach")
+    if covered == 0:
+        head = (f"the orders ({first.isoformat()} – {last.isoformat()}) cover none of the {days} days of this "
+                f"window ({start.isoformat()} – {end.isoformat()})")
+        return head + ": " + "; ".join(fixes)
+    lo, hi = max(start, first), min(end, last)
+    return (f"the orders cover {covered} of the {days} days: " + "; ".join(fixes)
+            + f" (this rate counts only the orders of {lo.isoformat()} – {hi.isoformat()}, so it is not "
+              "Amazon's figure)")
+
+
+def _unmatched_notes(con: duckdb.DuckDBPyConnection, span: tuple[dt.date | None, dt.date | None]) -> list[str]:
+    """ODR note: defects whose orders are missing because the orders start too late (short history)."""
+    frame = unmatched_defects(con)
+    early = int((frame["why"] == "before_orders_start").sum()) if len(frame) else 0
+    if not early or span[0] is None:
+        return []
+    return [f"{early} defect{'s' if early != 1 else ''} (feedback, claims, chargebacks, cancellations, late "
+            f"shipments) belong to orders probably purchased before the orders' first day "
+            f"({span[0].isoformat()}); they are not counted: download All Orders from earlier"]
+
+
+def data_warnings(con: duckdb.DuckDBPyConnection, params: MetricParams | None = None) -> list[str]:
+    """Warnings about the as-of date against the orders data (an --as-of after its last day or before its
+    first): each window's coverage is then lower, and said so on every metric."""
+    params = params or MetricParams()
+    first, last = order_span(con)
+    if first is None or last is None:
+        return []
+    as_of = resolve_as_of(con, params.as_of)
+    if as_of > last:
+        gap = (as_of - last).days
+        return [f"--as-of {as_of.isoformat()} is {gap} day{'s' if gap != 1 else ''} after the orders' last "
+                f"purchase day ({last.isoformat()}): the days after it hold no orders, so the windows that "
+                f"reach past it are only partly covered (each metric's coverage says how much)"]
+    if as_of < first:
+        return [f"--as-of {as_of.isoformat()} is before the orders' first purchase day ({first.isoformat()})"]
+    return []
+
+
+def check_windows_hold_orders(con: duckdb.DuckDBPyConnection, results: Mapping[str, MetricResult]) -> None:
+    """Raise :class:`~sellerdx.errors.NoOrdersInWindowError` when no metric's window holds a single order
+    (e.g. ``--as-of`` far past the data): "every metric meets its target" would then be false comfort."""
+    if any(r.denominator > 0 or (r.coverage or 0) > 0 for r in results.values()):
+        return
+    first, last = order_span(con)
+    if first is None or last is None:
+        raise NoOrdersInWindowError("the orders data holds no order, so no metric can be computed",
+                                    hint="add the All Orders report (Reports > Fulfillment > All Orders)")
+    ends = sorted({r.window_end for r in results.values() if r.window_end is not None})
+    when = f" (windows ending {ends[0].isoformat()} – {ends[-1].isoformat()})" if ends else ""
+    raise NoOrdersInWindowError(
+        f"no metric window holds a single order{when}: the orders run from {first.isoformat()} to "
+        f"{last.isoformat()}",
+        hint=f"pick --as-of between {first.isoformat()} and {last.isoformat()} (the default is the orders' "
+             f"last day), or add the All Orders report that covers the windows")
 
 
 def metric_on_window(con: duckdb.DuckDBPyConnection, metric: str, start: dt.date, end: dt.date,
@@ -457,7 +558,7 @@ def metric_on_window(con: duckdb.DuckDBPyConnection, metric: str, start: dt.date
     else:
         row = _one(con, cfg["query"], {"as_of": end, "window_days": days})
     computable, notes = _availability(cfg, supplied, coverage)
-    return _result(metric, cfg, row, computable, notes)
+    return _result(metric, cfg, row, computable, notes, span=order_span(con))
 
 
 def order_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date | None]:
@@ -594,10 +695,14 @@ def recovery_calendar(con: duckdb.DuckDBPyConnection, params: MetricParams | Non
 def unmatched_defects(con: duckdb.DuckDBPyConnection, params: MetricParams | None = None) -> pd.DataFrame:
     """Counting defects whose order is not in the orders data (left out of every rate).
 
-    Columns: kind, order_id, defect_date, reason_code, detail, source_file, source_line.
+    Columns: kind, order_id, defect_date, reason_code, detail, source_file, source_line, why:
+    ``before_orders_start`` when the defect came less than ``[unmatched] defect_delay_days`` (metrics.toml)
+    after the orders' first purchase day, so its order was probably purchased before the orders begin (a
+    short history), else ``not_in_orders`` (another marketplace, a missing export, a wrong order id).
     """
     prepare(con)
-    return _frame(con, "unmatched_defects")
+    return _frame(con, "unmatched_defects",
+                  {"defect_delay_days": int(_config()["unmatched"]["defect_delay_days"])})
 
 
 # --------------------------------------------------------------------------------------------------

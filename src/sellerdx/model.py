@@ -80,7 +80,7 @@ class FileReport(_Serializable):
 @dataclass(frozen=True)
 class MetricResult(_Serializable):
     """One account-health metric as recomputed by sellerdx (see metrics-spec)."""
-    key: str                       # odr_mfn, odr_afn, odr_all, pfcr, lsr_10d, lsr_30d, vtr, otdr
+    key: str                       # odr_mfn, odr_afn, odr_all, pfcr, lsr_10d, lsr_30d, vtr, otdr, otdr_units
     label: str                     # "Order Defect Rate (MFN)"
     rate: float | None             # fraction; None when the denominator is 0 or not computed
     numerator: int
@@ -96,6 +96,8 @@ class MetricResult(_Serializable):
     recovery_date: dt.date | None = None   # first day back under target (at-risk metrics)
     note: str | None = None                # e.g. the export that is missing, or an upper-bound warning
     extras: dict[str, Any] = field(default_factory=dict)   # odr: negative_feedback, claims, chargebacks
+    coverage: float | None = None          # share of the window's days the orders data covers (1.0 complete)
+    coverage_note: str | None = None       # plain words when coverage < 1 (which days, what to download)
 
 
 @dataclass(frozen=True)

@@ -103,7 +103,7 @@ def build_context(analysis: Analysis, *, rejected_path: str | None = REJECTED_RO
     what_if = what_if_rows(results, m.what_if(con, params, removable)) if removable is not None else []
 
     inputs = analysis.inputs
-    warnings = [w for perf in analysis.performance for w in perf.warnings]
+    warnings = list(analysis.warnings) + [w for perf in analysis.performance for w in perf.warnings]
     return assemble(
         seller=Path(str(analysis.folder)).name or str(analysis.folder),
         metrics=results,

@@ -3,7 +3,8 @@
 schema_version 1:
 ``{"schema_version", "sellerdx_version", "as_of", "folder", "options", "inputs": [...], "skipped": [...],
 "rows": {read, loaded, rejected}, "metrics": {"odr": {"mfn", "afn", "all"}, "pfcr", "lsr_10d", "lsr_30d",
-"vtr", "otdr"}, "findings": [...], "reconciliation": [...], "unmatched_defects": n}``.
+"vtr", "otdr", "otdr_units"}, "findings": [...], "reconciliation": [...], "unmatched_defects": n,
+"warnings": [...]}``; every metric carries ``coverage`` (share of its window's days the orders cover).
 Keys may be added in later versions; existing keys keep their meaning.
 """
 
@@ -51,6 +52,7 @@ def build_summary(analysis: Analysis) -> dict[str, Any]:
         "findings": [f.to_dict() for f in analysis.finding_list],
         "reconciliation": [_jsonable(r) for r in analysis.reconciliation],
         "unmatched_defects": int(len(unmatched_defects(analysis.con, analysis.params))),
+        "warnings": list(analysis.warnings),
     }
     return _jsonable(doc)
 
