@@ -42,6 +42,7 @@ class Options:
     odr_lag_days: int = 14            # ODR window ends this many days before as_of
     marketplace: str | None = None    # two-letter marketplace (US, DE, JP, ...): date order of ambiguous dates
     cache: str | None = None          # folder of the on-disk cache of parsed files ('' or None: no cache)
+    timezone: str | None = None       # local time of weekday / hour statements; default: per sales channel
 
     def __post_init__(self) -> None:
         if isinstance(self.as_of, str):
@@ -61,6 +62,9 @@ class Options:
                 raise BadOptionError(f"--marketplace {self.marketplace!r} is not known",
                                      hint="use one of " + ", ".join(k for k in known if k != "default"))
             object.__setattr__(self, "marketplace", code)
+        if self.timezone is not None:
+            from .metrics import check_timezone
+            object.__setattr__(self, "timezone", check_timezone(self.timezone))
 
 
 @dataclass(frozen=True)
@@ -196,7 +200,7 @@ class Analysis:
         """The metric parameters in force (as_of resolved)."""
         from .metrics import MetricParams, resolve_as_of
         as_of = resolve_as_of(self.con, self.options.as_of)
-        return MetricParams(as_of=as_of, odr_lag_days=self.options.odr_lag_days)
+        return MetricParams(as_of=as_of, odr_lag_days=self.options.odr_lag_days, timezone=self.options.timezone)
 
     @property
     def as_of(self) -> dt.date:
@@ -295,7 +299,7 @@ class Analysis:
         """
         from .metrics import prepare
         from .readonly import check_read_only
-        prepare(self.con)  # order_facts, metric_orders, defect_events
+        prepare(self.con, timezone=self.options.timezone)  # order_facts, metric_orders, defect_events
         check_read_only(self.con, query)   # a write would change later results and the cached database
         return self.con.execute(query, params or {}).df()
 
@@ -385,15 +389,18 @@ def _close_and_remove(con: duckdb.DuckDBPyConnection, workdir: str) -> None:
 
 def analyze(folder: str | os.PathLike[str], *, out: str = DEFAULT_OUT, as_of: dt.date | str | None = None,
             odr_lag_days: int = 14, marketplace: str | None = None, cache: str | None = None,
+            timezone: str | None = None,
             progress: Callable[[str, int, int], None] | None = None) -> Analysis:
     """Analyse a folder of Seller Central exports. Nothing is read until a result is asked for.
 
     Args mirror ``sellerdx analyze``: ``out`` (output folder), ``as_of`` (YYYY-MM-DD; default the latest
     purchase date), ``odr_lag_days`` (14), ``marketplace`` (two letters, for ambiguous dates), ``cache``
-    (folder of the parsed-file cache; None: none). ``progress(label, done, total)`` is called as files are
-    read and stages run.
+    (folder of the parsed-file cache; None: none), ``timezone`` (IANA zone of the weekday / hour
+    statements; default: each order's marketplace zone). ``progress(label, done, total)`` is called as
+    files are read and stages run.
     """
-    options = Options(out=out, as_of=as_of, odr_lag_days=odr_lag_days, marketplace=marketplace, cache=cache)
+    options = Options(out=out, as_of=as_of, odr_lag_days=odr_lag_days, marketplace=marketplace, cache=cache,
+                      timezone=timezone)
     return Analysis(folder, options, progress=progress)
 
 

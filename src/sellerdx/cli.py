@@ -101,11 +101,14 @@ def main() -> None:
               help="Marketplace (US, UK, DE, JP, ...): how to read ambiguous dates such as 03/04/26.")
 @click.option("--cache", "cache", default=None, metavar="DIR",
               help="Keep parsed files in DIR so the next run skips unchanged files.")
+@click.option("--timezone", "timezone", default=None, metavar="ZONE",
+              help="Time zone of weekday and hour statements (e.g. Asia/Tokyo). Default: each order's "
+                   "marketplace (Amazon.com: America/Los_Angeles, Amazon.de: Europe/Berlin, ...).")
 @click.option("--json", "as_json", is_flag=True, help="Print summary.json to standard output.")
 @click.option("--open", "open_report", is_flag=True, help="Open report.html in the default browser.")
 @_handle_errors
 def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketplace: str | None,
-            cache: str | None, as_json: bool, open_report: bool) -> int:
+            cache: str | None, timezone: str | None, as_json: bool, open_report: bool) -> int:
     """Recompute the account-health metrics of FOLDER and write the report, POA and summary.
 
     Exit status: 0 metrics were computed and every one is within target, 1 a metric is at risk, 2 unusable
@@ -114,7 +117,7 @@ def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketp
     from .analysis import analyze as run
     with _progress() as progress:
         analysis = run(folder, out=out, as_of=as_of, odr_lag_days=odr_lag_days, marketplace=marketplace,
-                       cache=cache, progress=progress)
+                       cache=cache, timezone=timezone, progress=progress)
         paths = analysis.write(out)
     if as_json:
         click.echo(json.dumps(analysis.summary(), ensure_ascii=False, indent=2))

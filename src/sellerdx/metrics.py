@@ -66,11 +66,36 @@ class MetricParams:
     """What the user may choose for a metrics run (metrics-spec [choice] parameters)."""
     as_of: dt.date | None = None          # None -> the latest purchase date in the orders data
     odr_lag_days: int = field(default_factory=_default_lag)   # ODR window ends on as_of - lag
+    timezone: str | None = None           # local time of weekday / hour statements; None -> per sales channel
 
     def __post_init__(self) -> None:
         if isinstance(self.odr_lag_days, bool) or not isinstance(self.odr_lag_days, int) or self.odr_lag_days < 0:
             raise BadOptionError(f"ODR lag {self.odr_lag_days!r} is not a whole number of days >= 0",
                                  hint="pass e.g. --odr-lag-days 14")
+        if self.timezone is not None:
+            object.__setattr__(self, "timezone", check_timezone(self.timezone))
+
+
+def check_timezone(name: str) -> str:
+    """``name`` if it is an IANA time zone (``Asia/Tokyo``, ``UTC``), else :class:`BadOptionError`."""
+    import zoneinfo
+    try:
+        zoneinfo.ZoneInfo(str(name).strip())
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise BadOptionError(f"--timezone {name!r} is not a known time zone",
+                             hint="use an IANA name such as America/Los_Angeles, Europe/Berlin, Asia/Tokyo "
+                                  "or UTC") from None
+    return str(name).strip()
+
+
+def _zones() -> dict[str, Any]:
+    return assets.load_toml("timezones.toml")
+
+
+def zone_of_channel(sales_channel: str | None) -> str:
+    """The local time zone of a sales channel (``Amazon.co.jp`` -> ``Asia/Tokyo``; data/timezones.toml)."""
+    table = _zones()
+    return table["sales_channels"].get(str(sales_channel or "").strip().lower(), table["default"])
 
 
 def metric_definitions() -> dict[str, dict[str, Any]]:
@@ -86,7 +111,9 @@ def metric_definitions() -> dict[str, dict[str, Any]]:
 
 BINDINGS: dict[str, frozenset[str]] = {
     "defect_events": frozenset({"claim_excluded_statuses", "buyer_initiators", "buyer_reasons"}),
-    "order_facts": frozenset({"cancelled_statuses", "has_cancellations", "invalid_carriers"}),
+    "order_facts": frozenset({"cancelled_statuses", "has_cancellations", "invalid_carriers", "zone_channels",
+                              "zone_names", "zone_default", "zone_override"}),
+    "local_zones": frozenset(),
     "metric_orders": frozenset(),
     "source_counts": frozenset(),
     "order_span": frozenset(),
@@ -158,15 +185,24 @@ _PREPARED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple] = weakref
 """Connection -> (data key, facts computed once per prepared data set: ``coverage``)."""
 
 
-def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> None:
+_KEEP = object()
+
+
+def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False, timezone: Any = _KEEP) -> None:
     """Build ``defect_events``, ``order_facts`` and ``metric_orders`` unless already built for this data.
 
-    Rebuilt when the row counts of the source tables or the supplied kinds changed, or with ``force``.
+    ``timezone`` is the zone of every order's local weekday / hour / date (``--timezone``), None for each
+    order's sales-channel zone (data/timezones.toml); left out, the zone of the last build is kept.
+    Rebuilt when the row counts of the source tables, the supplied kinds or the zone changed, or with
+    ``force``.
     """
+    if timezone is _KEEP:
+        timezone = _PREPARED[con][0][2] if con in _PREPARED else None
     supplied = store.supplied_kinds(con)
-    key = (tuple(sorted(_one(con, "source_counts").items())), tuple(sorted(supplied)))
+    key = (tuple(sorted(_one(con, "source_counts").items())), tuple(sorted(supplied)), timezone)
     if not force and con in _PREPARED and _PREPARED[con][0] == key:
         return
+    zones = _zones()
     cfg = _config()
     _run(con, "defect_events", {
         "claim_excluded_statuses": list(cfg["claims"]["excluded_statuses"]),
@@ -177,6 +213,10 @@ def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> None:
         "cancelled_statuses": [w.lower() for w in cfg["orders"]["cancelled_statuses"]],
         "has_cancellations": "cancellations" in supplied,
         "invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]],
+        "zone_channels": [c.lower() for c in zones["sales_channels"]],
+        "zone_names": list(zones["sales_channels"].values()),
+        "zone_default": str(zones["default"]),
+        "zone_override": timezone,
     })
     _run(con, "metric_orders")
     _PREPARED[con] = (key, {"coverage": _one(con, "shipment_coverage"), "window": None, "items": False})
@@ -419,7 +459,7 @@ def _recovery_date(con: duckdb.DuckDBPyConnection, key: str, as_of: dt.date,
 
 
 def _context(con: duckdb.DuckDBPyConnection, params: MetricParams) -> tuple[dt.date, set[str], dict[str, Any]]:
-    prepare(con)
+    prepare(con, timezone=params.timezone)
     as_of = resolve_as_of(con, params.as_of)
     return as_of, store.supplied_kinds(con), _coverage(con)
 
@@ -559,6 +599,13 @@ def metric_on_window(con: duckdb.DuckDBPyConnection, metric: str, start: dt.date
         row = _one(con, cfg["query"], {"as_of": end, "window_days": days})
     computable, notes = _availability(cfg, supplied, coverage)
     return _result(metric, cfg, row, computable, notes, span=order_span(con))
+
+
+def local_zones(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The time zones the orders' local weekdays and hours are in (one per marketplace; most orders
+    first), as the report and statements name them."""
+    prepare(con)
+    return [r["zone"] for r in _rows(con, "local_zones")]
 
 
 def order_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date | None]:
