@@ -125,7 +125,7 @@ def test_findings_have_ids_order_charts_and_capped_evidence(soup: BeautifulSoup)
         svg = finding.select_one("figure svg")
         assert svg is not None and svg["role"] == "img" and svg.select_one("title").get_text()
     assert weekend.select_one("svg title").get_text() == (
-        "Bar chart of Late Shipment Rate (10 days) by weekday for 7 groups")
+        "Bar chart of Late Shipment Rate (10 days) by weekday (local time) for 7 groups")
     assert "Pareto chart" in asins.select_one("svg title").get_text()
     # a finding without evidence rows shows no evidence table
     assert asins.select("table") == []

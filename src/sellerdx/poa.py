@@ -116,7 +116,7 @@ def _finding_section(f: Finding, category: str, metrics: Mapping[str, MetricResu
     if f.metric not in keys and f.metric in metrics:
         facts.append(metric_line(metrics[f.metric]))
     labels = {"asins": "ASINs under review", "skus": "SKUs", "carriers": "Carriers",
-              "shipping_services": "Shipping services", "weekdays": "Purchase weekdays (UTC)",
+              "shipping_services": "Shipping services", "weekdays": "Purchase weekdays (local time)",
               "dates": "Purchase dates", "reasons": "Reasons", "tracking": "Group"}
     for kind, values in f.entities.items():
         if values:
