@@ -128,7 +128,7 @@ BINDINGS: dict[str, frozenset[str]] = {
     "breakdown": frozenset({"defects_only"}),
     "breakdown_items": frozenset({"defects_only"}),
     "metric_window": frozenset({"family", "window_start", "window_end"}),
-    "metric_window_items": frozenset(),
+    "metric_window_items": frozenset({"family", "has_cancellations", "cancelled_statuses", "invalid_carriers"}),
     "recovery": frozenset({"family", "as_of", "lag_days", "window_days"}),
     "unmatched_defects": frozenset({"defect_delay_days"}),
     "table_exists": frozenset({"name"}),
@@ -243,7 +243,13 @@ def window_items(con: duckdb.DuckDBPyConnection) -> None:
     if state["window"] is None:
         raise RuntimeError("window_items() needs use_window() first")
     if not state["items"]:
-        _run(con, "metric_window_items")
+        cfg = _config()
+        _run(con, "metric_window_items", {
+            "family": state["window"][0],
+            "has_cancellations": "cancellations" in store.supplied_kinds(con),
+            "cancelled_statuses": [w.lower() for w in cfg["orders"]["cancelled_statuses"]],
+            "invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]],
+        })
         state["items"] = True
 
 
@@ -677,11 +683,14 @@ def breakdown(con: duckdb.DuckDBPyConnection, metric: str, by: str,
               params: MetricParams | None = None) -> pd.DataFrame:
     """One metric's current window split by ``by`` (one of :data:`BREAKDOWNS`), biggest first.
 
-    Columns: value, count (bad outcomes), denominator, rate, share (of the window's bad outcomes).
-    For defect-only attributes (defect_type, claim_reason, cancel_reason, ...) only bad outcomes are
-    grouped and the denominator is the window's. For item attributes (asin, sku) an order counts under
-    every value its items have, so the shares can sum to more than 1. Empty when the metric cannot be
-    computed.
+    Columns: value, count (bad outcomes), denominator, rate, share (of the window's distinct bad
+    outcomes), cumulative_share (distinct bad outcomes in this and the groups above it), overlap (a bad
+    outcome is in several groups). For defect-only attributes (defect_type, claim_reason, cancel_reason,
+    ...) only bad outcomes are grouped and the denominator is the window's. For item attributes (asin,
+    sku) an order is in the denominator of every value its items have, and its bad outcome counts under
+    the item it concerns (the cancelled SKU, the late parcel's item); only where the data names no item
+    (feedback, claims, chargebacks) under every item of the order: the groups then overlap and
+    ``overlap`` is True. Empty when the metric cannot be computed.
     """
     params = params or MetricParams()
     cfg = _metric_config(metric)
@@ -689,7 +698,8 @@ def breakdown(con: duckdb.DuckDBPyConnection, metric: str, by: str,
     column = breakdown_column(by)
     as_of, _, _ = _context(con, params)
     if not _check_metric_computable(con, metric):
-        return pd.DataFrame(columns=["value", "count", "denominator", "rate", "share"])
+        return pd.DataFrame(columns=["value", "count", "denominator", "rate", "share", "cumulative_share",
+                                     "overlap"])
     start, end = metric_window(metric, as_of, params)
     use_window(con, cfg["family"], start, end)
     query = "breakdown"
@@ -697,7 +707,34 @@ def breakdown(con: duckdb.DuckDBPyConnection, metric: str, by: str,
         window_items(con)
         query = "breakdown_items"
     sql = assets.load_query(query).replace("__BY__", window_column(column))
-    return _frame(con, query, {"defects_only": bool(by_cfg.get("defects_only", False))}, sql=sql)
+    frame = _frame(con, query, {"defects_only": bool(by_cfg.get("defects_only", False))}, sql=sql)
+    return _with_cumulative(frame)
+
+
+def _with_cumulative(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add ``cumulative_share`` (share of the window's distinct defect orders in this group and the
+    groups above it: an order in two groups is counted once) and ``overlap`` (True on every row when a
+    defect order is in more than one group, so the counts add up to more than the defects).
+
+    Item breakdowns give ``defect_orders`` lists (dropped here); other breakdowns' groups are disjoint,
+    so their cumulative share is the running sum of the shares."""
+    frame = frame.copy()
+    if "defect_orders" in frame.columns:
+        seen: set[str] = set()
+        cumulative, total_counted = [], 0
+        for orders in frame["defect_orders"]:
+            orders = list(orders) if orders is not None else []
+            seen.update(orders)
+            total_counted += len(orders)
+            cumulative.append(len(seen))
+        defects = int(frame["window_defects"].iloc[0]) if len(frame) else 0
+        frame["cumulative_share"] = [c / defects if defects else None for c in cumulative]
+        frame["overlap"] = total_counted > len(seen)
+        frame = frame.drop(columns=["defect_orders", "window_defects"])
+    else:
+        frame["cumulative_share"] = frame["share"].cumsum() if len(frame) else frame["share"]
+        frame["overlap"] = False
+    return frame
 
 
 def daily(con: duckdb.DuckDBPyConnection, metric: str, params: MetricParams | None = None) -> pd.DataFrame:
