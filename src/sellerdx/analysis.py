@@ -30,7 +30,7 @@ from .errors import BadOptionError
 from .model import FileReport, Finding, MetricResult, RejectedRow, SkippedFile
 
 DEFAULT_OUT = "sellerdx-report"
-METRIC_KEYS = ("odr_mfn", "odr_afn", "odr_all", "pfcr", "lsr_10d", "lsr_30d", "vtr", "otdr")
+METRIC_KEYS = ("odr_mfn", "odr_afn", "odr_all", "pfcr", "lsr_10d", "lsr_30d", "vtr", "otdr", "otdr_units")
 METRIC_ALIASES = {"odr": "odr_all", "lsr": "lsr_10d"}   # family names accepted by breakdown() and daily()
 
 

@@ -12,7 +12,10 @@ rebuilt when the loaded data changes:
 * ``order_facts`` (queries/order_facts.sql): one row per order with its flags, and the view
   ``metric_orders`` (queries/metric_orders.sql): the orders in each metric's denominator.
 
-Metric keys: ``odr_mfn, odr_afn, odr_all, pfcr, lsr_10d, lsr_30d, vtr, otdr`` (see :data:`METRIC_KEYS`).
+Metric keys: ``odr_mfn, odr_afn, odr_all, pfcr, lsr_10d, lsr_30d, vtr, otdr, otdr_units`` (see
+:data:`METRIC_KEYS`). ``otdr_units`` is Amazon's unit-based On-Time Delivery Rate (14 days ending as-of - 7,
+by promised delivery date): ``metric_orders`` carries weights (1 per order, units for it), which the
+daily series, recovery simulation, recovery calendar and breakdowns sum.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ def _breakdown_configs() -> dict[str, dict[str, Any]]:
 
 
 METRIC_KEYS: tuple[str, ...] = tuple(_metric_configs())
-"""The metric keys, in display order: odr_mfn, odr_afn, odr_all, pfcr, lsr_10d, lsr_30d, vtr, otdr."""
+"""The metric keys, in display order: odr_mfn, odr_afn, odr_all, pfcr, lsr_10d, lsr_30d, vtr, otdr, otdr_units."""
 
 BREAKDOWNS: tuple[str, ...] = tuple(_breakdown_configs())
 """The names accepted by ``breakdown(..., by=...)`` (whitelist in data/breakdowns.toml)."""
@@ -98,11 +101,19 @@ def zone_of_channel(sales_channel: str | None) -> str:
     return table["sales_channels"].get(str(sales_channel or "").strip().lower(), table["default"])
 
 
+def metric_wording(metric: str) -> tuple[str, str]:
+    """(what the metric counts, how its window is dated): ("orders", "purchased") by default, ("units",
+    "in parcels promised") for the unit-based OTDR (``counted`` / ``dated`` in data/metrics.toml)."""
+    cfg = _metric_configs().get(metric, {})
+    return str(cfg.get("counted", "orders")), str(cfg.get("dated", "purchased"))
+
+
 def metric_definitions() -> dict[str, dict[str, Any]]:
     """For the report's "Definitions" section: key -> label, definition, target, direction, window_days."""
     return {key: {"label": cfg["label"], "definition": " ".join(cfg["definition"].split()),
                   "target": float(cfg["target"]), "direction": cfg["direction"],
-                  "window_days": int(cfg["window_days"]), "lagged": bool(cfg["lagged"])}
+                  "window_days": int(cfg["window_days"]), "lagged": bool(cfg["lagged"]),
+                  "lag_days": cfg.get("lag_days")}
             for key, cfg in _metric_configs().items()}
 
 
@@ -114,7 +125,8 @@ BINDINGS: dict[str, frozenset[str]] = {
     "order_facts": frozenset({"cancelled_statuses", "has_cancellations", "invalid_carriers", "zone_channels",
                               "zone_names", "zone_default", "zone_override"}),
     "local_zones": frozenset(),
-    "metric_orders": frozenset(),
+    "metric_orders": frozenset({"invalid_carriers"}),
+    "sales_channels": frozenset(),
     "source_counts": frozenset(),
     "order_span": frozenset(),
     "shipment_coverage": frozenset(),
@@ -123,6 +135,7 @@ BINDINGS: dict[str, frozenset[str]] = {
     "lsr": frozenset({"as_of", "window_days"}),
     "vtr": frozenset({"as_of", "window_days"}),
     "otdr": frozenset({"as_of", "window_days"}),
+    "otdr_units": frozenset({"as_of", "lag_days", "window_days"}),
     "metric_daily": frozenset({"family", "lag_days", "window_days"}),
     "metric_day_counts": frozenset({"family", "date_from", "date_to"}),
     "breakdown": frozenset({"defects_only"}),
@@ -218,7 +231,7 @@ def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False, timezone: An
         "zone_default": str(zones["default"]),
         "zone_override": timezone,
     })
-    _run(con, "metric_orders")
+    _run(con, "metric_orders", {"invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]]})
     _PREPARED[con] = (key, {"coverage": _one(con, "shipment_coverage"), "window": None, "items": False})
 
 
@@ -338,6 +351,10 @@ def resolve_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.date | str | None) -
 
 
 def _lag(cfg: Mapping[str, Any], params: MetricParams) -> int:
+    """Days between as-of and the window's end: a metric's fixed ``lag_days`` (unit OTDR: 7), else the
+    ODR lag option for ``lagged`` metrics, else 0."""
+    if "lag_days" in cfg:
+        return int(cfg["lag_days"])
     return int(params.odr_lag_days) if cfg["lagged"] else 0
 
 
@@ -408,6 +425,9 @@ def _metric_rows(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: MetricP
                     "as_of": as_of, "odr_lag_days": int(params.odr_lag_days), "window_days": window_days,
                     "removed_feedback_orders": list(removed_feedback_orders or [])})}
             rows[key] = odr_rows[window_days][cfg["channel"]]
+        elif "lag_days" in BINDINGS[cfg["query"]]:
+            rows[key] = _one(con, cfg["query"], {"as_of": as_of, "lag_days": _lag(cfg, params),
+                                                 "window_days": window_days})
         else:
             rows[key] = _one(con, cfg["query"], {"as_of": as_of, "window_days": window_days})
     return rows
@@ -486,6 +506,8 @@ def compute_metrics(con: duckdb.DuckDBPyConnection, params: MetricParams | None 
         start, end = metric_window(key, as_of, params)
         if cfg["query"] == "odr" and computable and window_coverage(span, start, end)[0] < (end - start).days + 1:
             notes = notes + _unmatched_notes(con, span)
+        if computable:
+            notes = notes + _enforcement_notes(con, cfg)
         result = _result(key, cfg, raw[key], computable, notes, span=span)
         if result.status == "at_risk":
             result = _result(key, cfg, raw[key], computable, notes,
@@ -548,6 +570,30 @@ def _unmatched_notes(con: duckdb.DuckDBPyConnection, span: tuple[dt.date | None,
             f"({span[0].isoformat()}); they are not counted: download All Orders from earlier"]
 
 
+def enforced_marketplaces(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The orders' sales channels where Amazon enforces the unit-based On-Time Delivery Rate
+    (``[metrics.otdr_units] enforced_in``), as the orders spell them (``Amazon.com``)."""
+    enforced = {c.lower() for c in _metric_configs()["otdr_units"].get("enforced_in", [])}
+    prepare(con)
+    return [r["sales_channel"] for r in _rows(con, "sales_channels")
+            if str(r["sales_channel"] or "").strip().lower() in enforced]
+
+
+def _enforcement_notes(con: duckdb.DuckDBPyConnection, cfg: Mapping[str, Any]) -> list[str]:
+    """Which OTDR Amazon enforces for these orders' marketplaces: the unit-based one is marked as
+    Amazon's enforced rate, the order-based one as kept beside it."""
+    if cfg["family"] not in ("otdr", "otdr_units"):
+        return []
+    where = enforced_marketplaces(con)
+    if not where:
+        return []
+    units = _metric_configs()["otdr_units"]
+    if cfg["family"] == "otdr_units":
+        return [units["enforced_note"].format(marketplaces=", ".join(where))]
+    return [f"in {', '.join(where)} Amazon enforces the unit-based rate ({units['label']}, 14 days ending 7 days "
+            "before as-of); this order-based 30-day rate is kept beside it"]
+
+
 def data_warnings(con: duckdb.DuckDBPyConnection, params: MetricParams | None = None) -> list[str]:
     """Warnings about the as-of date against the orders data (an --as-of after its last day or before its
     first): each window's coverage is then lower, and said so on every metric."""
@@ -601,9 +647,12 @@ def metric_on_window(con: duckdb.DuckDBPyConnection, metric: str, start: dt.date
     if cfg["query"] == "odr":
         row = {r["channel"]: r for r in _rows(con, "odr", {
             "as_of": end, "odr_lag_days": 0, "window_days": days, "removed_feedback_orders": []})}[cfg["channel"]]
+    elif "lag_days" in BINDINGS[cfg["query"]]:
+        row = _one(con, cfg["query"], {"as_of": end, "lag_days": 0, "window_days": days})
     else:
         row = _one(con, cfg["query"], {"as_of": end, "window_days": days})
     computable, notes = _availability(cfg, supplied, coverage)
+    notes = notes + _enforcement_notes(con, cfg) if computable else notes
     return _result(metric, cfg, row, computable, notes, span=order_span(con))
 
 

@@ -76,10 +76,12 @@ def _pct(x: float | None) -> str:
 
 def metric_line(m: MetricResult) -> str:
     """``Late Shipment Rate (30 days): 10.00% (15 of 150 orders purchased 2026-03-01 to 2026-03-30; target under 4.00%)``."""
-    window = (f" purchased {m.window_start.isoformat()} to {m.window_end.isoformat()}"
+    from .metrics import metric_wording
+    noun, dated = metric_wording(m.key)
+    window = (f" {dated} {m.window_start.isoformat()} to {m.window_end.isoformat()}"
               if m.window_start and m.window_end else "")
     side = "under" if m.direction == "below" else "above"
-    return (f"{m.label}: {_pct(m.rate)} ({m.numerator} of {m.denominator} orders{window}; "
+    return (f"{m.label}: {_pct(m.rate)} ({m.numerator} of {m.denominator} {noun}{window}; "
             f"target {side} {_pct(m.target)})")
 
 
