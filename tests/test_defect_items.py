@@ -110,3 +110,25 @@ def test_the_pareto_line_uses_distinct_orders():
                           "cumulative_share": [1.0, 1.0], "overlap": [True, True]})
     svg = str(charts.breakdown_chart(frame, "sku", "ODR", kind="pareto"))
     assert "groups overlap" in svg
+
+
+def test_a_statement_says_when_feedback_orders_count_under_several_asins():
+    # ODR window 2026-08-19 .. 10-17. 60 orders of the vase (B0VASE0001), 8 with negative feedback "arrived
+    # damaged"; 3 of those 8 also hold the mat (B0MAT00001). 200 orders of a plain product, no feedback.
+    # Feedback names no item: the 3 orders count under the vase and the mat, and the statement says so.
+    orders, fb = [], []
+    for i in range(1, 61):
+        orders.append(order(i, "2026-10-01", sku="SKU-VASE", asin="B0VASE0001"))
+        if i <= 3:
+            orders.append(order(i, "2026-10-01", sku="SKU-MAT", asin="B0MAT00001"))
+        if i <= 8:
+            fb.append(feedback(i, 1, comments="The vase arrived damaged, broken in pieces."))
+    orders += [order(i, "2026-10-01", sku="SKU-PLAIN", asin="B0PLAIN001") for i in range(61, 261)]
+    con = load(orders=orders, feedback=fb, claims=[], chargebacks=[])
+    results = metrics.compute_metrics(con, P)
+    rules = [r for r in diagnose.load_rules() if r.id == "negative_feedback.damaged"]
+    found = [f for f in diagnose.diagnose(con, results, P, rules=rules) if f.code == "negative_feedback.damaged"]
+    assert found and found[0].entities["asins"] == ["B0VASE0001"]
+    assert ("on the ASIN B0VASE0001; 3 of these orders also hold other ASINs and count under them too "
+            "(feedback names no item).") in found[0].statement
+    assert found[0].statement.startswith("8 of the 8 order defects (100%)")

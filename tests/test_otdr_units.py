@@ -83,11 +83,13 @@ def test_order_based_otdr_is_kept_beside_it_and_says_which_is_enforced():
     assert summary["otdr"]["key"] == "otdr"       # the existing key is unchanged
 
 
-def test_no_enforcement_note_outside_the_us_and_uk():
+def test_outside_the_us_and_uk_it_is_shown_for_comparison_only():
     con = load(orders=[order(1, "2026-10-08", quantity=3, sales_channel="Amazon.de")],
                shipments=[parcel(1, "2026-10-15", "2026-10-14")])
     m = metrics.compute_metrics(con, P)["otdr_units"]
-    assert (m.numerator, m.denominator) == (3, 3) and m.note is None
+    assert (m.numerator, m.denominator) == (3, 3)
+    assert m.note == ("Amazon does not enforce the unit-based rate in Amazon.de (only in the US and the UK): "
+                      "shown for comparison with the order-based rate")
 
 
 def test_breakdown_by_carrier_counts_units():

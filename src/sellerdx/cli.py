@@ -151,7 +151,10 @@ def _print_summary(analysis: Any, paths: dict[str, Any]) -> None:
         if m.coverage is not None and m.coverage < 1 and m.window_start and m.window_end:
             days = (m.window_end - m.window_start).days + 1
             status += f" (orders cover {round(m.coverage * days)} of {days} days)"
-        table.add_row(m.label, window, f"{m.numerator:,} / {m.denominator:,}", _pct(m.rate), f"{op} {_pct(m.target)}",
+        from .metrics import metric_wording
+        counted = metric_wording(m.key)[0]
+        counts = f"{m.numerator:,} / {m.denominator:,}" + ("" if counted == "orders" else f" {counted}")
+        table.add_row(m.label, window, counts, _pct(m.rate), f"{op} {_pct(m.target)}",
                       f"[{_STATUS_STYLE.get(m.status, '')}]{status}[/]")
     out.print(table)
     for w in analysis.warnings:

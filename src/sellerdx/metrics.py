@@ -585,9 +585,12 @@ def _enforcement_notes(con: duckdb.DuckDBPyConnection, cfg: Mapping[str, Any]) -
     if cfg["family"] not in ("otdr", "otdr_units"):
         return []
     where = enforced_marketplaces(con)
-    if not where:
-        return []
     units = _metric_configs()["otdr_units"]
+    if not where:
+        if cfg["family"] != "otdr_units":
+            return []
+        channels = [str(r["sales_channel"]) for r in _rows(con, "sales_channels")]
+        return [units["not_enforced_note"].format(marketplaces=", ".join(channels) or "these orders' marketplace")]
     if cfg["family"] == "otdr_units":
         return [units["enforced_note"].format(marketplaces=", ".join(where))]
     return [f"in {', '.join(where)} Amazon enforces the unit-based rate ({units['label']}, 14 days ending 7 days "
