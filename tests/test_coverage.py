@@ -144,3 +144,19 @@ def test_no_peak_day_against_days_past_the_data():
     # the same data with as-of on its last day has the same covered days: still no peak
     at_end = MetricParams(as_of=dt.date(2026, 10, 31))
     assert diagnose.diagnose(con, metrics.compute_metrics(con, at_end), at_end, rules=rules) == []
+
+
+def test_a_25_day_export_inside_the_odr_window():
+    # orders 2026-09-23 .. 2026-10-17 (25 days), as-of 2026-10-31: the ODR window 2026-08-19 .. 10-17 holds
+    # all 25 days -> 25/60; the 7-day PFCR window 10-25 .. 10-31 is past the data -> 0/7, with a warning.
+    con = load(orders=daily_orders(1, "2026-09-23", 25), feedback=[feedback(3, 1)], claims=[], chargebacks=[])
+    params = MetricParams(as_of=dt.date(2026, 10, 31))
+    results = metrics.compute_metrics(con, params)
+    odr = results["odr_mfn"]
+    assert odr.coverage == pytest.approx(25 / 60) and (odr.numerator, odr.denominator) == (1, 25)
+    assert odr.coverage_note == ("the orders cover 25 of the 60 days: download All Orders from 2026-08-19 (this "
+                                 "rate counts only the orders of 2026-09-23 – 2026-10-17, so it is not Amazon's "
+                                 "figure)")
+    assert results["pfcr"].coverage == 0.0
+    assert metrics.data_warnings(con, params)[0].startswith(
+        "--as-of 2026-10-31 is 14 days after the orders' last purchase day (2026-10-17)")
