@@ -115,7 +115,7 @@ def test_no_window_holding_an_order_is_exit_2_with_the_data_range(tmp_path):
 
 
 def test_check_windows_hold_orders_raises_only_when_every_window_is_empty():
-    con = load(orders=daily_orders(1, "2026-10-07", 25))
+    con = load(orders=daily_orders(1, "2026-10-07", 25), feedback=[], claims=[], chargebacks=[])
     empty = metrics.compute_metrics(con, MetricParams(as_of=dt.date(2027, 6, 1)))
     with pytest.raises(NoOrdersInWindowError):
         metrics.check_windows_hold_orders(con, empty)
@@ -160,3 +160,13 @@ def test_a_25_day_export_inside_the_odr_window():
     assert results["pfcr"].coverage == 0.0
     assert metrics.data_warnings(con, params)[0].startswith(
         "--as-of 2026-10-31 is 14 days after the orders' last purchase day (2026-10-17)")
+
+
+def test_nothing_computable_is_not_exit_0():
+    # only FBA orders and no defect export: ODR cannot be counted, PFCR/LSR have no MFN order, LSR/VTR/OTDR
+    # need shipments -> no metric is ok or at risk, so the run must not say "every metric meets its target"
+    con = load(orders=daily_orders(1, "2026-10-01", 31, channel="Amazon"))
+    results = metrics.compute_metrics(con, MetricParams(as_of=dt.date(2026, 10, 31)))
+    assert {r.status for r in results.values()} <= {"no_orders", "not_computed"}
+    with pytest.raises(NoOrdersInWindowError, match="no metric could be computed"):
+        metrics.check_windows_hold_orders(con, results)

@@ -616,10 +616,19 @@ def data_warnings(con: duckdb.DuckDBPyConnection, params: MetricParams | None = 
 
 
 def check_windows_hold_orders(con: duckdb.DuckDBPyConnection, results: Mapping[str, MetricResult]) -> None:
-    """Raise :class:`~sellerdx.errors.NoOrdersInWindowError` when no metric's window holds a single order
-    (e.g. ``--as-of`` far past the data): "every metric meets its target" would then be false comfort."""
-    if any(r.denominator > 0 or (r.coverage or 0) > 0 for r in results.values()):
+    """Raise :class:`~sellerdx.errors.NoOrdersInWindowError` unless at least one metric was computed (``ok``
+    or ``at_risk``): when no metric's window holds a single order (e.g. ``--as-of`` far past the data), or
+    no metric the windows hold orders for can be computed, "every metric meets its target" would be false
+    comfort."""
+    if any(r.status in ("ok", "at_risk") for r in results.values()):
         return
+    if any(r.denominator > 0 or (r.coverage or 0) > 0 for r in results.values()):
+        missing = sorted({r.note for r in results.values() if r.status == "not_computed" and r.note})
+        raise NoOrdersInWindowError(
+            "no metric could be computed: " + ("; ".join(missing) if missing else
+                                               "no window holds an order the metrics count"),
+            hint="add the exports named above (every metric needs the All Orders report; ODR needs feedback, "
+                 "claims or chargebacks; LSR, VTR and OTDR need shipments)")
     first, last = order_span(con)
     if first is None or last is None:
         raise NoOrdersInWindowError("the orders data holds no order, so no metric can be computed",
