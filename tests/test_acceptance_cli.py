@@ -66,11 +66,12 @@ def _tempdir(tag: str) -> Path:
     return path
 
 
-@functools.cache
-def analyze(folder: str, as_json: bool = False) -> Completed:
-    """``sellerdx analyze sample_reports/<folder> --out DIR [--json]``, once per session."""
-    out = _tempdir(folder + ("-json" if as_json else ""))
-    args = ["analyze", str(SAMPLES / folder), "--out", str(out)] + (["--json"] if as_json else [])
+@functools.lru_cache(maxsize=None)
+def analyze(folder: str, as_json: bool = False, timezone: str | None = None) -> Completed:
+    """``sellerdx analyze sample_reports/<folder> --out DIR [--json] [--timezone ZONE]``, once per session."""
+    out = _tempdir(folder + ("-json" if as_json else "") + ("-tz" if timezone else ""))
+    args = (["analyze", str(SAMPLES / folder), "--out", str(out)] + (["--json"] if as_json else [])
+            + (["--timezone", timezone] if timezone else []))
     return _sellerdx(*args, out=out)
 
 
@@ -123,8 +124,9 @@ def test_analyze_prints_every_metric_with_window_and_counts(folder: str) -> None
 @pytest.mark.parametrize(("folder", "code"), problem_params())
 def test_analyze_prints_the_planted_problems_statement(folder: str, code: str) -> None:
     """One bullet per planted problem: its entities, the metric's defect count and window."""
-    c = analyze(folder)
     problem = next(p for p in PLANTED[folder]["problems"] if p["code"] == code)
+    # planted weekdays are UTC purchase days (planted.json); sellerdx names local weekdays unless told UTC
+    c = analyze(folder, timezone="UTC" if problem["entities"].get("weekdays") else None)
     bullets = [ln[2:] for ln in c.stdout.splitlines() if ln.startswith("• ")]
     ents = problem["entities"]
     products = [*ents.get("asins", []), *ents.get("skus", [])]       # the ASIN or the SKU names the item

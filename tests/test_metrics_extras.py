@@ -208,7 +208,7 @@ def test_buy_shipping_late_order_is_not_removable():
 def test_summary_shape():
     con = load(orders=[order(1, "2026-10-28")], feedback=[], claims=[], chargebacks=[])
     s = metrics.summary_metrics(metrics.compute_metrics(con, P))
-    assert set(s) == {"odr", "pfcr", "lsr_10d", "lsr_30d", "vtr", "otdr"}
+    assert set(s) == {"odr", "pfcr", "lsr_10d", "lsr_30d", "vtr", "otdr", "otdr_units"}
     assert set(s["odr"]) == {"mfn", "afn", "all"}
     assert s["odr"]["afn"]["status"] == "no_orders" and s["odr"]["afn"]["rate"] is None
     assert s["pfcr"]["window_start"] == "2026-10-25"

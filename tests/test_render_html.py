@@ -142,7 +142,7 @@ def test_findings_have_ids_order_charts_and_capped_evidence(soup: BeautifulSoup)
         svg = finding.select_one("figure svg")
         assert svg is not None and svg["role"] == "img" and svg.select_one("title").get_text()
     assert weekend.select_one("svg title").get_text() == (
-        "Bar chart of Late Shipment Rate (10 days) by weekday for 7 groups")
+        "Bar chart of Late Shipment Rate (10 days) by weekday (local time) for 7 groups")
     assert "Pareto chart" in asins.select_one("svg title").get_text()
     # a finding without evidence rows shows no evidence table
     assert asins.select("table") == []
@@ -386,7 +386,7 @@ def test_sample_report_renders_the_planted_story(sample_soup) -> None:
     assert soup.find_all("script") == [] and soup.find_all("img") == []
     cards = soup.select("#metrics article.card")
     assert [c["id"] for c in cards] == [f"metric-{k}" for k in
-                                        ("odr_mfn", "odr_afn", "odr_all", "pfcr", "lsr_10d", "lsr_30d", "vtr", "otdr")]
+                                        ("odr_mfn", "odr_afn", "odr_all", "pfcr", "lsr_10d", "lsr_30d", "vtr", "otdr", "otdr_units")]
     # planted: ODR MFN 39 / 1,414 = 2.76% over 2026-08-19 .. 2026-10-17, above the 1% target
     odr = planted["expected_metrics"]["odr_mfn"]
     assert (odr["numerator"], odr["denominator"]) == (39, 1414)

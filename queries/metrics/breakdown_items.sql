@@ -1,34 +1,46 @@
 -- breakdown_items: one metric's window split by an attribute of the order's items (ASIN, SKU), biggest
--- contributor first. An order counts once under every value its items have (an order holding a vase and
--- a yoga mat is in both groups), so the groups' counts and shares can sum to more than the window's.
+-- contributor first. Every order counts in the denominator of each value its items have (an order holding
+-- a vase and a yoga mat is in both groups' orders); its bad outcome counts only under the items it
+-- concerns (metric_window_items.concerns: the cancelled SKU, the late parcel's item ...), and under every
+-- item of the order only where the data cannot tell (feedback, claims): then the groups overlap and the
+-- counts can sum to more than the window's defects. Shares are over the window's distinct defect orders.
 -- The grouping expression __BY__ is not a parameter: metrics.py replaces it with an i.<col> column of
 -- metric_window_items taken from the whitelist in src/sellerdx/data/breakdowns.toml (never user text).
 -- Inputs: metric_window, metric_window_items (queries/metric_window.sql, queries/metric_window_items.sql:
 --   built by sellerdx.metrics.use_window and window_items).
 -- Parameters:
 --   $defects_only BOOLEAN  group only the bad outcomes; the denominator is then the whole window's
--- Output columns: value (the attribute, '(none)' when empty), count (bad outcomes of orders holding it),
---   denominator (orders holding it, or the window's orders when $defects_only), rate (count /
---   denominator), share (count / all bad outcomes in the window; NULL when there are none)
+-- Output columns: value (the attribute, '(none)' when empty), count (defect orders whose defect concerns
+--   it), denominator (orders holding it, or the window's orders when $defects_only), rate (count /
+--   denominator), share (count / the window's distinct defect orders; NULL when there are none),
+--   defect_orders VARCHAR[] (the group's defect orders, for the cumulative share over distinct orders),
+--   unattributed (of the group's defect orders, those whose defect names no item: counted under each item),
+--   window_defects (the window's distinct defect orders)
 WITH members AS (
-    SELECT DISTINCT w.order_id, w.is_defect, coalesce(nullif(trim(CAST(__BY__ AS VARCHAR)), ''), '(none)') AS value
-    FROM metric_window AS w
-    LEFT JOIN metric_window_items AS i ON i.order_id = w.order_id
+    SELECT DISTINCT i.order_id, i.concerns, i.attributed,
+           coalesce(nullif(trim(CAST(__BY__ AS VARCHAR)), ''), '(none)') AS value
+    FROM metric_window_items AS i
 ),
 totals AS (
-    SELECT count(*) AS orders, count(*) FILTER (WHERE is_defect) AS defects FROM metric_window
+    SELECT count(DISTINCT order_id) AS orders,
+           count(DISTINCT order_id) FILTER (WHERE is_defect) AS defects
+    FROM metric_window
 ),
 grouped AS (
     SELECT value,
-           count(*) FILTER (WHERE is_defect) AS count,
-           count(*) AS orders
+           count(DISTINCT order_id) FILTER (WHERE concerns) AS count,
+           count(DISTINCT order_id) AS orders,
+           list(DISTINCT order_id ORDER BY order_id) FILTER (WHERE concerns) AS defect_orders,
+           count(DISTINCT order_id) FILTER (WHERE concerns AND NOT attributed) AS unattributed
     FROM members
-    WHERE is_defect OR NOT $defects_only
+    WHERE concerns OR NOT $defects_only
     GROUP BY 1
 )
 SELECT g.value, g.count,
        CASE WHEN $defects_only THEN t.orders ELSE g.orders END AS denominator,
        g.count / nullif(CASE WHEN $defects_only THEN t.orders ELSE g.orders END, 0) AS rate,
-       g.count / nullif(t.defects, 0) AS share
+       g.count / nullif(t.defects, 0) AS share,
+       coalesce(g.defect_orders, []) AS defect_orders,
+       g.unattributed, t.defects AS window_defects
 FROM grouped AS g CROSS JOIN totals AS t
 ORDER BY g.count DESC, denominator DESC, g.value

@@ -16,28 +16,30 @@
 --   late_shipment       a shipments row confirmed after its expected ship date: an explicit late_flag wins;
 --                       when either date has no time of day the UTC dates are compared (same-day
 --                       confirmation is on time), otherwise the instants; no confirmation = not late
--- Output: defect_events(kind, order_id, event_date DATE, reason_code, detail, source_file, source_line)
+-- Output: defect_events(kind, order_id, event_date DATE, reason_code, detail, source_file, source_line,
+--   sku, asin: the item the event names (cancellation row's SKU; shipment row's SKU / ASIN; NULL for
+--   feedback, claims and chargebacks, which name no item))
 CREATE OR REPLACE TEMP TABLE defect_events AS
 SELECT 'negative_feedback' AS kind, order_id, feedback_date AS event_date,
        CAST(NULL AS VARCHAR) AS reason_code, 'rating ' || CAST(rating AS VARCHAR) AS detail,
-       source_file, source_line
+       source_file, source_line, CAST(NULL AS VARCHAR) AS sku, CAST(NULL AS VARCHAR) AS asin
 FROM feedback
 WHERE rating <= 2 AND coalesce(feedback_status, 'active') = 'active'
 UNION ALL
 SELECT 'a_to_z_claim', order_id, claim_date, reason_code, coalesce(claim_status, status_code),
-       source_file, source_line
+       source_file, source_line, NULL, NULL
 FROM claims
 WHERE NOT coalesce(amazon_funded, false)
   AND NOT coalesce(list_contains(CAST($claim_excluded_statuses AS VARCHAR[]), status_code), false)
 UNION ALL
 SELECT 'chargeback', order_id, chargeback_date, reason_code, coalesce(chargeback_type, chargeback_reason),
-       source_file, source_line
+       source_file, source_line, NULL, NULL
 FROM chargebacks
 WHERE NOT coalesce(is_fraud, false)
 UNION ALL
 SELECT 'seller_cancellation', order_id, cancel_date, reason_code,
        coalesce(initiator_code, 'unknown initiator') || coalesce(' / ' || sku, ''),
-       source_file, source_line
+       source_file, source_line, sku, NULL
 FROM cancellations
 WHERE NOT coalesce(list_contains(CAST($buyer_initiators AS VARCHAR[]), initiator_code), false)
   AND NOT coalesce(list_contains(CAST($buyer_reasons AS VARCHAR[]), reason_code), false)
@@ -46,7 +48,7 @@ SELECT 'late_shipment', order_id, CAST(coalesce(ship_confirm_ts, expected_ship_t
        CASE WHEN late_flag IS NOT NULL THEN 'late_flag' ELSE 'confirmed_after_expected' END,
        'expected ' || coalesce(CAST(expected_ship_ts AS VARCHAR), '?') || ', confirmed '
            || coalesce(CAST(ship_confirm_ts AS VARCHAR), '?'),
-       source_file, source_line
+       source_file, source_line, sku, asin
 FROM shipments
 WHERE CASE
         WHEN late_flag IS NOT NULL THEN late_flag

@@ -4,13 +4,15 @@
 -- dozen rows.
 -- Inputs: metric_orders.
 -- Parameters: $family VARCHAR, $date_from DATE, $date_to DATE (inclusive; the as-of date)
--- Output columns: purchase_date, orders, defects (bad outcomes), numerator (what the metric counts)
-SELECT purchase_date,
-       count(*) AS orders,
-       count(*) FILTER (WHERE is_defect) AS defects,
-       count(*) FILTER (WHERE in_numerator) AS numerator
+-- Output columns: purchase_date (metric_orders.window_date: the promised delivery date for otdr_units),
+--   orders, defects (bad outcomes), numerator (what the metric counts): sums of metric_orders' weights, so
+--   units for otdr_units
+SELECT window_date AS purchase_date,
+       CAST(sum(weight) AS BIGINT) AS orders,
+       CAST(sum(bad_weight) AS BIGINT) AS defects,
+       CAST(sum(num_weight) AS BIGINT) AS numerator
 FROM metric_orders
-WHERE family = $family AND purchase_date BETWEEN CAST($date_from AS DATE) AND CAST($date_to AS DATE)
+WHERE family = $family AND window_date BETWEEN CAST($date_from AS DATE) AND CAST($date_to AS DATE)
   AND counts_from <= CAST($date_to AS DATE)
-GROUP BY purchase_date
-ORDER BY purchase_date
+GROUP BY window_date
+ORDER BY window_date

@@ -3,16 +3,18 @@
 -- so the diagnosis rules (queries/rule_*.sql) and breakdowns read the window's orders from one table
 -- instead of each joining metric_orders with every order of the data.
 -- Inputs: metric_orders, order_facts (queries/metric_orders.sql, queries/order_facts.sql).
--- Parameters: $family VARCHAR (odr_mfn, odr_afn, odr_all, pfcr, lsr, vtr, otdr),
---   $window_start DATE, $window_end DATE (inclusive, UTC purchase dates). An order is in the window once
+-- Parameters: $family VARCHAR (odr_mfn, odr_afn, odr_all, pfcr, lsr, vtr, otdr, otdr_units),
+--   $window_start DATE, $window_end DATE (inclusive, metric_orders.window_date: the UTC purchase date, the
+--   promised delivery date for otdr_units; one row per order, per order and promised date for otdr_units).
+--   An order is in the window once
 --   it counts on the window's end (metric_orders.counts_from <= $window_end): only OTDR orders can
 --   count later than their purchase date, and OTDR's window ends on the as-of date.
--- Output: temp table metric_window(is_defect, in_numerator, defect, then the columns of order_facts)
+-- Output: temp table metric_window(is_defect, in_numerator, defect, window_date, weight, num_weight,
+--   bad_weight (metric_orders: units for otdr_units, else 1 / 0), then the columns of order_facts)
 CREATE OR REPLACE TEMP TABLE metric_window AS
-SELECT m.is_defect, m.in_numerator, m.defect, f.*
+SELECT m.is_defect, m.in_numerator, m.defect, m.window_date, m.weight, m.num_weight, m.bad_weight, f.*
 FROM metric_orders AS m
 JOIN order_facts AS f USING (order_id)
 WHERE m.family = $family
-  AND m.purchase_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
-  AND f.purchase_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
+  AND m.window_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
   AND m.counts_from <= CAST($window_end AS DATE)

@@ -6,10 +6,16 @@
 --   $cancelled_statuses VARCHAR[]  lower-case order-status / item-status words meaning cancelled
 --   $has_cancellations  BOOLEAN    a cancellations export was supplied (else order-status decides PFCR)
 --   $invalid_carriers   VARCHAR[]  lower-case carrier names that do not make tracking valid ('' = blank)
+--   $zone_channels      VARCHAR[]  lower-case sales channels with a known local time (data/timezones.toml)
+--   $zone_names         VARCHAR[]  their IANA time zones, position by position
+--   $zone_default       VARCHAR    the zone of an order whose sales channel is blank or not listed
+--   $zone_override      VARCHAR    the zone of every order (--timezone), or NULL
 -- Output columns:
 --   order_id
 --   purchase_ts TIMESTAMP (UTC, earliest of the order's rows), purchase_date DATE (its UTC date)
---   purchase_weekday ('Monday'..), purchase_iso_week ('2026-W40')
+--   purchase_zone (the marketplace's IANA time zone), purchase_local_ts (purchase_ts in that zone),
+--   purchase_local_date, purchase_weekday ('Monday'.., of the LOCAL date), purchase_hour (local, 0-23),
+--   purchase_iso_week ('2026-W40', of the UTC date like the windows)
 --   channel 'MFN' | 'AFN' (an order with any seller-fulfilled item is MFN)
 --   order_status (of the most recently updated row), sales_channel, ship_service_level (any row's: they
 --                  are order-level fields)
@@ -46,7 +52,7 @@
 --   pfcr_defect / lsr_defect / vtr_invalid / otdr_late               the metric's bad outcomes (OTDR: a
 --                  shipment delivered after its promised date, or not delivered at all)
 CREATE OR REPLACE TEMP TABLE order_facts AS
-WITH o AS (
+WITH o0 AS (
     SELECT order_id,
            min(purchase_ts) AS purchase_ts,
            max(channel) AS channel,   -- 'MFN' > 'AFN': any seller-fulfilled item makes the order MFN
@@ -66,6 +72,16 @@ WITH o AS (
            any_value(ship_postal_code) AS ship_postal_code
     FROM orders
     GROUP BY order_id
+),
+zoned AS (
+    SELECT *, coalesce(CAST($zone_override AS VARCHAR),
+                       CAST($zone_names AS VARCHAR[])[list_position(CAST($zone_channels AS VARCHAR[]),
+                                                                    lower(trim(sales_channel)))],
+                       CAST($zone_default AS VARCHAR)) AS purchase_zone
+    FROM o0
+),
+o AS (
+    SELECT *, timezone(purchase_zone, purchase_ts AT TIME ZONE 'UTC') AS purchase_local_ts FROM zoned
 ),
 ev AS (
     SELECT order_id,
@@ -112,7 +128,10 @@ s AS (
 ),
 joined AS (
     SELECT o.order_id, o.purchase_ts, CAST(o.purchase_ts AS DATE) AS purchase_date,
-           dayname(CAST(o.purchase_ts AS DATE)) AS purchase_weekday,
+           o.purchase_zone, o.purchase_local_ts,
+           CAST(o.purchase_local_ts AS DATE) AS purchase_local_date,
+           dayname(CAST(o.purchase_local_ts AS DATE)) AS purchase_weekday,
+           hour(o.purchase_local_ts) AS purchase_hour,
            strftime(CAST(o.purchase_ts AS DATE), '%G-W%V') AS purchase_iso_week,
            o.channel, o.order_status, o.sales_channel, o.ship_service_level, o.is_cancelled,
            CASE WHEN $has_cancellations THEN coalesce(ev.has_seller_cancellation, false)

@@ -13,7 +13,8 @@
 --   the group 'shipments without a tracking ID' when it has no tracking id (only that tracking group is returned).
 -- Output (the shape shared by rule_*.sql): entity_kind, entity, group_orders, group_defects, rest_orders,
 --   rest_defects, metric_defects, order_ids VARCHAR[], sum_sole_defects (pattern orders with no negative
---   feedback or chargeback), ent_products VARCHAR[] (of an ASIN group).
+--   feedback or chargeback), ent_products VARCHAR[] (of an ASIN group), top_overlap_note (for an ASIN
+--   group whose pattern orders hold other ASINs too: words saying they count under those as well; else '').
 WITH pop AS NOT MATERIALIZED (   -- each use reads only the columns it needs
     SELECT * FROM metric_window   -- the family's orders of the window, with is_defect
 ),
@@ -27,6 +28,11 @@ items AS (   -- only the ASINs some pattern order holds: the other groups have n
     SELECT DISTINCT o.order_id, o.asin, o.product_name
     FROM metric_window_items AS o
     WHERE o.asin IN (SELECT i.asin FROM metric_window_items AS i WHERE i.order_id IN (SELECT order_id FROM pat))
+),
+multi AS (      -- pattern orders holding several ASINs: a claim names no item, so they are in each group
+    SELECT order_id FROM metric_window_items
+    WHERE asin IS NOT NULL AND order_id IN (SELECT order_id FROM pat)
+    GROUP BY order_id HAVING count(DISTINCT asin) > 1
 ),
 memb_all AS (
     SELECT DISTINCT 'asins' AS entity_kind, asin AS entity, order_id FROM items
@@ -57,7 +63,11 @@ SELECT mb.entity_kind, mb.entity,
        list(pt.order_id ORDER BY pt.order_id) FILTER (WHERE pt.order_id IS NOT NULL) AS order_ids,
        count(pt.order_id) FILTER (WHERE pt.sole) AS sum_sole_defects,
        (SELECT list(DISTINCT i.product_name ORDER BY i.product_name)[1:1] FROM items AS i
-         WHERE mb.entity_kind = 'asins' AND i.asin = mb.entity AND i.product_name IS NOT NULL) AS ent_products
+         WHERE mb.entity_kind = 'asins' AND i.asin = mb.entity AND i.product_name IS NOT NULL) AS ent_products,
+       CASE WHEN mb.entity_kind = 'asins' AND count(pt.order_id) FILTER (WHERE pt.order_id IN (SELECT order_id FROM multi)) > 0
+            THEN '; ' || CAST(count(pt.order_id) FILTER (WHERE pt.order_id IN (SELECT order_id FROM multi)) AS VARCHAR)
+                 || ' of these orders also hold other ASINs and count under them too (a claim names no item)'
+            ELSE '' END AS top_overlap_note
 FROM memb AS mb
 LEFT JOIN pat AS pt USING (order_id)
 CROSS JOIN tot AS t

@@ -13,12 +13,19 @@
 -- Output (the shape shared by rule_*.sql): entity_kind ('asins' | 'carriers'), entity, group_orders,
 --   group_defects, rest_orders, rest_defects, metric_defects, order_ids VARCHAR[],
 --   sum_sole_defects (pattern orders with no claim or chargeback: the ODR defect is the feedback alone),
---   ent_products VARCHAR[], ent_skus VARCHAR[] (of an ASIN group), top_quote (one short comment).
+--   ent_products VARCHAR[], ent_skus VARCHAR[] (of an ASIN group), top_quote (one short comment),
+--   top_overlap_note (for an ASIN group whose pattern orders hold other ASINs too: words saying that those
+--   orders also count under the other ASINs, since feedback names no item; else '').
 WITH pat AS (
     SELECT p.order_id, NOT (p.has_counting_claim OR p.has_counting_chargeback) AS sole, p.carrier
     FROM metric_window AS p
     WHERE p.is_defect AND p.has_negative_feedback
       AND p.order_id IN (SELECT t.order_id FROM feedback_themes AS t WHERE t.theme = $theme)
+),
+multi AS (      -- pattern orders holding several ASINs: feedback names no item, so they are in each group
+    SELECT order_id FROM metric_window_items
+    WHERE asin IS NOT NULL AND order_id IN (SELECT order_id FROM pat)
+    GROUP BY order_id HAVING count(DISTINCT asin) > 1
 ),
 pat_memb AS (   -- each pattern order in the group of every ASIN it holds and of its carrier
     SELECT DISTINCT 'asins' AS entity_kind, i.asin AS entity, i.order_id
@@ -66,7 +73,11 @@ SELECT pm.entity_kind, pm.entity,
        count(*) FILTER (WHERE pt.sole) AS sum_sole_defects,
        any_value(s.ent_products) AS ent_products,
        any_value(s.ent_skus) AS ent_skus,
-       any_value(q.top_quote) AS top_quote
+       any_value(q.top_quote) AS top_quote,
+       CASE WHEN pm.entity_kind = 'asins' AND count(*) FILTER (WHERE pm.order_id IN (SELECT order_id FROM multi)) > 0
+            THEN '; ' || CAST(count(*) FILTER (WHERE pm.order_id IN (SELECT order_id FROM multi)) AS VARCHAR)
+                 || ' of these orders also hold other ASINs and count under them too (feedback names no item)'
+            ELSE '' END AS top_overlap_note
 FROM pat_memb AS pm
 JOIN pat AS pt USING (order_id)
 JOIN sizes AS s ON s.entity_kind = pm.entity_kind AND s.entity = pm.entity

@@ -17,14 +17,15 @@
 --   groups, whether or not they may form a group.
 -- Output (the shape shared by rule_*.sql; one row per allowed group with a defect, most defects first):
 --   entity_kind, entity (the trimmed value, else $blank), group_orders, group_defects, rest_orders,
---   rest_defects, metric_defects, order_ids VARCHAR[] (the group's defects),
+--   rest_defects, metric_defects, order_ids VARCHAR[] (the group's defects), top_zone (the time zone(s)
+--   of the group's orders: local weekdays are in it, order_facts.purchase_zone),
 --   measures MAP(VARCHAR, BIGINT): the entries of $measures among
 --     top_missing_ids  the group's defects without any tracking id (order_facts.tracking_id is NULL)
 --     sum_undelivered  the group's defects with a shipment never delivered (order_facts.has_undelivered:
 --                      OTDR's lost parcels)
 --   (sellerdx.diagnose spreads the map into columns of those names).
 WITH pop AS (
-    SELECT w.order_id, w.is_defect, w.tracking_id, w.has_undelivered,
+    SELECT w.order_id, w.is_defect, w.tracking_id, w.has_undelivered, w.purchase_zone,
            coalesce(nullif(trim(CAST(__BY__ AS VARCHAR)), ''), $blank) AS entity
     FROM metric_window AS w
 ),
@@ -38,6 +39,7 @@ SELECT $entity_kind AS entity_kind, p.entity,
        any_value(t.n_defects) - count(*) FILTER (WHERE p.is_defect) AS rest_defects,
        any_value(t.n_defects) AS metric_defects,
        list(p.order_id ORDER BY p.order_id) FILTER (WHERE p.is_defect) AS order_ids,
+       string_agg(DISTINCT p.purchase_zone, ', ' ORDER BY p.purchase_zone) AS top_zone,
        map_from_entries(list_filter(map_entries(MAP {
            'top_missing_ids': count(*) FILTER (WHERE p.is_defect AND p.tracking_id IS NULL),
            'sum_undelivered': count(*) FILTER (WHERE p.is_defect AND p.has_undelivered)

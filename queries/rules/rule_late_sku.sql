@@ -5,7 +5,8 @@
 --   metric_window_items (their SKUs, ASINs and product names, sellerdx.metrics.window_items).
 -- Parameters ($family and the window choose metric_window):
 --   $family VARCHAR ('lsr'), $window_start DATE, $window_end DATE.
--- An order is in the group of every SKU it holds.
+-- An order is in the group of every SKU it holds; its late shipment counts under the SKU of the late
+-- shipment row (metric_window_items.concerns), under every SKU of the order only when the row names none.
 -- Output (the shape shared by rule_*.sql): entity_kind ('skus'), entity, group_orders, group_defects,
 --   rest_orders, rest_defects, metric_defects, order_ids VARCHAR[], ent_asins VARCHAR[],
 --   ent_products VARCHAR[], top_allowed_days (median days from purchase to the expected ship date over
@@ -14,17 +15,17 @@ WITH pop AS NOT MATERIALIZED (   -- each use reads only the columns it needs
     SELECT * FROM metric_window   -- the family's orders of the window, with is_defect
 ),
 items AS (
-    SELECT DISTINCT o.order_id, o.sku, o.asin, o.product_name
+    SELECT DISTINCT o.order_id, o.sku, o.asin, o.product_name, o.concerns
     FROM metric_window_items AS o
     WHERE o.sku IS NOT NULL
 ),
 tot AS (
     SELECT count(*) AS n_orders, count(*) FILTER (WHERE is_defect) AS n_defects FROM pop
 ),
-memb AS (
-    SELECT DISTINCT i.sku AS entity, p.order_id, p.is_defect, p.purchase_ts, p.expected_ship_ts,
-           p.first_confirm_ts
-    FROM items AS i JOIN pop AS p USING (order_id)
+memb AS (   -- is_defect: the order's late shipment concerns this SKU (metric_window_items.concerns)
+    SELECT i.entity, i.order_id, i.is_defect, p.purchase_ts, p.expected_ship_ts, p.first_confirm_ts
+    FROM (SELECT sku AS entity, order_id, bool_or(concerns) AS is_defect FROM items GROUP BY 1, 2) AS i
+    JOIN pop AS p USING (order_id)
 )
 SELECT 'skus' AS entity_kind, mb.entity,
        count(*) AS group_orders,

@@ -31,7 +31,9 @@ from .cache import FileCache, resolve
 from .describe import describe
 from .diagnose import diagnose
 from .errors import BadOptionError
-from .metrics import METRIC_KEYS, MetricParams, breakdown, compute_metrics, daily, prepare, resolve_as_of
+from .metrics import (METRIC_KEYS, MetricParams, breakdown, check_windows_hold_orders, compute_metrics, daily,
+                      data_warnings, prepare, resolve_as_of)
+from .readonly import check_read_only
 from .model import Finding, MetricResult, RejectedRow
 from .options import DEFAULT_OUT, Options
 from .render.html import render_cards, write_html
@@ -147,7 +149,7 @@ class Analysis:
         # An All Orders report whose every row was rejected is named, with the first reasons (exit 2).
         validate.require_usable_orders(self.con, self._loaded[1].files, rejected_file=self._rejected_file)
         as_of = resolve_as_of(self.con, self.options.as_of)
-        return MetricParams(as_of=as_of, odr_lag_days=self.options.odr_lag_days)
+        return MetricParams(as_of=as_of, odr_lag_days=self.options.odr_lag_days, timezone=self.options.timezone)
 
     @property
     def as_of(self) -> dt.date:
@@ -157,11 +159,18 @@ class Analysis:
     @functools.cached_property
     def metric_results(self) -> dict[str, MetricResult]:
         """Stage 3, as objects: every :class:`MetricResult` keyed odr_mfn, odr_afn, odr_all, pfcr, lsr_10d,
-        lsr_30d, vtr, otdr. The same metrics as a table: :attr:`metrics`."""
+        lsr_30d, vtr, otdr, otdr_units. The same metrics as a table: :attr:`metrics`."""
         con, params = self.con, self.params
         self._step("computing metrics")
         with self._timed("metrics"):
-            return compute_metrics(con, params)
+            results = compute_metrics(con, params)
+        check_windows_hold_orders(con, results)   # no window holds an order: exit 2, never "all is well"
+        return results
+
+    @property
+    def warnings(self) -> list[str]:
+        """Warnings about the data against the options (an --as-of past the orders' last day, ...)."""
+        return data_warnings(self.con, self.params)
 
     @property
     def metrics(self) -> pd.DataFrame:
@@ -239,11 +248,16 @@ class Analysis:
         return self.result.amazon
 
     def sql(self, query: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
-        """Run your own SQL on the loaded tables (orders, feedback, claims, ..., order_facts).
+        """Run your own read-only SQL on the loaded tables (orders, feedback, claims, ..., order_facts).
+
+        Only queries (SELECT, WITH ... SELECT, VALUES, DESCRIBE, SUMMARIZE, EXPLAIN of a query) are run;
+        anything that could change the data (INSERT, DELETE, UPDATE, CREATE, DROP, ATTACH, COPY, SET ...)
+        raises :class:`~sellerdx.errors.ReadOnlyQueryError` before it runs.
 
         ``params`` are bound to ``$name`` placeholders: ``a.sql("... WHERE asin = $asin", {"asin": "B0..."})``.
         """
-        prepare(self.con)  # order_facts, metric_orders, defect_events
+        prepare(self.con, timezone=self.options.timezone)  # order_facts, metric_orders, defect_events
+        check_read_only(self.con, query)   # a write would change later results and the cached database
         return self.con.execute(query, params or {}).df()
 
     def poa(self) -> str:
@@ -338,19 +352,19 @@ def _close_and_remove(con: duckdb.DuckDBPyConnection, workdir: str) -> None:
 
 def analyze(folder: str | os.PathLike[str], *, out: str = DEFAULT_OUT, as_of: dt.date | str | None = None,
             odr_lag_days: int = 14, marketplace: str | None = None, cache: str | bool | None = True,
-            notice: str | tuple[str, ...] | None = None,
+            notice: str | tuple[str, ...] | None = None, timezone: str | None = None,
             progress: Callable[[str, int, int], None] | None = None) -> Analysis:
     """Analyse a folder of Seller Central exports. Nothing is read until a result is asked for.
 
     Args mirror ``sellerdx analyze``: ``out`` (output folder), ``as_of`` (YYYY-MM-DD; default the latest
     purchase date), ``odr_lag_days`` (14), ``marketplace`` (two letters, for ambiguous dates), ``cache``
     (True: the user cache folder, ``sellerdx.paths.user_cache_dir()``; a folder; False: no cache), ``notice``
-    (metric families of Amazon's notice, e.g. ``"odr,lsr"``: the Plan of Action's scope).
-    ``progress(label, done, total)`` is called as files are
-    read and stages run.
+    (metric families of Amazon's notice, e.g. ``"odr,lsr"``: the Plan of Action's scope), ``timezone`` (IANA
+    zone of the weekday / hour statements; default: each order's marketplace zone).
+    ``progress(label, done, total)`` is called as files are read and stages run.
     """
     options = Options(out=out, as_of=as_of, odr_lag_days=odr_lag_days, marketplace=marketplace, cache=cache,
-                      notice=notice)
+                      notice=notice, timezone=timezone)
     return Analysis(folder, options, progress=progress)
 
 

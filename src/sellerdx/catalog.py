@@ -20,4 +20,11 @@ def metric_family(key: str) -> str | None:
     return str(cfg["query"]) if cfg else None
 
 
-__all__ = ["metric_family", "metric_keys"]
+def metric_wording(key: str) -> tuple[str, str]:
+    """(what the metric counts, how its window is dated): ("orders", "purchased") by default, ("units",
+    "in parcels promised") for the unit-based OTDR (``counted`` / ``dated`` in data/metrics.toml)."""
+    cfg = load_toml("metrics.toml")["metrics"].get(key, {})
+    return str(cfg.get("counted", "orders")), str(cfg.get("dated", "purchased"))
+
+
+__all__ = ["metric_family", "metric_keys", "metric_wording"]

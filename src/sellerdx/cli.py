@@ -294,13 +294,16 @@ def main() -> None:
                    "its appendix. Default: what Amazon's report marks at risk, else every at-risk metric.")
 @click.option("--no-cache", "no_cache", is_flag=True, help="Read every file again and store nothing.")
 @click.option("--timings", is_flag=True, help="Print the seconds spent in each stage (to stderr).")
+@click.option("--timezone", "timezone", default=None, metavar="ZONE",
+              help="Time zone of weekday and hour statements (e.g. Asia/Tokyo). Default: each order's "
+                   "marketplace (Amazon.com: America/Los_Angeles, Amazon.de: Europe/Berlin, ...).")
 @click.option("--json", "as_json", is_flag=True, help="Print summary.json to standard output.")
 @click.option("--open", "open_report", is_flag=True, help="Open report.html in the default browser.")
 @_verbosity
 @_handle_errors
 def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketplace: str | None,
-            cache: str | bool, notice: str | None, no_cache: bool, timings: bool, as_json: bool,
-            open_report: bool) -> int:
+            cache: str | bool, notice: str | None, no_cache: bool, timings: bool, timezone: str | None,
+            as_json: bool, open_report: bool) -> int:
     """Recompute the account-health metrics of FOLDER and write the report, POA and summary."""
     _check_out(out)
     if no_cache:
@@ -311,7 +314,7 @@ def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketp
     started = time.perf_counter()
     with _progress() as progress:
         analysis = run(folder, out=out, as_of=as_of, odr_lag_days=odr_lag_days, marketplace=marketplace,
-                       cache=cache, notice=notice, progress=progress)
+                       cache=cache, notice=notice, timezone=timezone, progress=progress)
         paths = analysis.write(out)
     total = time.perf_counter() - started
     _log_cache(analysis)

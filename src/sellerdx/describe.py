@@ -210,6 +210,7 @@ def describe(con: duckdb.DuckDBPyConnection, *, folder: str, options: Options, p
             reconciliation=reconciliation,
             warnings=tuple(w for perf in performance for w in perf.warnings),
             amazon=amazon,
+            data_warnings=tuple(metrics_stage.data_warnings(con, params)),
             plan=plan_of_action(con, metrics, findings, params, options, performance, reconciliation),
             missing_exports=missing_exports(gaps),
             gaps=gaps,

@@ -44,3 +44,11 @@ class BadOptionError(SellerdxError):
 
 class QueryParameterError(SellerdxError):
     """A query was run without a parameter it declares (a programming error, caught by tests)."""
+
+
+class ReadOnlyQueryError(SellerdxError):
+    """``Analysis.sql()`` was given a statement other than a query (a write, DDL, ATTACH, COPY, SET ...)."""
+
+
+class NoOrdersInWindowError(SellerdxError):
+    """No metric window holds a single order (``--as-of`` past the data, or before it)."""

@@ -12,11 +12,15 @@ rebuilt when the loaded data changes:
 * ``order_facts`` (queries/order_facts.sql): one row per order with its flags, and the view
   ``metric_orders`` (queries/metric_orders.sql): the orders in each metric's denominator.
 
-Metric keys: ``odr_mfn, odr_afn, odr_all, pfcr, lsr_10d, lsr_30d, vtr, otdr`` (see :data:`METRIC_KEYS`).
+Metric keys: ``odr_mfn, odr_afn, odr_all, pfcr, lsr_10d, lsr_30d, vtr, otdr, otdr_units`` (see
+:data:`METRIC_KEYS`). ``otdr_units`` is Amazon's unit-based On-Time Delivery Rate (14 days ending as-of - 7,
+by promised delivery date): ``metric_orders`` carries weights (1 per order, units for it), which the
+daily series, recovery simulation, recovery calendar and breakdowns sum.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -29,8 +33,10 @@ import duckdb
 import pandas as pd
 
 from . import assets, store
-from .errors import BadOptionError, NoInputError, QueryParameterError
+from .errors import BadOptionError, NoInputError, NoOrdersInWindowError, QueryParameterError
 from .model import Finding, MetricResult
+from .catalog import metric_wording
+from .options import check_timezone
 
 # --------------------------------------------------------------------------------------------------
 # Configuration (data/metrics.toml, data/breakdowns.toml)
@@ -49,7 +55,7 @@ def _breakdown_configs() -> dict[str, dict[str, Any]]:
 
 
 METRIC_KEYS: tuple[str, ...] = tuple(_metric_configs())
-"""The metric keys, in display order: odr_mfn, odr_afn, odr_all, pfcr, lsr_10d, lsr_30d, vtr, otdr."""
+"""The metric keys, in display order: odr_mfn, odr_afn, odr_all, pfcr, lsr_10d, lsr_30d, vtr, otdr, otdr_units."""
 
 BREAKDOWNS: tuple[str, ...] = tuple(_breakdown_configs())
 """The names accepted by ``breakdown(..., by=...)`` (whitelist in data/breakdowns.toml)."""
@@ -66,18 +72,32 @@ class MetricParams:
     """What the user may choose for a metrics run (metrics-spec [choice] parameters)."""
     as_of: dt.date | None = None          # None -> the latest purchase date in the orders data
     odr_lag_days: int = field(default_factory=_default_lag)   # ODR window ends on as_of - lag
+    timezone: str | None = None           # local time of weekday / hour statements; None -> per sales channel
 
     def __post_init__(self) -> None:
         if isinstance(self.odr_lag_days, bool) or not isinstance(self.odr_lag_days, int) or self.odr_lag_days < 0:
             raise BadOptionError(f"ODR lag {self.odr_lag_days!r} is not a whole number of days >= 0",
                                  hint="pass e.g. --odr-lag-days 14")
+        if self.timezone is not None:
+            object.__setattr__(self, "timezone", check_timezone(self.timezone))
+
+
+def _zones() -> dict[str, Any]:
+    return assets.load_toml("timezones.toml")
+
+
+def zone_of_channel(sales_channel: str | None) -> str:
+    """The local time zone of a sales channel (``Amazon.co.jp`` -> ``Asia/Tokyo``; data/timezones.toml)."""
+    table = _zones()
+    return table["sales_channels"].get(str(sales_channel or "").strip().lower(), table["default"])
 
 
 def metric_definitions() -> dict[str, dict[str, Any]]:
     """For the report's "Definitions" section: key -> label, definition, target, direction, window_days."""
     return {key: {"label": cfg["label"], "definition": " ".join(cfg["definition"].split()),
                   "target": float(cfg["target"]), "direction": cfg["direction"],
-                  "window_days": int(cfg["window_days"]), "lagged": bool(cfg["lagged"])}
+                  "window_days": int(cfg["window_days"]), "lagged": bool(cfg["lagged"]),
+                  "lag_days": cfg.get("lag_days")}
             for key, cfg in _metric_configs().items()}
 
 
@@ -86,8 +106,11 @@ def metric_definitions() -> dict[str, dict[str, Any]]:
 
 BINDINGS: dict[str, frozenset[str]] = {
     "defect_events": frozenset({"claim_excluded_statuses", "buyer_initiators", "buyer_reasons"}),
-    "order_facts": frozenset({"cancelled_statuses", "has_cancellations", "invalid_carriers"}),
-    "metric_orders": frozenset(),
+    "order_facts": frozenset({"cancelled_statuses", "has_cancellations", "invalid_carriers", "zone_channels",
+                              "zone_names", "zone_default", "zone_override"}),
+    "local_zones": frozenset(),
+    "metric_orders": frozenset({"invalid_carriers"}),
+    "sales_channels": frozenset(),
     "source_counts": frozenset(),
     "order_span": frozenset(),
     "shipment_coverage": frozenset(),
@@ -96,14 +119,15 @@ BINDINGS: dict[str, frozenset[str]] = {
     "lsr": frozenset({"as_of", "window_days"}),
     "vtr": frozenset({"as_of", "window_days"}),
     "otdr": frozenset({"as_of", "window_days"}),
+    "otdr_units": frozenset({"as_of", "lag_days", "window_days"}),
     "metric_daily": frozenset({"family", "lag_days", "window_days"}),
     "metric_day_counts": frozenset({"family", "date_from", "date_to"}),
     "breakdown": frozenset({"defects_only"}),
     "breakdown_items": frozenset({"defects_only"}),
     "metric_window": frozenset({"family", "window_start", "window_end"}),
-    "metric_window_items": frozenset(),
+    "metric_window_items": frozenset({"family", "has_cancellations", "cancelled_statuses", "invalid_carriers"}),
     "recovery": frozenset({"family", "as_of", "lag_days", "window_days"}),
-    "unmatched_defects": frozenset(),
+    "unmatched_defects": frozenset({"defect_delay_days"}),
     "table_exists": frozenset({"name"}),
     "removable_feedback": frozenset({"as_of", "removal_days"}),
     "evidence_orders": frozenset({"order_ids", "family", "asins", "skus"}),
@@ -160,15 +184,24 @@ _PREPARED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple] = weakref
 """Connection -> (data key, facts computed once per prepared data set: ``coverage``)."""
 
 
-def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> None:
+_KEEP = object()
+
+
+def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False, timezone: Any = _KEEP) -> None:
     """Build ``defect_events``, ``order_facts`` and ``metric_orders`` unless already built for this data.
 
-    Rebuilt when the row counts of the source tables or the supplied kinds changed, or with ``force``.
+    ``timezone`` is the zone of every order's local weekday / hour / date (``--timezone``), None for each
+    order's sales-channel zone (data/timezones.toml); left out, the zone of the last build is kept.
+    Rebuilt when the row counts of the source tables, the supplied kinds or the zone changed, or with
+    ``force``.
     """
+    if timezone is _KEEP:
+        timezone = _PREPARED[con][0][2] if con in _PREPARED else None
     supplied = store.supplied_kinds(con)
-    key = (tuple(sorted(_one(con, "source_counts").items())), tuple(sorted(supplied)))
+    key = (tuple(sorted(_one(con, "source_counts").items())), tuple(sorted(supplied)), timezone)
     if not force and con in _PREPARED and _PREPARED[con][0] == key:
         return
+    zones = _zones()
     cfg = _config()
     _run(con, "defect_events", {
         "claim_excluded_statuses": list(cfg["claims"]["excluded_statuses"]),
@@ -179,8 +212,12 @@ def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> None:
         "cancelled_statuses": [w.lower() for w in cfg["orders"]["cancelled_statuses"]],
         "has_cancellations": "cancellations" in supplied,
         "invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]],
+        "zone_channels": [c.lower() for c in zones["sales_channels"]],
+        "zone_names": list(zones["sales_channels"].values()),
+        "zone_default": str(zones["default"]),
+        "zone_override": timezone,
     })
-    _run(con, "metric_orders")
+    _run(con, "metric_orders", {"invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]]})
     _PREPARED[con] = (key, {"coverage": _one(con, "shipment_coverage"), "window": None, "items": False})
 
 
@@ -205,7 +242,13 @@ def window_items(con: duckdb.DuckDBPyConnection) -> None:
     if state["window"] is None:
         raise RuntimeError("window_items() needs use_window() first")
     if not state["items"]:
-        _run(con, "metric_window_items")
+        cfg = _config()
+        _run(con, "metric_window_items", {
+            "family": state["window"][0],
+            "has_cancellations": "cancellations" in store.supplied_kinds(con),
+            "cancelled_statuses": [w.lower() for w in cfg["orders"]["cancelled_statuses"]],
+            "invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]],
+        })
         state["items"] = True
 
 
@@ -294,6 +337,10 @@ def resolve_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.date | str | None) -
 
 
 def _lag(cfg: Mapping[str, Any], params: MetricParams) -> int:
+    """Days between as-of and the window's end: a metric's fixed ``lag_days`` (unit OTDR: 7), else the
+    ODR lag option for ``lagged`` metrics, else 0."""
+    if "lag_days" in cfg:
+        return int(cfg["lag_days"])
     return int(params.odr_lag_days) if cfg["lagged"] else 0
 
 
@@ -396,6 +443,9 @@ def _metric_rows(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: MetricP
                     "as_of": as_of, "odr_lag_days": int(params.odr_lag_days), "window_days": window_days,
                     "removed_feedback_orders": list(removed_feedback_orders or [])})}
             rows[key] = odr_rows[window_days][cfg["channel"]]
+        elif "lag_days" in BINDINGS[cfg["query"]]:
+            rows[key] = _one(con, cfg["query"], {"as_of": as_of, "lag_days": _lag(cfg, params),
+                                                 "window_days": window_days})
         else:
             rows[key] = _one(con, cfg["query"], {"as_of": as_of, "window_days": window_days})
     return rows
@@ -405,13 +455,20 @@ _EXTRA_SKIP = {"channel", "window_start", "window_end", "numerator", "denominato
 
 
 def _result(key: str, cfg: Mapping[str, Any], row: Mapping[str, Any], computable: bool,
-            notes: list[str], recovery: dt.date | None = None) -> MetricResult:
+            notes: list[str], recovery: dt.date | None = None,
+            span: tuple[dt.date | None, dt.date | None] | None = None) -> MetricResult:
     target = float(cfg["target"])
     direction = cfg["direction"]
     extras = {k: int(v) for k, v in row.items() if k not in _EXTRA_SKIP and v is not None}
-    common = dict(key=key, label=cfg["label"], window_start=row.get("window_start"),
-                  window_end=row.get("window_end"), target=target, direction=direction,
-                  note="; ".join(notes) or None)
+    start, end = row.get("window_start"), row.get("window_end")
+    coverage = coverage_text = None
+    if span is not None and start is not None and end is not None:
+        covered, days = window_coverage(span, start, end)
+        coverage = covered / days
+        coverage_text = coverage_note(span, start, end) if computable else None
+    common = dict(key=key, label=cfg["label"], window_start=start,
+                  window_end=end, target=target, direction=direction,
+                  note="; ".join(notes) or None, coverage=coverage, coverage_note=coverage_text)
     if not computable:
         return MetricResult(rate=None, numerator=0, denominator=0, status="not_computed", **common)
     k, n = int(row["numerator"]), int(row["denominator"])
@@ -446,7 +503,7 @@ def _recovery_date(con: duckdb.DuckDBPyConnection, key: str, as_of: dt.date,
 
 
 def _context(con: duckdb.DuckDBPyConnection, params: MetricParams) -> tuple[dt.date, set[str], dict[str, Any]]:
-    prepare(con)
+    prepare(con, timezone=params.timezone)
     as_of = resolve_as_of(con, params.as_of)
     return as_of, store.supplied_kinds(con), _coverage(con)
 
@@ -461,15 +518,151 @@ def compute_metrics(con: duckdb.DuckDBPyConnection, params: MetricParams | None 
     as_of, supplied, coverage = _context(con, params)
     raw = _metric_rows(con, as_of, params, removed_feedback_orders)
     unusable = missing_exports(con)
+    span = order_span(con)
     results: dict[str, MetricResult] = {}
     for key, cfg in _metric_configs().items():
         computable, notes = _availability(cfg, supplied, coverage, unusable)
-        result = _result(key, cfg, raw[key], computable, notes)
-        if result.status == "at_risk":
+        start, end = metric_window(key, as_of, params)
+        if cfg["query"] == "odr" and computable and window_coverage(span, start, end)[0] < (end - start).days + 1:
+            notes = notes + _unmatched_notes(con, span)
+        if computable:
+            notes = notes + _enforcement_notes(con, cfg)
+        result = _result(key, cfg, raw[key], computable, notes, span=span)
+        if result.status == "at_risk" and cfg.get("enforced_in") and not enforced_marketplaces(con):
+            # Amazon does not enforce this rate in these orders' marketplaces: shown for comparison, it
+            # neither puts the account at risk nor asks for a Plan of Action [choice, metrics-spec 2024-2026]
+            result = dataclasses.replace(result, status="not_enforced")
+        elif result.status == "at_risk":
             result = _result(key, cfg, raw[key], computable, notes,
-                             recovery=_recovery_date(con, key, as_of, params))
+                             recovery=_recovery_date(con, key, as_of, params), span=span)
         results[key] = result
     return results
+
+
+# --------------------------------------------------------------------------------------------------
+# Window coverage: how much of each window the orders data holds (issue 12: honest numbers at the edges)
+
+
+def window_coverage(span: tuple[dt.date | None, dt.date | None], start: dt.date,
+                    end: dt.date) -> tuple[int, int]:
+    """(days of the window ``start``..``end`` inside the orders' purchase-date span, days of the window).
+
+    ``span`` is :func:`order_span`'s (first, last) purchase date; (None, None) covers nothing.
+    """
+    days = (end - start).days + 1
+    first, last = span
+    if first is None or last is None:
+        return 0, days
+    lo, hi = max(start, first), min(end, last)
+    return max(0, (hi - lo).days + 1), days
+
+
+def coverage_note(span: tuple[dt.date | None, dt.date | None], start: dt.date, end: dt.date) -> str | None:
+    """Plain words when the orders do not cover the whole window (None when they do): how many days they
+    cover, which export would complete it, and that the rate is then not Amazon's figure."""
+    covered, days = window_coverage(span, start, end)
+    if covered >= days:
+        return None
+    first, last = span
+    if first is None or last is None:
+        return f"the orders data is empty, so none of the {days} days of the window is covered"
+    fixes = []
+    if first > start:
+        fixes.append(f"download All Orders from {start.isoformat()}")
+    if last < end:
+        fixes.append(f"download All Orders up to {end.isoformat()} (the orders end on {last.isoformat()}) "
+                     f"or pick an --as-of the orders reach")
+    if covered == 0:
+        head = (f"the orders ({first.isoformat()} – {last.isoformat()}) cover none of the {days} days of this "
+                f"window ({start.isoformat()} – {end.isoformat()})")
+        return head + ": " + "; ".join(fixes)
+    lo, hi = max(start, first), min(end, last)
+    return (f"the orders cover {covered} of the {days} days: " + "; ".join(fixes)
+            + f" (this rate counts only the orders of {lo.isoformat()} – {hi.isoformat()}, so it is not "
+              "Amazon's figure)")
+
+
+def _unmatched_notes(con: duckdb.DuckDBPyConnection, span: tuple[dt.date | None, dt.date | None]) -> list[str]:
+    """ODR note: defects whose orders are missing because the orders start too late (short history)."""
+    frame = unmatched_defects(con)
+    early = int((frame["why"] == "before_orders_start").sum()) if len(frame) else 0
+    if not early or span[0] is None:
+        return []
+    return [f"{early} defect{'s' if early != 1 else ''} (feedback, claims, chargebacks, cancellations, late "
+            f"shipments) belong to orders probably purchased before the orders' first day "
+            f"({span[0].isoformat()}); they are not counted: download All Orders from earlier"]
+
+
+def enforced_marketplaces(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The orders' sales channels where Amazon enforces the unit-based On-Time Delivery Rate
+    (``[metrics.otdr_units] enforced_in``), as the orders spell them (``Amazon.com``)."""
+    enforced = {c.lower() for c in _metric_configs()["otdr_units"].get("enforced_in", [])}
+    prepare(con)
+    return [r["sales_channel"] for r in _rows(con, "sales_channels")
+            if str(r["sales_channel"] or "").strip().lower() in enforced]
+
+
+def _enforcement_notes(con: duckdb.DuckDBPyConnection, cfg: Mapping[str, Any]) -> list[str]:
+    """Which OTDR Amazon enforces for these orders' marketplaces: the unit-based one is marked as
+    Amazon's enforced rate, the order-based one as kept beside it."""
+    if cfg["family"] not in ("otdr", "otdr_units"):
+        return []
+    where = enforced_marketplaces(con)
+    units = _metric_configs()["otdr_units"]
+    if not where:
+        if cfg["family"] != "otdr_units":
+            return []
+        channels = [str(r["sales_channel"]) for r in _rows(con, "sales_channels")]
+        return [units["not_enforced_note"].format(marketplaces=", ".join(channels) or "these orders' marketplace")]
+    if cfg["family"] == "otdr_units":
+        return [units["enforced_note"].format(marketplaces=", ".join(where))]
+    return [f"in {', '.join(where)} Amazon enforces the unit-based rate ({units['label']}, 14 days ending 7 days "
+            "before as-of); this order-based 30-day rate is kept beside it"]
+
+
+def data_warnings(con: duckdb.DuckDBPyConnection, params: MetricParams | None = None) -> list[str]:
+    """Warnings about the as-of date against the orders data (an --as-of after its last day or before its
+    first): each window's coverage is then lower, and said so on every metric."""
+    params = params or MetricParams()
+    first, last = order_span(con)
+    if first is None or last is None:
+        return []
+    as_of = resolve_as_of(con, params.as_of)
+    if as_of > last:
+        gap = (as_of - last).days
+        return [f"--as-of {as_of.isoformat()} is {gap} day{'s' if gap != 1 else ''} after the orders' last "
+                f"purchase day ({last.isoformat()}): the days after it hold no orders, so the windows that "
+                f"reach past it are only partly covered (each metric's coverage says how much)"]
+    if as_of < first:
+        return [f"--as-of {as_of.isoformat()} is before the orders' first purchase day ({first.isoformat()})"]
+    return []
+
+
+def check_windows_hold_orders(con: duckdb.DuckDBPyConnection, results: Mapping[str, MetricResult]) -> None:
+    """Raise :class:`~sellerdx.errors.NoOrdersInWindowError` unless at least one metric was computed (``ok``
+    or ``at_risk``): when no metric's window holds a single order (e.g. ``--as-of`` far past the data), or
+    no metric the windows hold orders for can be computed, "every metric meets its target" would be false
+    comfort."""
+    if any(r.status in ("ok", "at_risk", "not_enforced") for r in results.values()):
+        return
+    if any(r.denominator > 0 or (r.coverage or 0) > 0 for r in results.values()):
+        missing = sorted({r.note for r in results.values() if r.status == "not_computed" and r.note})
+        raise NoOrdersInWindowError(
+            "no metric could be computed: " + ("; ".join(missing) if missing else
+                                               "no window holds an order the metrics count"),
+            hint="add the exports named above (every metric needs the All Orders report; ODR needs feedback, "
+                 "claims or chargebacks; LSR, VTR and OTDR need shipments)")
+    first, last = order_span(con)
+    if first is None or last is None:
+        raise NoOrdersInWindowError("the orders data holds no order, so no metric can be computed",
+                                    hint="add the All Orders report (Reports > Fulfillment > All Orders)")
+    ends = sorted({r.window_end for r in results.values() if r.window_end is not None})
+    when = f" (windows ending {ends[0].isoformat()} – {ends[-1].isoformat()})" if ends else ""
+    raise NoOrdersInWindowError(
+        f"no metric window holds a single order{when}: the orders run from {first.isoformat()} to "
+        f"{last.isoformat()}",
+        hint=f"pick --as-of between {first.isoformat()} and {last.isoformat()} (the default is the orders' "
+             f"last day), or add the All Orders report that covers the windows")
 
 
 def metric_on_window(con: duckdb.DuckDBPyConnection, metric: str, start: dt.date, end: dt.date,
@@ -489,10 +682,20 @@ def metric_on_window(con: duckdb.DuckDBPyConnection, metric: str, start: dt.date
     if cfg["query"] == "odr":
         row = {r["channel"]: r for r in _rows(con, "odr", {
             "as_of": end, "odr_lag_days": 0, "window_days": days, "removed_feedback_orders": []})}[cfg["channel"]]
+    elif "lag_days" in BINDINGS[cfg["query"]]:
+        row = _one(con, cfg["query"], {"as_of": end, "lag_days": 0, "window_days": days})
     else:
         row = _one(con, cfg["query"], {"as_of": end, "window_days": days})
     computable, notes = _availability(cfg, supplied, coverage, missing_exports(con))
-    return _result(metric, cfg, row, computable, notes)
+    notes = notes + _enforcement_notes(con, cfg) if computable else notes
+    return _result(metric, cfg, row, computable, notes, span=order_span(con))
+
+
+def local_zones(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The time zones the orders' local weekdays and hours are in (one per marketplace; most orders
+    first), as the report and statements name them."""
+    prepare(con)
+    return [r["zone"] for r in _rows(con, "local_zones")]
 
 
 def order_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date | None]:
@@ -564,11 +767,14 @@ def breakdown(con: duckdb.DuckDBPyConnection, metric: str, by: str,
               params: MetricParams | None = None) -> pd.DataFrame:
     """One metric's current window split by ``by`` (one of :data:`BREAKDOWNS`), biggest first.
 
-    Columns: value, count (bad outcomes), denominator, rate, share (of the window's bad outcomes).
-    For defect-only attributes (defect_type, claim_reason, cancel_reason, ...) only bad outcomes are
-    grouped and the denominator is the window's. For item attributes (asin, sku) an order counts under
-    every value its items have, so the shares can sum to more than 1. Empty when the metric cannot be
-    computed.
+    Columns: value, count (bad outcomes), denominator, rate, share (of the window's distinct bad
+    outcomes), cumulative_share (distinct bad outcomes in this and the groups above it), overlap (a bad
+    outcome is in several groups). For defect-only attributes (defect_type, claim_reason, cancel_reason,
+    ...) only bad outcomes are grouped and the denominator is the window's. For item attributes (asin,
+    sku) an order is in the denominator of every value its items have, and its bad outcome counts under
+    the item it concerns (the cancelled SKU, the late parcel's item); only where the data names no item
+    (feedback, claims, chargebacks) under every item of the order: the groups then overlap and
+    ``overlap`` is True. Empty when the metric cannot be computed.
     """
     params = params or MetricParams()
     cfg = _metric_config(metric)
@@ -576,7 +782,8 @@ def breakdown(con: duckdb.DuckDBPyConnection, metric: str, by: str,
     column = breakdown_column(by)
     as_of, _, _ = _context(con, params)
     if not _check_metric_computable(con, metric):
-        return pd.DataFrame(columns=["value", "count", "denominator", "rate", "share"])
+        return pd.DataFrame(columns=["value", "count", "denominator", "rate", "share", "cumulative_share",
+                                     "overlap"])
     start, end = metric_window(metric, as_of, params)
     use_window(con, cfg["family"], start, end)
     query = "breakdown"
@@ -584,7 +791,34 @@ def breakdown(con: duckdb.DuckDBPyConnection, metric: str, by: str,
         window_items(con)
         query = "breakdown_items"
     sql = assets.load_query(query).replace("__BY__", window_column(column))
-    return _frame(con, query, {"defects_only": bool(by_cfg.get("defects_only", False))}, sql=sql)
+    frame = _frame(con, query, {"defects_only": bool(by_cfg.get("defects_only", False))}, sql=sql)
+    return _with_cumulative(frame)
+
+
+def _with_cumulative(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add ``cumulative_share`` (share of the window's distinct defect orders in this group and the
+    groups above it: an order in two groups is counted once) and ``overlap`` (True on every row when a
+    defect order is in more than one group, so the counts add up to more than the defects).
+
+    Item breakdowns give ``defect_orders`` lists (dropped here); other breakdowns' groups are disjoint,
+    so their cumulative share is the running sum of the shares."""
+    frame = frame.copy()
+    if "defect_orders" in frame.columns:
+        seen: set[str] = set()
+        cumulative, total_counted = [], 0
+        for orders in frame["defect_orders"]:
+            orders = list(orders) if orders is not None else []
+            seen.update(orders)
+            total_counted += len(orders)
+            cumulative.append(len(seen))
+        defects = int(frame["window_defects"].iloc[0]) if len(frame) else 0
+        frame["cumulative_share"] = [c / defects if defects else None for c in cumulative]
+        frame["overlap"] = total_counted > len(seen)
+        frame = frame.drop(columns=["defect_orders", "window_defects"])
+    else:
+        frame["cumulative_share"] = frame["share"].cumsum() if len(frame) else frame["share"]
+        frame["overlap"] = False
+    return frame
 
 
 def daily(con: duckdb.DuckDBPyConnection, metric: str, params: MetricParams | None = None) -> pd.DataFrame:
@@ -629,10 +863,14 @@ def recovery_calendar(con: duckdb.DuckDBPyConnection, params: MetricParams | Non
 def unmatched_defects(con: duckdb.DuckDBPyConnection, params: MetricParams | None = None) -> pd.DataFrame:
     """Counting defects whose order is not in the orders data (left out of every rate).
 
-    Columns: kind, order_id, defect_date, reason_code, detail, source_file, source_line.
+    Columns: kind, order_id, defect_date, reason_code, detail, source_file, source_line, why:
+    ``before_orders_start`` when the defect came less than ``[unmatched] defect_delay_days`` (metrics.toml)
+    after the orders' first purchase day, so its order was probably purchased before the orders begin (a
+    short history), else ``not_in_orders`` (another marketplace, a missing export, a wrong order id).
     """
     prepare(con)
-    return _frame(con, "unmatched_defects")
+    return _frame(con, "unmatched_defects",
+                  {"defect_delay_days": int(_config()["unmatched"]["defect_delay_days"])})
 
 
 # --------------------------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ REPORT_KINDS: tuple[str, ...] = (
 )
 TABLE_KINDS: tuple[str, ...] = REPORT_KINDS[:-1]  # every kind but the performance JSON is a table
 
-Status = Literal["ok", "at_risk", "no_orders", "not_computed"]
+Status = Literal["ok", "at_risk", "no_orders", "not_computed", "not_enforced"]
+"""``not_enforced``: misses its target, but Amazon does not enforce this rate in these marketplaces."""
 
 
 def jsonable(value: Any) -> Any:
@@ -80,7 +81,7 @@ class FileReport(Serializable):
 @dataclass(frozen=True)
 class MetricResult(Serializable):
     """One account-health metric as recomputed by sellerdx (see metrics-spec)."""
-    key: str                       # odr_mfn, odr_afn, odr_all, pfcr, lsr_10d, lsr_30d, vtr, otdr
+    key: str                       # odr_mfn, odr_afn, odr_all, pfcr, lsr_10d, lsr_30d, vtr, otdr, otdr_units
     label: str                     # "Order Defect Rate (MFN)"
     rate: float | None             # fraction; None when the denominator is 0 or not computed
     numerator: int
@@ -96,6 +97,8 @@ class MetricResult(Serializable):
     recovery_date: dt.date | None = None   # first day back under target (at-risk metrics)
     note: str | None = None                # e.g. the export that is missing, or an upper-bound warning
     extras: dict[str, Any] = field(default_factory=dict)   # odr: negative_feedback, claims, chargebacks
+    coverage: float | None = None          # share of the window's days the orders data covers (1.0 complete)
+    coverage_note: str | None = None       # plain words when coverage < 1 (which days, what to download)
 
 
 @dataclass(frozen=True)

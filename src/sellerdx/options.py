@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 
 from .assets import load_toml
 from .errors import BadOptionError
 
 DEFAULT_OUT = "sellerdx-report"
+
+
+def check_timezone(name: str) -> str:
+    """``name`` if it is an IANA time zone (``Asia/Tokyo``, ``UTC``), else :class:`BadOptionError`."""
+    try:
+        zoneinfo.ZoneInfo(str(name).strip())
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise BadOptionError(f"--timezone {name!r} is not a known time zone",
+                             hint="use an IANA name such as America/Los_Angeles, Europe/Berlin, Asia/Tokyo "
+                                  "or UTC") from None
+    return str(name).strip()
 
 
 @dataclass(frozen=True)
@@ -20,6 +32,7 @@ class Options:
     marketplace: str | None = None    # two-letter marketplace (US, DE, JP, ...): date order of ambiguous dates
     cache: str | bool | None = True   # cache folder; True: the user cache folder, False/None: no cache
     notice: tuple[str, ...] | None = None   # metric families of Amazon's notice (odr, pfcr, lsr, vtr, otdr): the POA's scope
+    timezone: str | None = None       # local time of weekday / hour statements; default: per sales channel
 
     def __post_init__(self) -> None:
         if isinstance(self.as_of, str):
@@ -38,6 +51,8 @@ class Options:
                 raise BadOptionError(f"--marketplace {self.marketplace!r} is not known",
                                      hint="use one of " + ", ".join(k for k in known if k != "default"))
             object.__setattr__(self, "marketplace", code)
+        if self.timezone is not None:
+            object.__setattr__(self, "timezone", check_timezone(self.timezone))
         if self.notice is not None:
             names = self.notice.split(",") if isinstance(self.notice, str) else list(self.notice)
             names = [n.strip().lower() for n in names if n and n.strip()]

@@ -271,6 +271,7 @@ class AnalysisResult:
         plan: the Plan of Action: causes, every counted defect answered once, Amazon's figures.
         amazon: Amazon's own verdict, period check and snapshot history (``sellerdx.amazon.overview``),
             ``None`` without Amazon's report.
+        data_warnings: the data against the options (an ``--as-of`` past the orders' last day, ...).
         missing_exports: exports that would compute or complete a metric, in ``metrics.toml`` ``[exports]``
             order (the report's "to complete the picture" checklist).
         gaps: metric key -> what the missing exports do to it (only metrics with a gap).
@@ -292,6 +293,7 @@ class AnalysisResult:
     warnings: tuple[str, ...] = ()
     plan: PlanOfAction | None = None
     amazon: Any = None
+    data_warnings: tuple[str, ...] = ()
     missing_exports: tuple[ExportNeeded, ...] = ()
     gaps: Mapping[str, MetricGaps] = field(default_factory=dict)
 

@@ -23,12 +23,14 @@ from rich.text import Text
 from . import __version__
 from .amazon.verdict import rating_text
 from .assets import load_toml
+from .catalog import metric_wording
 from .text import count, plural, rate
 
 MAX_FINDINGS = 5          # findings printed; the report has them all
 MAX_REJECTED = 3          # rejected rows printed after analyze; rejected_rows.csv has them all
 MAX_SKIPPED = 8
-_STATUS_STYLE = {"ok": "green", "at_risk": "bold red", "no_orders": "yellow", "not_computed": "dim"}
+_STATUS_STYLE = {"ok": "green", "at_risk": "bold red", "no_orders": "yellow", "not_computed": "dim",
+                 "not_enforced": "yellow"}
 STAGES = ("ingest", "validate", "load", "metrics", "diagnose", "render", "write")
 
 
@@ -73,7 +75,13 @@ def metric_table(metrics: Iterable[Any], width: int = 100) -> Table:
     for m in metrics:
         op = "<" if m.direction == "below" else ">"
         status = m.status.replace("_", " ")
-        table.add_row(Text(short.get(m.key, m.label)), _window(m), f"{count(m.numerator)} / {count(m.denominator)}", rate(m.rate),
+        coverage = getattr(m, "coverage", None)
+        if coverage is not None and coverage < 1 and m.window_start and m.window_end:
+            days = (m.window_end - m.window_start).days + 1
+            status += f" (orders cover {round(coverage * days)} of {days} days)"
+        counted = metric_wording(m.key)[0]
+        counts = f"{count(m.numerator)} / {count(m.denominator)}" + ("" if counted == "orders" else f" {counted}")
+        table.add_row(Text(short.get(m.key, m.label)), _window(m), counts, rate(m.rate),
                       f"{op} {rate(m.target)}", Text(status, style=_STATUS_STYLE.get(m.status, "")))
     return table
 
@@ -87,13 +95,17 @@ def rejected_lines(rejected: Any, limit: int) -> list[str]:
     return lines
 
 
-def warning_lines(inputs: Any, metrics: Iterable[Any] = ()) -> list[str]:
-    """Every warning that changes how a number was computed: file warnings (e.g. the date order chosen for
-    ambiguous dates), rows counted once because a newer export repeats them, metric notes (upper bounds,
-    missing exports)."""
-    lines = [f"{f.path}: {w}" for f in inputs.files for w in f.warnings]
+def warning_lines(inputs: Any, metrics: Iterable[Any] = (), data_warnings: Iterable[str] = ()) -> list[str]:
+    """Every warning that changes how a number was computed: the data against the options (an ``--as-of``
+    past the orders' last day), file warnings (e.g. the date order chosen for ambiguous dates), rows counted
+    once because a newer export repeats them, partial data (a window the orders cover only in part), metric
+    notes (upper bounds, missing exports)."""
+    metrics = list(metrics)
+    lines = list(data_warnings)
+    lines += [f"{f.path}: {w}" for f in inputs.files for w in f.warnings]
     lines += [f"{f.path}: {count(f.rows_duplicate)} rows also in a newer export (counted once)"
               for f in inputs.files if f.rows_duplicate]
+    lines += [f"{m.label}: partial data: {m.coverage_note}" for m in metrics if getattr(m, "coverage_note", None)]
     lines += [f"{m.label}: {m.note}" for m in metrics if m.note]
     return lines
 
@@ -120,7 +132,8 @@ def print_analysis(console: Console, analysis: Any, paths: Mapping[str, Path]) -
         where = paths.get("rejected_rows")
         lines.append((f"and {count(more)} more; " if more > 0 else "") + f"all rejected rows: {where}")
         _items(console, "rejected rows (not counted):", lines)
-    _items(console, "warnings (they change the numbers):", warning_lines(inputs, metrics))
+    data_warnings = getattr(analysis, "warnings", ())
+    _items(console, "warnings (they change the numbers):", warning_lines(inputs, metrics, data_warnings))
     console.print(metric_table(metrics, console.width))
     if findings:
         console.print(f"findings ({count(len(findings))} in the report):", markup=False)

@@ -48,12 +48,13 @@ class AcceptanceRun:
 
 
 @functools.cache
-def acceptance_run(folder: str) -> AcceptanceRun:
-    """Analyse ``sample_reports/<folder>`` once per session and write its outputs to a temp folder."""
+def acceptance_run(folder: str, timezone: str | None = None) -> AcceptanceRun:
+    """Analyse ``sample_reports/<folder>`` once per session and write its outputs to a temp folder
+    (``timezone``: the --timezone option; None = each marketplace's local time, the default)."""
     import sellerdx
-    out = Path(tempfile.mkdtemp(prefix=f"sellerdx-acceptance-{folder}-"))
+    out = Path(tempfile.mkdtemp(prefix=f"sellerdx-acceptance-{folder}-{timezone or 'local'}-".replace("/", "_")))
     atexit.register(shutil.rmtree, out, True)
-    analysis = sellerdx.analyze(SAMPLES / folder, out=str(out))
+    analysis = sellerdx.analyze(SAMPLES / folder, out=str(out), timezone=timezone)
     paths = analysis.write(out)
     return AcceptanceRun(folder, analysis, out, {k: Path(v) for k, v in paths.items()}, PLANTED[folder])
 

@@ -79,7 +79,7 @@ def diagnose(con: duckdb.DuckDBPyConnection, metrics: Mapping[str, MetricResult]
     for r_index, rule in enumerate(rules):
         for position, key in enumerate(rule.metrics):
             metric = metrics.get(key)
-            if metric is None or metric.status not in ("ok", "at_risk") or metric.window_start is None:
+            if metric is None or metric.status not in ("ok", "at_risk", "not_enforced") or metric.window_start is None:
                 continue
             window = (metric_config(key)["family"], metric.window_start, metric.window_end)
             todo.append((window, r_index, rule, position, key, metric))

@@ -10,7 +10,7 @@ from sellerdx.diagnose.evaluate import metric_config
 from sellerdx.diagnose.rules import Rule, settings
 from sellerdx.model import Finding
 
-STATUS_ORDER = {"at_risk": 0, "ok": 1, "no_orders": 2, "not_computed": 3}
+STATUS_ORDER = {"at_risk": 0, "not_enforced": 1, "ok": 2, "no_orders": 3, "not_computed": 4}
 """Metric status -> rank: findings of at-risk metrics first."""
 
 

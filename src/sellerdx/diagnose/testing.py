@@ -60,7 +60,7 @@ def case_frames(spec: Mapping[str, Any]) -> tuple[dt.date, dict[str, pd.DataFram
                 "sales_channel": "Amazon.com", "ship_service_level": b["service"],
                 "product_name": b["product"], "sku": b["sku"], "asin": b["asin"],
                 "item_status": "Cancelled" if cancelled else "Shipped", "quantity": 1,
-                "currency": "USD", "item_price": 20.0, "ship_country": "US"})
+                "currency": "USD", "item_price": 20.0, "ship_country": "US", "ship_state": b.get("state")})
             if cancelled:
                 rows["cancellations"].append({
                     "order_id": order_id, "cancel_date": day, "cancelled_by": b["cancelled_by"],

@@ -145,6 +145,8 @@ def amazon_banner(overview: Any) -> AmazonBanner | None:
     bad_rows = []
     for f in v.bad:
         row = _row(f)
+        if row.recomputable:   # named in the headline; its card and the reconciliation below show it
+            continue
         if row.note:
             if row.note not in notes:
                 notes.append(row.note)

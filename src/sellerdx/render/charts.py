@@ -165,7 +165,8 @@ def breakdown_chart(frame: pd.DataFrame | None, by: str | None, metric_label: st
     """Bar chart of a breakdown (rows = groups such as ASINs, weekdays, carriers).
 
     The defect count is the ``defects`` (or ``count``) column. ``kind='pareto'``: defects per group, largest first (top :data:`MAX_BARS`, the rest summed into one
-    bar), with the cumulative share of all defects as a line on a second axis. ``kind='bars'``: the
+    bar), with the cumulative share of all defects as a line on a second axis (the breakdown's
+    ``cumulative_share`` over distinct defect orders when it has one; ``overlap`` says so in the title). ``kind='bars'``: the
     defect rate per group (``rate``; ``defects`` when there is no rate) in the breakdown's own order
     (weekday order, for example), bars of the groups with the most defects highlighted.
     ``by_label`` names the key on the axis ("ASIN"); it defaults to ``by``. Bars of the groups in
@@ -191,9 +192,11 @@ def breakdown_chart(frame: pd.DataFrame | None, by: str | None, metric_label: st
             if data.empty:
                 return None
             fig = _pareto(data, label_col, value_col, by_text, by_words, metric_label, set(highlight))
+            overlapping = "overlap" in data.columns and bool(data["overlap"].any())
             alt = (f"Pareto chart of {metric_label} defects by {by_words}: "
-                   f"{len(data)} groups, {int(data[value_col].sum())} defects, largest first, "
-                   "with the cumulative share")
+                   f"{len(data)} groups, {int(data[value_col].sum())} defects"
+                   + (" (groups overlap: an order can count in several)" if overlapping else "")
+                   + ", largest first, with the cumulative share")
         else:
             if order:
                 rank = {name: i for i, name in enumerate(order)}
@@ -217,6 +220,12 @@ def _pareto(data: pd.DataFrame, label_col: str, value_col: str, by_text: str, by
         colours.append(BAR)
         values.append(float(rest.sum()))
     cumulative = pd.Series(values).cumsum() / total if total else pd.Series([0.0] * len(values))
+    if "cumulative_share" in data.columns and data["cumulative_share"].notna().all():
+        # over distinct defect orders (sellerdx.metrics.breakdown): an order in two groups counts once,
+        # so the line ends at 100% of the window's defects and agrees with the statements
+        shares = list(data["cumulative_share"].astype(float))
+        cumulative = pd.Series(shares[:MAX_BARS] + ([shares[-1]] if len(rest) else []))
+    overlap = bool("overlap" in data.columns and data["overlap"].any())
     fig = Figure(figsize=(10.5, 3.3))
     ax = fig.subplots()
     positions = range(len(values))
@@ -226,7 +235,9 @@ def _pareto(data: pd.DataFrame, label_col: str, value_col: str, by_text: str, by
     ax.set_ylabel("Defective orders")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))   # whole orders: no 0.25 ... 1.75 ticks
     ax.set_xlabel(by_text)
-    ax.set_title(f"{metric_label}: defects by {by_words}")
+    ax.set_title(f"{metric_label}: defects by {by_words}"
+                 + (" (groups overlap: a defect that names no item counts under each item of its order)"
+                    if overlap else ""))
     ax2 = ax.twinx()
     ax2.plot(list(positions), list(cumulative), color=CUMULATIVE, marker="o", ms=3.5, lw=1.4)
     ax2.set_ylim(0, 1.05)

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from sellerdx import assets
-from sellerdx.catalog import metric_family
+from sellerdx.catalog import metric_family, metric_wording
 from sellerdx.model import MetricResult
 from sellerdx.result import AnalysisResult, CauseSection, MetricFigure, PreventiveStep
 from sellerdx.safecsv import write_csv
@@ -62,15 +62,16 @@ def figure_line(f: MetricFigure, upper_bound: str | None = None) -> str:
     """One metric as the plan quotes it: Amazon's figure first, the recomputation only where it differs.
     ``upper_bound`` names the missing export that makes the recomputed rate only an upper bound."""
     m = f.metric
+    noun, dated = metric_wording(m.key)
     side = "under" if m.direction == "below" else "above"
     target = f"target {side} {_pct(m.target)}"
     if f.amazon_rate is None:
         rate = f"at most {_pct(m.rate)}" if upper_bound else _pct(m.rate)
         bound = f"; an upper bound: without the {upper_bound} export every cancelled order is counted" \
             if upper_bound else ""
-        return (f"{m.label}: {rate} ({m.numerator:,} of {m.denominator:,} orders purchased "
+        return (f"{m.label}: {rate} ({m.numerator:,} of {m.denominator:,} {noun} {dated} "
                 f"{_window(m.window_start, m.window_end)}; {target}{bound})")
-    counts = (f"{f.amazon_numerator:,} of {f.amazon_denominator:,} orders, "
+    counts = (f"{f.amazon_numerator:,} of {f.amazon_denominator:,} {noun}, "
               if f.amazon_numerator is not None and f.amazon_denominator is not None else "")
     line = (f"{m.label}: {_pct(f.amazon_rate)} ({counts}"
             f"{_window(f.amazon_window_start or m.window_start, f.amazon_window_end or m.window_end)}; {target})")

@@ -3,7 +3,9 @@
 schema_version 1:
 ``{"schema_version", "sellerdx_version", "as_of", "folder", "options", "inputs": [...], "skipped": [...],
 "rows": {read, loaded, rejected}, "metrics": {"odr": {"mfn", "afn", "all"}, "pfcr", "lsr_10d", "lsr_30d",
-"vtr", "otdr"}, "findings": [...], "reconciliation": [...], "unmatched_defects": n, "amazon": {...} | null}``.
+"vtr", "otdr", "otdr_units"}, "findings": [...], "reconciliation": [...], "unmatched_defects": n,
+"warnings": [...], "amazon": {...} | null, "plan": {...} | null}``; every metric carries ``coverage`` (share of
+its window's days the orders cover).
 ``amazon`` (added in 0.x, null without Amazon's performance JSON) is Amazon's own verdict: ``at_risk``,
 ``headline``, ``account_statuses``, ``account_health_rating``, ``invoice_defect_rate``, ``policy``,
 ``marked_bad``, ``unknown_metrics``, ``metrics``, ``warning_states``, ``problems`` (impossible counts and
@@ -22,7 +24,7 @@ from typing import Any
 
 from sellerdx.assets import load_toml
 from sellerdx.model import MetricResult, jsonable
-from sellerdx.result import AnalysisResult
+from sellerdx.result import AnalysisResult, PlanOfAction
 
 SCHEMA_VERSION = 1
 
@@ -41,6 +43,18 @@ def summary_metrics(results: Mapping[str, MetricResult]) -> dict[str, Any]:
             node = node.setdefault(part, {})
         node[path[-1]] = value
     return out
+
+
+def plan_summary(plan: PlanOfAction | None) -> dict[str, Any] | None:
+    """The Plan of Action in summary.json: its scope and, per section, the metrics and defects it answers."""
+    if plan is None:
+        return None
+    return {
+        "families": list(plan.families), "scope_source": plan.scope_source,
+        "sections": [{"code": s.code, "title": s.title, "findings": list(s.findings), "metrics": list(s.metrics),
+                      "defects": dict(s.defect_counts), "orders": len(s.orders)} for s in plan.sections],
+        "answered": len(plan.answered),
+    }
 
 
 def summary_document(result: AnalysisResult) -> dict[str, Any]:
@@ -66,7 +80,9 @@ def summary_document(result: AnalysisResult) -> dict[str, Any]:
         "findings": [f.to_dict() for f in result.finding_list],
         "reconciliation": [jsonable(r) for r in result.reconciliation],
         "unmatched_defects": 0 if result.unmatched is None else int(len(result.unmatched)),
+        "warnings": list(result.data_warnings),
         "amazon": result.amazon.to_summary() if result.amazon is not None else None,
+        "plan": plan_summary(result.plan),
     }
     return jsonable(doc)
 
