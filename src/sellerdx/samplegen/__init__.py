@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from sellerdx.assets import load_toml
-from sellerdx.samplegen.expected import expected_metrics, performance_report
+from sellerdx.samplegen.expected import expected_metrics, merge_metrics, on_time_delivery, performance_report
 from sellerdx.samplegen.headers import (
     CANCELLATIONS_HEADER,
     CHARGEBACKS_HEADER,
@@ -57,41 +57,19 @@ __all__ = ["SampleSpec", "generate", "ORDERS_HEADER", "ORDERS_HEADER_OLD", "RETU
            "CANCELLATIONS_HEADER", "LATE_SHIPMENTS_HEADER", "INVENTORY_HEADER"]
 
 
-def generate(out_dir: str | os.PathLike[str], spec: SampleSpec = SampleSpec()) -> dict[str, Any]:  # noqa: B008 (frozen)
-    """Write the folder; return the planted manifest (also written to out_dir/planted.json).
+#: Orders simulated at once. A bigger folder is simulated block by block, each block from its own seeded
+#: generator, its rows appended to the same files: memory stays flat in the number of orders. A folder of
+#: at most this many orders is one block, drawn exactly as before blocks existed (the bundled samples).
+BLOCK_ORDERS = 100_000
 
-    The folder holds the exports of one fictional seller in the real Seller Central formats of the
-    ``spec.variant`` marketplace, with four planted problems (see ``planted.json`` -> ``problems``),
-    ``spec.damaged_rows`` damaged rows and Amazon's own performance JSON that differs from the exports
-    by one claim (``performance_gap``).
-    """
-    cfg = load_toml("samplegen.toml")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    seller = Seller(spec, cfg)
-    fw = FolderWriter(out, seller)
-    plan = damage_plan(spec)
-    orders_info = write_orders(fw, plan)
-    write_feedback(fw, plan)
-    write_claims(fw, plan)
-    write_chargebacks(fw)
-    write_cancellations(fw)
-    write_shipments(fw, plan)
-    write_returns(fw)
-    write_unknown(fw)
-    metrics = expected_metrics(seller)
-    gap = None
-    if spec.performance_json:
-        perf = performance_report(seller, metrics, extra_claim=1)
-        name = "SellerPerformance_GET_V2_SELLER_PERFORMANCE_REPORT.json"
-        (out / name).write_bytes((json.dumps(perf, indent=2) + "\n").encode("utf-8"))
-        fw.record(name, "performance", None, encoding="utf-8", delimiter=None)
-        gap = ("Amazon's ODR (MFN) counts one more A-to-z claim than the claims export holds "
-               f"({metrics['odr_mfn']['claims'] + 1} vs {metrics['odr_mfn']['claims']}), so its orders with "
-               f"defects are {metrics['odr_mfn']['numerator'] + 1} against {metrics['odr_mfn']['numerator']} "
-               "recomputed; every other number and window matches the exports.")
-    s = seller
-    excluded = {
+
+def _blocks(n_orders: int) -> list[tuple[int, int]]:
+    """(first order, orders) of each block."""
+    return [(first, min(BLOCK_ORDERS, n_orders - first)) for first in range(0, n_orders, BLOCK_ORDERS)]
+
+
+def _excluded(s: Seller) -> dict[str, int]:
+    return {
         "claims_denied": int((s.claim_status == 1).sum()),
         "claims_withdrawn": int((s.claim_status == 2).sum()),
         "claims_amazon_funded": int((s.claim_status == 3).sum()),
@@ -100,6 +78,82 @@ def generate(out_dir: str | os.PathLike[str], spec: SampleSpec = SampleSpec()) -
         "feedback_removed": int((s.fb_status == 1).sum()),
         "feedback_struck_through": int((s.fb_status == 2).sum()),
     }
+
+
+def _sum_counts(total: dict[str, Any], part: dict[str, Any]) -> None:
+    """Add the integer counts of ``part`` into ``total`` (same keys)."""
+    for key, value in part.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            total[key] += value
+
+
+def generate(out_dir: str | os.PathLike[str], spec: SampleSpec = SampleSpec()) -> dict[str, Any]:  # noqa: B008 (frozen)
+    """Write the folder; return the planted manifest (also written to out_dir/planted.json).
+
+    The folder holds the exports of one fictional seller in the real Seller Central formats of the
+    ``spec.variant`` marketplace, with four planted problems (see ``planted.json`` -> ``problems``),
+    ``spec.damaged_rows`` damaged rows and Amazon's own performance JSON that differs from the exports
+    by one claim (``performance_gap``). More than ``BLOCK_ORDERS`` orders are simulated block by block
+    (damaged rows and the zipped older download come from the first block; counts add up over blocks).
+    """
+    cfg = load_toml("samplegen.toml")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if spec.n_orders < 1:
+        raise ValueError("n_orders and days must be positive")
+    plan = damage_plan(spec)
+    fw: FolderWriter | None = None
+    salt: int | None = None
+    parts: list[dict[str, dict[str, Any]]] = []
+    orders_info: dict[str, Any] = {}
+    problems: list[dict[str, Any]] = []
+    excluded: dict[str, int] = {}
+    otd = [0, 0]
+    try:
+        for block, (first, n) in enumerate(_blocks(spec.n_orders)):
+            seller = Seller(spec, cfg, block=block, first=first, n=n, id_salt=salt)
+            salt = seller.id_salt
+            if fw is None:
+                fw = FolderWriter(out, seller)
+            fw.s = seller
+            block_plan = plan if block == 0 else {}
+            info = write_orders(fw, block_plan)
+            write_feedback(fw, block_plan)
+            write_claims(fw, block_plan)
+            write_chargebacks(fw)
+            write_cancellations(fw)
+            write_shipments(fw, block_plan)
+            write_returns(fw)
+            if block == 0:
+                write_unknown(fw)
+                orders_info, problems, excluded = info, planted_problems(seller), _excluded(seller)
+            else:
+                examples = orders_info.get("pending_to_shipped_examples")
+                _sum_counts(orders_info, info)
+                if examples is not None:
+                    orders_info["pending_to_shipped_examples"] = (examples + info["pending_to_shipped_examples"])[:3]
+                for total, part in zip(problems, planted_problems(seller)):
+                    _sum_counts(total["counts"], part["counts"])
+                _sum_counts(excluded, _excluded(seller))
+            parts.append(expected_metrics(seller))
+            in30, on_time = on_time_delivery(seller)
+            otd[0] += in30
+            otd[1] += on_time
+    finally:
+        if fw is not None:
+            fw.close()
+    assert fw is not None
+    metrics = parts[0] if len(parts) == 1 else merge_metrics(parts)
+    gap = None
+    if spec.performance_json:
+        perf = performance_report(seller, metrics, extra_claim=1, otd=(otd[0], otd[1]))
+        name = "SellerPerformance_GET_V2_SELLER_PERFORMANCE_REPORT.json"
+        (out / name).write_bytes((json.dumps(perf, indent=2) + "\n").encode("utf-8"))
+        fw.record(name, "performance", None, encoding="utf-8", delimiter=None)
+        gap = ("Amazon's ODR (MFN) counts one more A-to-z claim than the claims export holds "
+               f"({metrics['odr_mfn']['claims'] + 1} vs {metrics['odr_mfn']['claims']}), so its orders with "
+               f"defects are {metrics['odr_mfn']['numerator'] + 1} against {metrics['odr_mfn']['numerator']} "
+               "recomputed; every other number and window matches the exports.")
     manifest: dict[str, Any] = {
         "seed": spec.seed,
         "variant": spec.variant,
@@ -109,7 +163,7 @@ def generate(out_dir: str | os.PathLike[str], spec: SampleSpec = SampleSpec()) -
                  "performance_json": spec.performance_json},
         "files": fw.files,
         "orders": orders_info,
-        "problems": planted_problems(seller),
+        "problems": problems,
         "damaged_rows": sorted(fw.damaged, key=lambda x: (x["path"], x["line"])),
         "excluded": excluded,
         "expected_metrics": metrics,

@@ -55,7 +55,29 @@ def expected_metrics(s: Seller) -> dict[str, dict[str, Any]]:
     return out
 
 
-def performance_report(s: Seller, metrics: dict[str, dict[str, Any]], extra_claim: int) -> dict[str, Any]:
+def on_time_delivery(s: Seller) -> tuple[int, int]:
+    """(shipments with valid tracking in the last 30 days, of which delivered on time)."""
+    in30 = (s.day >= s.end - 29) & s.in_ship & ~s.no_tracking & (s.has_delivered | (s.promised_day < s.end))
+    on_time = in30 & s.has_delivered & (s.delivered_day <= s.promised_day)
+    return int(in30.sum()), int(on_time.sum())
+
+
+def merge_metrics(parts: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """The expected metrics of a folder simulated in blocks: counts summed, rates recomputed."""
+    out = {key: dict(m) for key, m in parts[0].items()}
+    for part in parts[1:]:
+        for key, m in part.items():
+            for field, value in m.items():
+                if field not in ("window", "rate"):
+                    out[key][field] += value
+    for m in out.values():
+        m["rate"] = _rate(m["numerator"], m["denominator"])
+    return out
+
+
+def performance_report(s: Seller, metrics: dict[str, dict[str, Any]], extra_claim: int,
+                       otd: tuple[int, int] | None = None) -> dict[str, Any]:
+    """Amazon's performance JSON; ``otd`` (shipments, on time) summed over blocks, else ``s``'s own."""
     def rng_of(window: Sequence[str]) -> dict[str, str]:
         return {"reportingDateFrom": f"{window[0]}T00:00:00Z", "reportingDateTo": f"{window[1]}T23:59:59Z"}
 
@@ -85,9 +107,8 @@ def performance_report(s: Seller, metrics: dict[str, dict[str, Any]], extra_clai
 
     pf, vt = metrics["pfcr"], metrics["vtr"]
     w30 = metrics["vtr"]["window"]
-    in30 = (s.day >= s.end - 29) & s.in_ship & ~s.no_tracking & (s.has_delivered | (s.promised_day < s.end))
-    on_time = in30 & s.has_delivered & (s.delivered_day <= s.promised_day)
-    otd_rate = _rate(int(on_time.sum()), int(in30.sum()))
+    otd_count, on_time_count = on_time_delivery(s) if otd is None else otd
+    otd_rate = _rate(on_time_count, otd_count)
     mfn_odr = odr("odr_mfn", "MFN", extra_claim)
     statuses = [mfn_odr["status"], lsr("lsr_10d")["status"], status(pf["rate"], 0.025, True)]
     account = "AT_RISK" if "BAD" in statuses else "NORMAL"
@@ -108,8 +129,8 @@ def performance_report(s: Seller, metrics: dict[str, dict[str, Any]], extra_clai
                 "validTrackingCount": vt["numerator"], "status": status(vt["rate"], 0.95, False),
                 "rate": vt["rate"], "targetValue": 0.95, "targetCondition": "GREATER_THAN"},
             "onTimeDeliveryRate": {
-                "reportingDateRange": rng_of(w30), "shipmentCountWithValidTracking": int(in30.sum()),
-                "onTimeDeliveryCount": int(on_time.sum()), "status": status(otd_rate, 0.9, False),
+                "reportingDateRange": rng_of(w30), "shipmentCountWithValidTracking": otd_count,
+                "onTimeDeliveryCount": on_time_count, "status": status(otd_rate, 0.9, False),
                 "rate": otd_rate, "targetValue": 0.9, "targetCondition": "GREATER_THAN"},
             "accountHealthRating": {"ahrStatus": "AT_RISK" if account == "AT_RISK" else "GREAT"},
             "ahrScore": 180 if account == "AT_RISK" else 420,

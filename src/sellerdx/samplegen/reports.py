@@ -40,7 +40,7 @@ from sellerdx.samplegen.headers import (
     RETURNS_MFN_HEADER,
     SHIPMENTS_HEADER,
 )
-from sellerdx.samplegen.seller import Seller, norm, uniform_int
+from sellerdx.samplegen.seller import Seller, block_rng, norm, uniform_int
 from sellerdx.samplegen.spec import (
     C_AMAZON,
     C_BUYER,
@@ -195,7 +195,7 @@ def write_feedback(fw: FolderWriter, damage_plan: dict[str, list[str]]) -> None:
     s = fw.s
     v, spec = s.v, s.spec
     comments = s.cfg["comments"][spec.variant]
-    rng = np.random.default_rng([spec.seed, 11])
+    rng = block_rng(s, 11)
     rows = np.flatnonzero(s.fb_cat != FB_NONE)
     rows = rows[np.lexsort((rows, -s.fb_day[rows]))]               # newest first, as Feedback Manager
     labels: list[str] = []
@@ -320,7 +320,7 @@ def write_cancellations(fw: FolderWriter) -> None:
 
 
 def _tracking(s: Seller) -> pa.Array:
-    rng = np.random.default_rng([s.spec.seed, 23])
+    rng = block_rng(s, 23)
     digits = rand_text(rng, s.n, 12, "0123456789")
     prefix = take(strings(s.tracking_prefix), s.carrier)
     return null_where(join([prefix, digits]), s.no_tracking)
@@ -348,7 +348,7 @@ def write_shipments(fw: FolderWriter, damage_plan: dict[str, list[str]]) -> None
         damages.append(Damage(row, "not a date in a date column", column="Ship Confirm Date", value="unknown"))
     fw.table("Shipment_Confirmations.txt", "shipments", SHIPMENTS_HEADER, cols, rows, damages=damages,
              style="all_shipments")
-    if fw.spec.variant == "us":
+    if fw.spec.variant == "us" and s.block == 0:
         # an older 'late shipments only' download, zipped in a subfolder: date-only expected ship date
         late_old = np.flatnonzero(s.late & (s.day < s.end - 30))
         late_rows = late_old[-6:] if len(late_old) else np.flatnonzero(s.late)[:6]
@@ -376,7 +376,7 @@ def write_shipments(fw: FolderWriter, damage_plan: dict[str, list[str]]) -> None
 def write_returns(fw: FolderWriter) -> None:
     s = fw.s
     w, v, spec = s.w, s.v, s.spec
-    rng = np.random.default_rng([spec.seed, 31])
+    rng = block_rng(s, 31)
     rows = np.flatnonzero(s.ret_mfn >= 0)
     rows = rows[np.lexsort((rows, s.ret_day[rows]))]
     first_item = np.flatnonzero(s.item_first)

@@ -47,7 +47,12 @@ def uniform_int(rng: np.random.Generator, lo: float, hi: float, n: int) -> np.nd
 class Seller:
     """All generated facts about the fictional seller's orders, as numpy arrays."""
 
-    def __init__(self, spec: SampleSpec, cfg: dict[str, Any]) -> None:
+    def __init__(self, spec: SampleSpec, cfg: dict[str, Any], *, block: int = 0, first: int = 0,
+                 n: int | None = None, id_salt: int | None = None) -> None:
+        """The orders ``first .. first + n`` of the folder (all of them by default), simulated as block
+        ``block``. Block 0 draws from the generator seeded ``[seed, variant]``; a later block from its own
+        ``[seed, variant, block]``, so a block never depends on another's draws (see ``generate``).
+        ``id_salt`` (block 0's) keeps order ids unique across blocks."""
         if spec.variant not in VARIANTS:
             raise ValueError(f"unknown variant {spec.variant!r}; choose one of {', '.join(VARIANTS)}")
         if spec.n_orders < 1 or spec.days < 1:
@@ -57,9 +62,10 @@ class Seller:
         self.v = cfg["variant"][spec.variant]
         self.w = cfg["words"]
         self.r = cfg["rates"]
-        rng = self.rng = np.random.default_rng([spec.seed, VARIANTS.index(spec.variant)])
+        self.block = block
+        rng = self.rng = np.random.default_rng([spec.seed, VARIANTS.index(spec.variant)] + ([block] if block else []))
         r = self.r
-        n = self.n = spec.n_orders
+        n = self.n = spec.n_orders if n is None else n
         self.end = day_of(spec.end_date)
         self.start = self.end - (spec.days - 1)
         self.export_b = (self.end + 1) * DAY + 6 * HOUR        # last downloads: next morning
@@ -87,7 +93,10 @@ class Seller:
         self.wd = _weekday(self.day)
         prefixes = self.v["order_id_prefixes"]
         mid = rng.integers(0, 10 ** 7, n)
-        last = (np.arange(n, dtype=np.int64) * 3_890_177 + int(rng.integers(0, 10 ** 7))) % 10 ** 7
+        salt = int(rng.integers(0, 10 ** 7))
+        self.id_salt = salt if id_salt is None else id_salt
+        # unique for every order of the folder (3,890,177 and 10^7 are coprime): the position is the global one
+        last = (np.arange(first, first + n, dtype=np.int64) * 3_890_177 + self.id_salt) % 10 ** 7
         self.order_id = join([take(strings(prefixes), rng.integers(0, len(prefixes), n)),
                                int_str(mid, 7), int_str(last, 7)], "-")
         self.afn = rng.random(n) < spec.afn_share
@@ -333,6 +342,11 @@ class Seller:
         state[cancelled] = CANCELLED
         updated = np.where(cancelled, self.cancel_ts + 30, updated)
         return state, updated
+
+
+def block_rng(s: Seller, stream: int) -> np.random.Generator:
+    """The generator of one writer's own draws (``stream``), for the seller's block."""
+    return np.random.default_rng([s.spec.seed, stream] + ([s.block] if s.block else []))
 
 
 def norm(weights: Sequence[float]) -> np.ndarray:

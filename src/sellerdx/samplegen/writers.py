@@ -53,20 +53,22 @@ def _write_lines(dest: BinaryIO, lines: pa.Array, encoding: str) -> int:
     return len(lines)
 
 
-def write_table(dest: BinaryIO, header: Sequence[str], cols: Sequence[Col], idx: np.ndarray, *,
-                 encoding: str, delimiter: str = "\t", quote_all: bool = False, newline: str = "\n",
-                 damages: Sequence[Damage] = ()) -> Written:
-    """Write header + one line per row of ``idx`` (row selector passed to every column), in chunks."""
+def write_table(dest: BinaryIO, header: Sequence[str] | None, cols: Sequence[Col], idx: np.ndarray, *,
+                encoding: str, delimiter: str = "\t", quote_all: bool = False, newline: str = "\n",
+                damages: Sequence[Damage] = (), line_no: int = 1) -> Written:
+    """Write header + one line per row of ``idx`` (row selector passed to every column), in chunks.
+
+    ``header`` None appends rows to a file whose last line so far is ``line_no`` (the header is line 1)."""
     def enc(text: str) -> bytes:
         return text.encode(encoding)
 
-    head = [(_quote_py(h) if quote_all else h) for h in header]
-    dest.write(enc(delimiter.join(head) + newline))
+    if header is not None:
+        head = [(_quote_py(h) if quote_all else h) for h in header]
+        dest.write(enc(delimiter.join(head) + newline))
     by_row: dict[int, list[Damage]] = {}
     for d in damages:
         by_row.setdefault(d.after, []).append(d)
     written = Written(rows=len(idx))
-    line_no = 1
     n = len(idx)
     for a in range(0, max(n, 1), _CHUNK):
         b = min(n, a + _CHUNK)
@@ -83,7 +85,7 @@ def write_table(dest: BinaryIO, header: Sequence[str], cols: Sequence[Col], idx:
             start = r + 1
             for dmg in by_row[r]:
                 row = [f[0].as_py() or "" for f in (c(idx[r:r + 1]) for c in cols)]
-                if dmg.column is not None:
+                if dmg.column is not None and header is not None:
                     row[list(header).index(dmg.column)] = dmg.value or ""
                 if dmg.keep_fields:
                     row = row[:dmg.keep_fields]
@@ -96,8 +98,20 @@ def write_table(dest: BinaryIO, header: Sequence[str], cols: Sequence[Col], idx:
     return written
 
 
+@dataclass
+class _OpenTable:
+    """A table file being written: its stream(s), its manifest entry and its last line number."""
+    streams: list[BinaryIO]
+    entry: dict[str, Any]
+    line_no: int
+
 
 class FolderWriter:
+    """Writes the folder's files and records each for the manifest.
+
+    A table stays open until :meth:`close`: the seller of every block of orders appends its rows to the
+    same files (``generate`` simulates a big folder block by block, so memory does not grow with it)."""
+
     def __init__(self, out: Path, seller: Seller) -> None:
         self.out = out
         self.s = seller
@@ -105,33 +119,57 @@ class FolderWriter:
         self.enc = seller.v["encoding"]
         self.files: list[dict[str, Any]] = []
         self.damaged: list[dict[str, Any]] = []
+        self._open: dict[str, _OpenTable] = {}
 
     def record(self, path: str, kind: str, written: Written | None, *, encoding: str, delimiter: str | None,
-                **extra: Any) -> None:
+               **extra: Any) -> dict[str, Any]:
         entry: dict[str, Any] = {"path": path, "kind": kind, "encoding": encoding, "delimiter": delimiter,
                                  "rows": None if written is None else written.rows}
         entry.update(extra)
         self.files.append(entry)
         if written is not None:
-            for line, d in written.damaged_lines:
-                self.damaged.append({"path": path, "line": line, "reason": d.reason, "column": d.column,
-                                     "value": d.value})
+            self._damaged(path, written)
+        return entry
+
+    def _damaged(self, path: str, written: Written) -> None:
+        for line, d in written.damaged_lines:
+            self.damaged.append({"path": path, "line": line, "reason": d.reason, "column": d.column,
+                                 "value": d.value})
 
     def table(self, name: str, kind: str, header: Sequence[str], cols: Sequence[Col], idx: np.ndarray, *,
               delimiter: str = "\t", quote_all: bool = False, newline: str = "\n",
               damages: Sequence[Damage] = (), compress: str | None = None, **extra: Any) -> Written:
-        path = self.out / name
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Write the rows ``idx`` to the table ``name``: created (with its header) on the first call,
+        appended to on the next ones (the next block of orders)."""
         damages = sorted(damages, key=lambda d: d.after)
-        if compress == "gzip":
-            with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
-                                                         compresslevel=6) as gz:
-                written = write_table(gz, header, cols, idx, encoding=self.enc, delimiter=delimiter,
-                                       quote_all=quote_all, newline=newline, damages=damages)
-        else:
-            with open(path, "wb") as fh:
-                written = write_table(fh, header, cols, idx, encoding=self.enc, delimiter=delimiter,
-                                       quote_all=quote_all, newline=newline, damages=damages)
-        self.record(name, kind, written, encoding=self.enc, delimiter=delimiter, compression=compress,
-                     **extra)
+        table = self._open.get(name)
+        if table is None:
+            path = self.out / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            raw = open(path, "wb")  # closed by close(), after the last block
+            streams: list[BinaryIO] = [raw]
+            if compress == "gzip":
+                streams.insert(0, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6))
+            written = write_table(streams[0], header, cols, idx, encoding=self.enc, delimiter=delimiter,
+                                  quote_all=quote_all, newline=newline, damages=damages)
+            entry = self.record(name, kind, written, encoding=self.enc, delimiter=delimiter, compression=compress,
+                                **extra)
+            self._open[name] = _OpenTable(streams, entry, 1 + written.rows)
+            return written
+        written = write_table(table.streams[0], None, cols, idx, encoding=self.enc, delimiter=delimiter,
+                              quote_all=quote_all, newline=newline, damages=damages, line_no=table.line_no)
+        table.line_no += written.rows
+        table.entry["rows"] += written.rows
+        self._damaged(name, written)
+        if "purchase_dates" in extra and extra["purchase_dates"]:
+            have = table.entry.get("purchase_dates")
+            new = extra["purchase_dates"]
+            table.entry["purchase_dates"] = new if not have else [min(have[0], new[0]), max(have[1], new[1])]
         return written
+
+    def close(self) -> None:
+        """Close every table (a gzip stream before its file)."""
+        for table in self._open.values():
+            for stream in table.streams:
+                stream.close()
+        self._open.clear()
