@@ -7,8 +7,9 @@ Amazon's performance JSON, plus files that are no report at all) in the real for
 
 Everything is drawn from one ``numpy`` generator seeded with ``spec.seed``, so the same spec gives the
 same bytes. Arrays are generated vectorised and written through ``pyarrow.compute`` string joins in
-chunks, so a million order items take seconds, not minutes. The catalogue, the per-marketplace words,
-the buyers' comments and all rates live in ``data/samplegen.toml``.
+chunks, so a million order items take seconds, not minutes; more than ``BLOCK_ORDERS`` orders are
+simulated block by block, so memory does not grow with the folder. The catalogue, the per-marketplace
+words, the buyers' comments and all rates live in ``data/samplegen.toml``.
 
 The package holds one concern per module: :mod:`.spec` (what to generate, shared codes), :mod:`.seller`
 (the seller model), :mod:`.columns` (Arrow column helpers), :mod:`.writers` (writing a file in chunks),
