@@ -29,7 +29,7 @@ from sellerdx.samplegen import SampleSpec, generate
 
 ITEMS_PER_ORDER = 1.249     # measured: 100k orders -> 124,890 items; 800,700 orders -> 1,000,826 items
 DATA = Path(__file__).resolve().parent / "data"
-FORMAT = 2                  # bump when the folder layout or the parameters below change
+FORMAT = 3                  # bump when the folder layout or the parameters below change
 
 
 def spec_for(n_orders: int, *, seed: int = 7, days: int = 180) -> SampleSpec:

@@ -66,7 +66,7 @@ def _tempdir(tag: str) -> Path:
     return path
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def analyze(folder: str, as_json: bool = False, timezone: str | None = None) -> Completed:
     """``sellerdx analyze sample_reports/<folder> --out DIR [--json] [--timezone ZONE]``, once per session."""
     out = _tempdir(folder + ("-json" if as_json else "") + ("-tz" if timezone else ""))

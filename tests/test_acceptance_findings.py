@@ -1,7 +1,7 @@
 """Acceptance: sellerdx finds what the generator planted in each bundled sample folder, and nothing else.
 
 Every expectation comes from the folder's ``planted.json`` (written by ``sellerdx sample``, see
-src/sellerdx/samplegen.py), never from sellerdx's own output: the planted problems (code, metric,
+src/sellerdx/samplegen/), never from sellerdx's own output: the planted problems (code, metric,
 entities), the consequences the manifest describes (related codes, missing tracking on the lossy
 carrier), the expected metrics, the damaged rows and the performance-report gap.
 

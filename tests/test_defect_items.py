@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from sellerdx import diagnose, metrics
 from sellerdx.metrics import MetricParams
 from support.metrics_data import cancellation, feedback, load, order, shipment
@@ -104,8 +102,9 @@ def test_feedback_names_no_item_so_groups_overlap_and_shares_stay_distinct():
 
 
 def test_the_pareto_line_uses_distinct_orders():
-    from sellerdx.render import charts
     import pandas as pd
+
+    from sellerdx.render import charts
     frame = pd.DataFrame({"value": ["SKU-X", "SKU-Y"], "count": [2, 1], "share": [1.0, 0.5],
                           "cumulative_share": [1.0, 1.0], "overlap": [True, True]})
     svg = str(charts.breakdown_chart(frame, "sku", "ODR", kind="pareto"))

@@ -10,8 +10,7 @@ import pytest
 
 from sellerdx import metrics
 from sellerdx.metrics import MetricParams
-from support.metrics_data import (AS_OF, cancellation, claim, daily_orders, feedback, load, oid, order,
-                                  shipment)
+from support.metrics_data import AS_OF, cancellation, claim, daily_orders, feedback, load, oid, order, shipment
 
 P = MetricParams(as_of=AS_OF)
 

@@ -14,7 +14,7 @@ import pytest
 
 from sellerdx import metrics
 from sellerdx.metrics import MetricParams
-from support.metrics_data import (AS_OF, chargeback, claim, feedback, load, oid, order)
+from support.metrics_data import AS_OF, chargeback, claim, feedback, load, oid, order
 
 P = MetricParams(as_of=AS_OF)
 

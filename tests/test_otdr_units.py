@@ -19,7 +19,6 @@ Denominator 3 + 3 + 1 + 2 = 9 units; numerator 3 + 1 + 2 = 6; late 3 -> 66.67%, 
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 

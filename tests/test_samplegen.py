@@ -89,7 +89,7 @@ def entries(manifest: dict, kind: str) -> list[dict]:
 
 
 def utc_date(iso: str) -> dt.date:
-    return dt.datetime.fromisoformat(iso).astimezone(dt.timezone.utc).date()
+    return dt.datetime.fromisoformat(iso).astimezone(dt.UTC).date()
 
 
 def latest_orders(folder: Path, manifest: dict) -> dict[str, dict[str, str]]:

@@ -31,11 +31,20 @@ from .cache import FileCache, resolve
 from .describe import describe
 from .diagnose import diagnose
 from .errors import BadOptionError
-from .metrics import (METRIC_KEYS, MetricParams, breakdown, check_windows_hold_orders, compute_metrics, daily,
-                      data_warnings, prepare, resolve_as_of)
-from .readonly import check_read_only
+from .metrics import (
+    METRIC_KEYS,
+    MetricParams,
+    breakdown,
+    check_windows_hold_orders,
+    compute_metrics,
+    daily,
+    data_warnings,
+    prepare,
+    resolve_as_of,
+)
 from .model import Finding, MetricResult, RejectedRow
 from .options import DEFAULT_OUT, Options
+from .readonly import check_read_only
 from .render.html import render_cards, write_html
 from .render.poa import poa_text, render_poa, write_evidence_csv
 from .render.report import report_context

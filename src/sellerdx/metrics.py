@@ -32,10 +32,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from . import assets, store
+from . import assets, store, themes
 from .errors import BadOptionError, NoInputError, NoOrdersInWindowError, QueryParameterError
 from .model import Finding, MetricResult
-from .catalog import metric_wording
 from .options import check_timezone
 
 # --------------------------------------------------------------------------------------------------
@@ -879,8 +878,7 @@ def unmatched_defects(con: duckdb.DuckDBPyConnection, params: MetricParams | Non
 
 def _ensure_theme_table(con: duckdb.DuckDBPyConnection) -> None:
     if not _one(con, "table_exists", {"name": "feedback_themes"})["found"]:
-        from . import themes  # built by the themes module from data/lexicon.toml
-        themes.theme_table(con)
+        themes.theme_table(con)   # built by the themes module from data/lexicon.toml
 
 
 def _is_buy_shipping(row: Mapping[str, Any], markers: list[str]) -> bool:

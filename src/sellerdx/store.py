@@ -20,7 +20,7 @@ from .model import TABLE_KINDS
 from .schema import report_specs
 
 
-def _vnorm_py(word: str) -> str:
+def vnorm_py(word: str) -> str:
     return re.sub(r"[\s_\-]+", " ", word).strip().lower()
 
 
@@ -39,7 +39,7 @@ def connect(path: str | None = None, *, memory_limit: str | None = None, threads
     """
     con = duckdb.connect(path or ":memory:")
     _configure(con, path, memory_limit=memory_limit, threads=threads, temp_directory=temp_directory)
-    # The vocabulary normalisation used by the load queries; mirrors _vnorm_py.
+    # The vocabulary normalisation used by the load queries; mirrors vnorm_py.
     con.execute(r"CREATE OR REPLACE MACRO vnorm(x) AS lower(trim(regexp_replace(x, '[\s_\-]+', ' ', 'g')))")
     load_vocabulary(con)
     create_stage_tables(con)
@@ -75,7 +75,7 @@ def connect_work(path: str, *, attach: str) -> duckdb.DuckDBPyConnection:
 
 def load_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create ``vocabulary(domain, word, code)`` from data/vocabulary.toml."""
-    rows = [(domain, _vnorm_py(word), code)
+    rows = [(domain, vnorm_py(word), code)
             for domain, codes in assets.load_toml("vocabulary.toml").items()
             for code, words in codes.items() for word in words]
     con.execute("CREATE OR REPLACE TABLE vocabulary (domain VARCHAR, word VARCHAR, code VARCHAR)")

@@ -1,0 +1,91 @@
+"""Date formats: which format a date column is written in, decided from its values, and the SQL reading it.
+
+The format groups (ISO, US, day first, dotted, Japanese ...), their strptime formats, the zone names and
+each marketplace's preferred order are data (``data/dates.toml``). :func:`infer_date_group` tries every
+group on the whole column and keeps the one that reads most values; :func:`parse_expr` is the SQL that
+reads a text column as a UTC timestamp in one group.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import duckdb
+
+from sellerdx import assets
+
+_SAMPLE_ROWS = 20_000        # date-format inference on big columns: ISO is confirmed on a sample first
+FORMAT_LABELS = {"iso": "ISO 8601 (YYYY-MM-DD…)", "us": "MM/DD/YYYY", "day_first": "DD/MM/YYYY",
+               "dotted": "DD.MM.YYYY", "named_month": "DD-Mon-YYYY", "ymd_slash": "YYYY/MM/DD",
+               "jp": "YY/MM/DD", "four_digit_us": "MM/DD/YYYY", "four_digit_day_first": "DD/MM/YYYY",
+               "dotted4": "DD.MM.YYYY"}
+FEEDBACK_FORMAT_LABELS = {"us": "M/D/YY", "day_first": "D/M/YY", "dotted": "D.M.YY", "jp": "YY/M/D"}
+
+
+@functools.cache
+def _dates() -> dict[str, Any]:
+    return assets.load_toml("dates.toml")
+
+
+def _zone_fix(expr: str) -> str:
+    """SQL that turns a trailing zone name (' PDT') into an offset ('-07:00')."""
+    out = expr
+    for name, offset in _dates()["zones"].items():
+        out = f"regexp_replace({out}, ' {name}$', '{offset}')"
+    return out
+
+
+def _group_order(parse: str, marketplace: str | None) -> list[tuple[str, list[str]]]:
+    dates = _dates()
+    groups = dates["feedback_groups"] if parse == "feedback_date" else dates["groups"]
+    order = dates["marketplaces"].get((marketplace or "").upper(), dates["marketplaces"]["default"])
+    names = [g for g in order if g in groups] + [g for g in groups if g not in order]
+    return [(g, groups[g]) for g in names]
+
+
+def parse_expr(column: str, group: str, param: str, zones: bool) -> str:
+    """SQL reading the text ``column`` as a UTC TIMESTAMP in one format group (NULL when it does not fit)."""
+    value = _zone_fix(column) if zones else column
+    if group == "iso":
+        # DuckDB's cast is lenient ('26/7/10' becomes the year 26): only values that start like ISO dates.
+        parsed = (f"(CASE WHEN regexp_matches({value}, '^\\d{{4}}-\\d{{1,2}}-\\d{{1,2}}') "
+                  f"THEN CAST(TRY_CAST({value} AS TIMESTAMPTZ) AS TIMESTAMP) END)")
+    else:
+        parsed = f"CAST(TRY_STRPTIME({value}, ${param}) AS TIMESTAMP)"
+    # '%Y' reads "26" as the year 26: a date outside 1990-2100 is a misread, not a date.
+    return f"(CASE WHEN year({parsed}) BETWEEN 1990 AND 2100 THEN {parsed} END)"
+
+
+def infer_date_group(con: duckdb.DuckDBPyConnection, column: str, parse: str, marketplace: str | None,
+                      rows: int) -> tuple[str, list[str], bool, bool]:
+    """(group, formats, has zone names, ambiguous) for one date column, decided from its values.
+
+    Every candidate format group is tried on the whole column and the one that reads most values wins;
+    ties go to the marketplace's own order. A big column (the orders report) is first tried as ISO on a
+    sample, which is what Amazon writes there.
+    """
+    groups = _group_order(parse, marketplace)
+    scope = f"(SELECT {column} FROM parsed WHERE {column} IS NOT NULL LIMIT {_SAMPLE_ROWS})" \
+        if rows > _SAMPLE_ROWS and parse != "feedback_date" else "parsed"
+    zones = bool(con.execute(f"SELECT bool_or(regexp_matches({column}, ' [A-Z]{{1,4}}$')) FROM {scope}").fetchone()[0])
+    if parse != "feedback_date" and rows > _SAMPLE_ROWS:
+        iso = parse_expr(column, "iso", "", zones)
+        ok, total = con.execute(f"SELECT count({iso}), count({column}) FROM (SELECT {column} FROM parsed "
+                                f"WHERE {column} IS NOT NULL LIMIT {_SAMPLE_ROWS})").fetchone()
+        if total and ok == total:
+            return "iso", [], zones, False
+    params = {f"g{i}": fmts for i, (_, fmts) in enumerate(groups) if fmts}
+    selects = []
+    for i, (name, _) in enumerate(groups):
+        expr = parse_expr(column, name, f"g{i}", zones)
+        selects.append(f"count({expr}), coalesce(date_diff('day', min({expr}), max({expr})), 0)")
+    row = con.execute(f"SELECT {', '.join(selects)} FROM parsed", params).fetchone()
+    # Most values read first; then the narrowest span of dates (an export covers weeks or months: read
+    # with the wrong day/month/year order, the same values scatter over years); then the marketplace order.
+    scored = sorted(range(len(groups)), key=lambda i: (-row[2 * i], row[2 * i + 1], i))
+    best, runner_up = scored[0], scored[1] if len(scored) > 1 else None
+    name, fmts = groups[best]
+    ambiguous = (row[2 * best] > 0 and runner_up is not None and name != "iso"
+                 and row[2 * runner_up] == row[2 * best] and row[2 * runner_up + 1] == row[2 * best + 1])
+    return name, fmts, zones, ambiguous

@@ -1,0 +1,247 @@
+"""Loading: every file of the inventory read, typed, checked and staged; what fails quarantined.
+
+Every data row ends up in exactly one place: ``stage_<kind>`` (loaded) or ``rejected_rows`` (file, line,
+column, value, reason), so for every file ``rows_read == rows_loaded + rows_rejected``. After the files,
+cross-file checks quarantine rows that contradict another file, the canonical tables are built
+(:func:`sellerdx.store.finalize`) and kinds supplied without a usable row are marked as such.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from sellerdx import assets, store
+from sellerdx.errors import NoInputError
+from sellerdx.ingest import Inventory, SourceFile
+from sellerdx.model import TABLE_KINDS, FileReport
+from sellerdx.schema import report_specs
+from sellerdx.validate.compile import compile_stage, parsed_view_sql
+from sellerdx.validate.raw import drop_header, drop_raw, read_raw, table_exists
+
+if TYPE_CHECKING:
+    from sellerdx.cache import FileCache
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What the read/validate stage produced: a report per file and Amazon's JSON if present."""
+    files: tuple[FileReport, ...]
+    performance: tuple[tuple[str, Any], ...] = ()    # (path, parsed JSON)
+    warnings: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)   # seconds: read, validate, load
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(f.rows_rejected for f in self.files)
+
+
+@dataclass
+class _FileState:
+    """Mutable bookkeeping while one file is read."""
+    src: SourceFile
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    warnings: list[str] = field(default_factory=list)
+    date_min: dt.date | None = None
+    date_max: dt.date | None = None
+    encoding: str = ""
+
+
+
+def _create_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE TABLE IF NOT EXISTS rejected_rows (path VARCHAR, line BIGINT, "
+                "column_name VARCHAR, value VARCHAR, reason VARCHAR)")
+
+
+
+def load_file(con: duckdb.DuckDBPyConnection, src: SourceFile, *, marketplace: str | None,
+              tmpdir: str, timings: dict[str, float] | None = None) -> FileReport:
+    """Read, type, check and stage one file. Returns its report (counts always add up).
+
+    ``timings`` (if given) accumulates seconds spent reading (``read``) and typing/checking (``validate``).
+    """
+    spec = report_specs()[src.kind]
+    state = _FileState(src)
+    started = time.perf_counter()
+    state.encoding = read_raw(con, src, tmpdir)
+    read_done = time.perf_counter()
+    if timings is not None:
+        timings["read"] = timings.get("read", 0.0) + read_done - started
+    drop_header(con, src.header_line)
+    con.execute(parsed_view_sql(src))
+    # Physical lines left (blank ones included): decides whether date formats are inferred on a sample.
+    state.rows_read = con.execute(f"SELECT count(*) FROM {'raw_lines' if table_exists(con, 'raw_lines') else 'raw'}"
+                                  ).fetchone()[0]
+    if state.rows_read:
+        compiled = compile_stage(con, src, spec, marketplace=marketplace, header_len=len(src.header),
+                                 rows=state.rows_read)
+        state.warnings.extend(compiled.warnings)
+        con.execute(compiled.sql, compiled.params)
+        loaded, rejected, dmin, dmax = con.execute(
+            f"SELECT count(*) FILTER (WHERE ok), count(*) FILTER (WHERE NOT ok), "
+            f"CAST(min({spec.date_field}) FILTER (WHERE ok) AS DATE), "
+            f"CAST(max({spec.date_field}) FILTER (WHERE ok) AS DATE) FROM staged").fetchone()
+        state.rows_loaded, state.rows_rejected, state.date_min, state.date_max = loaded, rejected, dmin, dmax
+        state.rows_read = loaded + rejected
+        if rejected:
+            con.execute(compiled.rejects_sql, {**compiled.rejects_params, "path": src.path})
+        cols = ", ".join(compiled.columns)
+        con.execute(f"INSERT INTO stage_{src.kind} ({cols}, source_file, source_line) "
+                    f"SELECT {cols}, $path, line FROM staged WHERE ok", {"path": src.path})
+        con.execute("DROP TABLE staged")
+    con.execute("DROP VIEW parsed")
+    drop_raw(con)
+    if timings is not None:
+        timings["validate"] = timings.get("validate", 0.0) + time.perf_counter() - read_done
+    return _report(state)
+
+
+def _report(state: _FileState) -> FileReport:
+    src = state.src
+    return FileReport(
+        path=src.path, kind=src.kind, encoding=state.encoding or src.encoding,
+        delimiter={"\t": "tab", ",": "comma", ";": "semicolon", "": "-", "sheet": "sheet"}[src.delimiter],
+        rows_read=state.rows_read, rows_loaded=state.rows_loaded, rows_rejected=state.rows_rejected,
+        date_min=state.date_min, date_max=state.date_max, columns_mapped=src.columns_mapped,
+        unknown_columns=src.unknown_columns, warnings=tuple(src.warnings) + tuple(state.warnings))
+
+
+def reject_cross_file(con: duckdb.DuckDBPyConnection, headers: dict[str, str] | None = None) -> dict[str, int]:
+    """Quarantine staged rows that contradict another file (a ship-confirm before the purchase).
+
+    ``headers`` maps each shipments file to its ship-confirm header, named in the rejection.
+    Returns rows moved to ``rejected_rows`` per file.
+    """
+    con.execute(f"CREATE OR REPLACE TEMP TABLE cross_rejects AS {assets.load_query('reject_shipments_before_purchase')}")
+    for path, header in (headers or {}).items():
+        con.execute("UPDATE cross_rejects SET column_name = $h WHERE path = $p", {"h": header, "p": path})
+    con.execute("INSERT INTO rejected_rows SELECT path, line, column_name, value, reason FROM cross_rejects")
+    con.execute("DELETE FROM stage_shipments WHERE (source_file, source_line) IN "
+                "(SELECT (path, line) FROM cross_rejects)")
+    moved = dict(con.execute("SELECT path, count(*) FROM cross_rejects GROUP BY path").fetchall())
+    con.execute("DROP TABLE cross_rejects")
+    return moved
+
+
+def load_inventory(con: duckdb.DuckDBPyConnection, inventory: Inventory, *, marketplace: str | None = None,
+                   progress: Callable[[SourceFile], None] | None = None, cache: FileCache | None = None
+                   ) -> LoadResult:
+    """Read every source of the inventory into ``stage_<kind>`` and build the canonical tables.
+
+    With a ``cache``, a file whose content was read before is restored from it instead of being read.
+    """
+    _create_rejects(con)
+    timings: dict[str, float] = defaultdict(float)
+    reports: list[FileReport] = []
+    with tempfile.TemporaryDirectory(prefix="sellerdx-") as tmpdir:
+        for src in inventory.sources:
+            if progress:
+                progress(src)
+            if src.kind == "performance":
+                continue
+            started = time.perf_counter()
+            report = cache.fetch(con, src) if cache else None
+            timings["cache"] += time.perf_counter() - started
+            if report is None:
+                report = load_file(con, src, marketplace=marketplace, tmpdir=tmpdir, timings=timings)
+                if cache:
+                    cache.store(con, src, report)
+            reports.append(report)
+    started = time.perf_counter()
+    moved = reject_cross_file(con, {s.path: s.columns_mapped["ship_confirm_ts"] for s in inventory.of_kind("shipments")
+                                    if "ship_confirm_ts" in s.mapping})
+    # Rows quarantined by the cross-file check move from loaded to rejected.
+    reports = [replace(r, rows_loaded=r.rows_loaded - moved.get(r.path, 0),
+                       rows_rejected=r.rows_rejected + moved.get(r.path, 0)) for r in reports]
+    unusable = unusable_kinds(con, reports)
+    store.mark_supplied(con, inventory.kinds - set(unusable))
+    store.mark_unusable(con, unusable)
+    store.finalize(con)
+    dupes = _duplicates(con)
+    reports = [replace(r, rows_duplicate=dupes.get(r.path, 0)) for r in reports]
+    timings["load"] += time.perf_counter() - started
+    return LoadResult(tuple(reports), read_performance(inventory), timings=dict(timings))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def unusable_kinds(con: duckdb.DuckDBPyConnection, reports: list[FileReport]) -> dict[str, str]:
+    """Kinds supplied but without a usable row -> why, e.g. "feedback.csv: 2 rows read, 2 rejected (line 2,
+    'Rating': Rating outside 1–5)". A kind is usable when one of its files loaded a row or had no data row at
+    all (an export with nothing to report); such a kind counts as missing for every metric, note and
+    headline."""
+    by_kind: dict[str, list[FileReport]] = defaultdict(list)
+    for r in reports:
+        by_kind[r.kind].append(r)
+    out: dict[str, str] = {}
+    for kind, files in by_kind.items():
+        if any(f.rows_loaded > 0 or f.rows_read == 0 for f in files):
+            continue
+        parts = []
+        for f in files:
+            first = con.execute("SELECT line, column_name, reason FROM rejected_rows WHERE path = $p "
+                                "ORDER BY line LIMIT 1", {"p": f.path}).fetchone()
+            text = f"{f.path}: {_plural(f.rows_read, 'row')} read, {f.rows_rejected:,} rejected"
+            if first:
+                column = f", {first[1]!r}" if first[1] else ""
+                text += f" (line {first[0]}{column}: {first[2]})"
+            parts.append(text)
+        out[kind] = "; ".join(parts)
+    return out
+
+
+def require_usable_orders(con: duckdb.DuckDBPyConnection, reports: tuple[FileReport, ...] | list[FileReport], *,
+                          rejected_file: str | None = None) -> None:
+    """Stop (``NoInputError``, exit 2) when the All Orders report was found but gave no usable row: the error
+    names the file, says every row was rejected, gives the first reasons and where the rejected rows are."""
+    orders = [r for r in reports if r.kind == "orders"]
+    if not orders or any(r.rows_loaded for r in orders):
+        return
+    paths = ", ".join(r.path for r in orders)
+    read = sum(r.rows_read for r in orders)
+    how = "Reports > Fulfillment > All Orders, tab-delimited, the last 90 days or more"
+    if read == 0:
+        raise NoInputError("the All Orders report was found but has no order rows", path=paths,
+                           hint=f"download it again for a period with orders ({how})")
+    first = con.execute("SELECT line, column_name, reason FROM rejected_rows WHERE list_contains($p, path) "
+                        "ORDER BY path, line LIMIT 2", {"p": [r.path for r in orders]}).fetchall()
+    reasons = "; ".join(f"line {line}" + (f" ({column!r})" if column else "") + f": {reason}"
+                        for line, column, reason in first)
+    every = "the row was" if read == 1 else f"all {read:,} rows were"
+    where = (f"every rejected row is listed in {rejected_file}" if rejected_file
+             else "list every rejected row with: sellerdx validate FOLDER --rejected rejected_rows.csv")
+    raise NoInputError(f"All Orders report found, but {every} rejected; first: {reasons}", path=paths,
+                       hint=f"{where}; fix the file or download it again ({how})")
+
+
+def read_performance(inventory: Inventory) -> tuple[tuple[str, Any], ...]:
+    """(path, parsed JSON) of every Amazon performance report in the inventory."""
+    found = []
+    for src in inventory.of_kind("performance"):
+        with src.location.open() as stream:
+            found.append((src.path, json.loads(stream.read().decode(src.encoding))))
+    return tuple(found)
+
+
+def _duplicates(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Staged rows per file that dedup replaced with a newer copy from another export."""
+    parts = " UNION ALL ".join(
+        f"SELECT s.source_file AS path, count(*) AS n FROM stage_{k} s ANTI JOIN {k} t "
+        f"ON s.source_file = t.source_file AND s.source_line = t.source_line GROUP BY 1" for k in TABLE_KINDS)
+    return dict(con.execute(f"SELECT path, sum(n)::BIGINT FROM ({parts}) GROUP BY path").fetchall())
