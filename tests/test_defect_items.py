@@ -59,7 +59,7 @@ def test_chart_data_and_statement_agree():
     [finding] = diagnose.diagnose(con, results, P, rules=rules)
     assert finding.entities["skus"] == ["SKU-STOCK"]
     assert finding.statement.startswith("8 of the 8 cancelled orders (100%)")
-    assert "40.0% of the 20 orders for this stock were cancelled this way, against 0% of the 60 other" \
+    assert "40.00% of the 20 orders for this stock were cancelled this way, against 0.00% of the 60 other" \
         in finding.statement
     frame = metrics.breakdown(con, finding.chart["metric"], finding.chart["by"], P)
     top = frame.iloc[0]

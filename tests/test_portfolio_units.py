@@ -73,7 +73,7 @@ def test_account_view_gaps_recovery_and_root_cause() -> None:
     assert by_key["pfcr"].gap == pytest.approx(0.025)       # 5% against < 2.5%
     assert by_key["vtr"].gap == pytest.approx(0.05)         # 90% against > 95%
     assert by_key["lsr_10d"].status == "not_computed"       # null in summary.json, still a row
-    assert len(view.metrics) == 8
+    assert len(view.metrics) == 9                           # every metric of metrics.toml, otdr_units too
     # back under target when the last at-risk metric is: 2026-11-20 is 20 days after as-of 2026-10-31
     assert (view.recovery_date, view.days_to_recovery) == ("2026-11-20", 20)
     assert view.root_cause == "Orders cancelled for lack of stock (75% of the Pre-fulfilment Cancel Rate defects)"
@@ -118,7 +118,7 @@ def test_rows_and_csv_neutralise_formulas(tmp_path: Path) -> None:
     views = [account_view("=HYPERLINK(\"http://x\")", "/x", summary()),
              account_view("broken", "/y", None, error="-bad: no orders")]
     rows = portfolio_rows(views)
-    assert len(rows) == 9 and rows[-1]["metric"] is None and rows[-1]["account_status"] == "failed"
+    assert len(rows) == 10 and rows[-1]["metric"] is None and rows[-1]["account_status"] == "failed"
     path = write_csv_rows(tmp_path / "p.csv", rows)
     with open(path, encoding="utf-8-sig", newline="") as fh:
         data = list(csv.DictReader(fh))

@@ -5,7 +5,8 @@
 --   (sellerdx.themes.theme_table; built before this query runs).
 -- Parameters:
 --   $family       VARCHAR  metric_orders family (odr_mfn, odr_afn, pfcr, lsr, vtr, otdr)
---   $window_start DATE     the metric's window (purchase dates, inclusive)
+--   $window_start DATE     the metric's window (metric_orders.window_date: the purchase date, or the
+--                          promised delivery date for the unit-based OTDR; inclusive)
 --   $window_end   DATE
 --   $as_of        DATE     only outcomes decided on as-of (metric_orders.counts_from <= $as_of)
 -- Output columns:
@@ -19,7 +20,7 @@ WITH win AS (
     SELECT order_id, purchase_date, defect
     FROM metric_orders
     WHERE family = $family AND is_defect
-      AND purchase_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
+      AND window_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
       AND counts_from <= CAST($as_of AS DATE)
 ),
 words AS (

@@ -47,7 +47,13 @@ def settings() -> dict[str, Any]:
     return load_toml("poa.toml")
 
 
-family_of = metric_family
+def family_of(metric_key: str) -> str | None:
+    """The plan family of a metric key: the ``[families]`` of ``data/poa.toml`` that lists it (``otdr_units``
+    -> ``otdr``), else its query in ``data/metrics.toml`` (``odr_all`` -> ``odr``)."""
+    for family, keys in settings()["families"].items():
+        if metric_key in keys:
+            return family
+    return metric_family(metric_key)
 
 
 # --------------------------------------------------------------------------------------------------

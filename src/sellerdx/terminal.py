@@ -227,12 +227,14 @@ def print_portfolio(console: Console, result: Any) -> None:
 
 
 def print_amazon(console: Console, overview: Any) -> None:
-    """Amazon's own verdict, first: account status, AHR, every metric Amazon marks bad, IDR, problems."""
+    """Amazon's own verdict, first: account status, AHR, every metric Amazon marks bad, IDR, problems
+    (wrapped at word boundaries like every other item)."""
     v = overview.verdict
     style = "bold red" if v.at_risk else "green"
-    console.print(f"[{style}]{escape(v.headline)}[/]")
-    for r in v.ratings:
-        console.print(f"  Account Health Rating ({r.marketplace}): {rating_text(r)} — {r.note}", markup=False)
+    width = max(20, console.width)
+    console.print(Text(textwrap.fill(v.headline, width=width, break_long_words=False, break_on_hyphens=False),
+                       style=style), soft_wrap=True)
+    lines = [f"Account Health Rating ({r.marketplace}): {rating_text(r)} — {r.note}" for r in v.ratings]
     shown: set[int] = set()
     notes_seen: set[str | None] = set()
     for f in v.bad + v.invoice + v.unknown:
@@ -241,21 +243,19 @@ def print_amazon(console: Console, overview: Any) -> None:
         shown.add(id(f))
         window = (f", {f.window_start:%Y-%m-%d} – {f.window_end:%Y-%m-%d}" if f.window_start and f.window_end
                   else "")
-        parts = (" (" + ", ".join(f"{k.replace('_', ' ')} {n:,}" for k, n in f.parts.items()) + ")"
+        parts = (" (" + ", ".join(f"{k.replace('_', ' ')} {count(n)}" for k, n in f.parts.items()) + ")"
                  if f.parts and f.group == "invoice" else "")
         status = f"{f.status}" if f.status else "no status"
         flag = "bad" if f.bad else ("not known to sellerdx" if not f.known else "")
         again = "Amazon's figure, not recomputable (as above)"
         note = "" if not f.note else " — " + (f.note if f.note not in notes_seen else again)
         notes_seen.add(f.note)
-        console.print(f"  {'•' if f.bad else '·'} {f.label}: {f.value}{parts}, Amazon's status {status}{window}"
-                  + (f" [{flag}]" if flag else "") + note, markup=False)
-    for p in v.problems:
-        console.print(f"  impossible in Amazon's report: {p}", markup=False)
-    for note in overview.period_notes:
-        console.print(f"  {note}", markup=False)
-    for w in overview.warnings:
-        console.print(f"  warning: {w}", markup=False)
+        lines.append(f"{'•' if f.bad else '·'} {f.label}: {f.value}{parts}, Amazon's status {status}{window}"
+                     + (f" [{flag}]" if flag else "") + note)
+    lines += [f"impossible in Amazon's report: {p}" for p in v.problems]
+    lines += list(overview.period_notes)
+    lines += [f"warning: {w}" for w in overview.warnings]
+    _items(console, None, lines)
 
 
 def print_history(console: Console, history: Any) -> None:
