@@ -122,6 +122,8 @@ def print_analysis(console: Console, analysis: Any, paths: Mapping[str, Path]) -
     console.print(f"read {plural(len(inputs.files), 'file')}, {plural(inputs.rows_read, 'row')}: "
                   f"{count(inputs.rows_loaded)} loaded, {count(inputs.rows_rejected)} rejected; "
                   f"{plural(len(inputs.skipped), 'file')} skipped", markup=False)
+    performance = list(getattr(inputs, "performance_files", ()))
+    _items(console, None, [f"Amazon's performance report read: {', '.join(performance)}"] if performance else [])
     skipped = [f"{s.path}: {s.reason}" for s in inputs.skipped[:MAX_SKIPPED]]
     if len(inputs.skipped) > MAX_SKIPPED:
         skipped.append(f"and {count(len(inputs.skipped) - MAX_SKIPPED)} more (validate lists them all)")
@@ -132,6 +134,11 @@ def print_analysis(console: Console, analysis: Any, paths: Mapping[str, Path]) -
         where = paths.get("rejected_rows")
         lines.append((f"and {count(more)} more; " if more > 0 else "") + f"all rejected rows: {where}")
         _items(console, "rejected rows (not counted):", lines)
+    result = getattr(analysis, "result", None)
+    unmatched = getattr(result, "unmatched", None)
+    if unmatched is not None and len(unmatched):
+        _items(console, None, [f"{plural(len(unmatched), 'defect')} whose order is not in the orders data "
+                               "(not counted; listed in report.html, Data quality)"])
     data_warnings = getattr(analysis, "warnings", ())
     _items(console, "warnings (they change the numbers):", warning_lines(inputs, metrics, data_warnings))
     console.print(metric_table(metrics, console.width))

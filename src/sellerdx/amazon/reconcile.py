@@ -22,7 +22,7 @@ import duckdb
 from .. import assets, metrics, store
 from ..metrics import MetricParams
 from ..model import MetricResult, Serializable
-from .report import AmazonMetric, PerformanceReport, _cfg, amazon_cfg
+from .report import AmazonMetric, PerformanceReport, amazon_cfg, performance_cfg
 from .verdict import marketplace_name
 
 
@@ -121,7 +121,7 @@ def _explain(amazon: AmazonMetric, ours: MetricResult, same: MetricResult | None
     # 3. denominator
     if amazon.denominator is not None and ref.denominator != amazon.denominator:
         diff = ref.denominator - amazon.denominator
-        gaps = _cfg()["denominator_gap"]
+        gaps = performance_cfg()["denominator_gap"]
         gap = gaps.get(ours.key, gaps["default"])
         why = " ".join((gap["fewer"] if diff < 0 else gap["more"]).split())
         out.append(f"Denominator: Amazon counts {amazon.denominator} {gap['noun']}, sellerdx {ref.denominator} "

@@ -109,7 +109,8 @@ class PerformanceReport(Serializable):
 # Parsing
 
 
-def _cfg() -> dict[str, Any]:
+def performance_cfg() -> dict[str, Any]:
+    """``[performance]`` of ``data/metrics.toml``: the names Amazon's report uses for each metric."""
     return assets.load_toml("metrics.toml")["performance"]
 
 
@@ -258,21 +259,21 @@ def _label(key: str) -> str:
 
 
 def _metric(key: str, family: str, section: Mapping[str, Any], name: str) -> AmazonMetric:
-    cfg = _cfg()
+    cfg = performance_cfg()
     return _figure(key, section, label=_label(key), name=name, group="rate", known=True,
                    numerator_names=cfg["numerator"][family], denominator_names=cfg["denominator"][family],
                    parts=cfg["odr_components"] if family == "odr" else None)
 
 
 def _lsr_key(start: dt.date | None, end: dt.date | None) -> str:
-    cfg = _cfg()
+    cfg = performance_cfg()
     if start is None or end is None:
         return cfg["lsr_default"]
     return "lsr_10d" if (end - start).days + 1 <= int(cfg["lsr_split_days"]) else "lsr_30d"
 
 
 def _payload(obj: Any) -> Any:
-    if isinstance(obj, Mapping) and _get(obj, ["payload"]) is not None and _get(obj, _cfg()["top_keys"]) is None:
+    if isinstance(obj, Mapping) and _get(obj, ["payload"]) is not None and _get(obj, performance_cfg()["top_keys"]) is None:
         return _get(obj, ["payload"])
     return obj
 
@@ -317,7 +318,7 @@ def _names(cfg_names: list[str]) -> set[str]:
 
 def _marketplace(entry: Mapping[str, Any], statuses: dict[str | None, str],
                  warnings: list[str]) -> MarketplacePerformance:
-    cfg, acfg = _cfg(), amazon_cfg()
+    cfg, acfg = performance_cfg(), amazon_cfg()
     mp_id = _get(entry, ["marketplaceId"])
     found: dict[str, AmazonMetric] = {}
     handled = {_norm("marketplaceId")}

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from ..amazon.verdict import marketplace_name, rating_text
-from .charts import _RC, LINE, _to_svg
+from .charts import CHART_RC, LINE, to_svg
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def snapshot_chart(points: Sequence[Any], label: str, chart_id: str) -> Markup |
     what = "rate" if use_rate else "count"
     alt = (f"{label}: Amazon's {what} in {len(frame)} snapshots, from {frame['date'].min():%Y-%m-%d} to "
            f"{frame['date'].max():%Y-%m-%d}")
-    with matplotlib.rc_context(_RC), warnings.catch_warnings():
+    with matplotlib.rc_context(CHART_RC), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         fig = Figure(figsize=(5.2, 1.9))
         ax = fig.subplots()
@@ -121,7 +121,7 @@ def snapshot_chart(points: Sequence[Any], label: str, chart_id: str) -> Markup |
         ax.set_title(f"{label} (Amazon)")
         ax.set_xlabel("End of Amazon's reporting range")
         fig.autofmt_xdate()
-        return _to_svg(fig, chart_id, alt)
+        return to_svg(fig, chart_id, alt)
 
 
 def amazon_banner(overview: Any) -> AmazonBanner | None:

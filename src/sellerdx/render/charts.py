@@ -41,7 +41,7 @@ CUMULATIVE = "#e67e22"
 MAX_BARS = 15           # a Pareto chart shows the top groups; the rest are summed into one bar
 MAX_LABEL_CHARS = 24    # long labels (product names) are shortened on the axis
 
-_RC: dict[str, Any] = {
+CHART_RC: dict[str, Any] = {
     "svg.fonttype": "none",
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
@@ -82,7 +82,7 @@ def _short(label: Any) -> str:
     return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1] + "…"
 
 
-def _to_svg(fig: Any, chart_id: str, alt: str) -> Markup:
+def to_svg(fig: Any, chart_id: str, alt: str) -> Markup:
     """Serialise ``fig`` to an inline ``<svg role="img">`` with an escaped ``<title>`` (the alt text)."""
     buffer = io.StringIO()
     # hashsalt = chart id: ids of clip paths and markers are reproducible and differ between the charts
@@ -127,7 +127,7 @@ def daily_chart(series: pd.DataFrame | None, metric: MetricResult) -> Markup | N
            f"{frame['date'].max():%Y-%m-%d}, with Amazon's target of {_pct(metric.target)}"
            + (f" and the window {metric.window_start:%Y-%m-%d} to {metric.window_end:%Y-%m-%d} shaded"
               if metric.window_start and metric.window_end else ""))
-    with matplotlib.rc_context(_RC), warnings.catch_warnings():
+    with matplotlib.rc_context(CHART_RC), warnings.catch_warnings():
         # missing-glyph warnings (CJK labels): the browser draws that text with its own fonts
         warnings.simplefilter("ignore", UserWarning)
         fig = Figure(figsize=(10.5, 2.5))
@@ -148,7 +148,7 @@ def daily_chart(series: pd.DataFrame | None, metric: MetricResult) -> Markup | N
         ax.set_xlabel("Purchase date (UTC)")
         ax.set_ylabel("Rate")
         ax.legend(loc="lower left", ncols=3, bbox_to_anchor=(0, 1.06), borderaxespad=0)
-        return _to_svg(fig, f"chart-trend-{metric.key}", alt)
+        return to_svg(fig, f"chart-trend-{metric.key}", alt)
 
 
 def _label_column(frame: pd.DataFrame, by: str | None) -> str | None:
@@ -184,7 +184,7 @@ def breakdown_chart(frame: pd.DataFrame | None, by: str | None, metric_label: st
     data[value_col] = pd.to_numeric(data[value_col], errors="coerce").fillna(0)
     by_text = by_label or (by or label_col).replace("_", " ")
     by_words = by_text if by_text.isupper() else by_text.lower()   # "ASIN" stays, "Weekday" -> "weekday"
-    with matplotlib.rc_context(_RC), warnings.catch_warnings():
+    with matplotlib.rc_context(CHART_RC), warnings.catch_warnings():
         # missing-glyph warnings (CJK labels): the browser draws that text with its own fonts
         warnings.simplefilter("ignore", UserWarning)
         if kind == "pareto":
@@ -204,7 +204,7 @@ def breakdown_chart(frame: pd.DataFrame | None, by: str | None, metric_label: st
                 data = data.sort_values("_rank", kind="stable").drop(columns="_rank")
             fig = _bars(data, label_col, value_col, by_text, by_words, metric_label, set(highlight))
             alt = f"Bar chart of {metric_label} by {by_words} for {len(data)} groups"
-        return _to_svg(fig, chart_id, alt)
+        return to_svg(fig, chart_id, alt)
 
 
 def _pareto(data: pd.DataFrame, label_col: str, value_col: str, by_text: str, by_words: str,
