@@ -12,6 +12,7 @@ import pandas as pd
 
 from sellerdx import metrics
 from sellerdx.metrics import MetricParams
+from sellerdx.render.summary import summary_metrics
 from support.metrics_data import AS_OF, cancellation, load, order, shipment
 
 P = MetricParams(as_of=AS_OF)
@@ -134,7 +135,7 @@ def test_no_shipments_file_means_not_computed_with_the_export_named():
         assert "shipments export" in r[key].note
     assert metrics.daily(con, "lsr_10d", P).empty
     assert metrics.breakdown(con, "lsr_30d", "carrier", P).empty
-    summary = metrics.summary_metrics(r)
+    summary = summary_metrics(r)
     assert summary["lsr_10d"] is None and summary["pfcr"]["status"] == "ok"
 
 

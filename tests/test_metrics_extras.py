@@ -10,6 +10,7 @@ import pytest
 
 from sellerdx import metrics
 from sellerdx.metrics import MetricParams
+from sellerdx.render.summary import summary_metrics
 from support.metrics_data import AS_OF, cancellation, claim, daily_orders, feedback, load, oid, order, shipment
 
 P = MetricParams(as_of=AS_OF)
@@ -206,7 +207,7 @@ def test_buy_shipping_late_order_is_not_removable():
 
 def test_summary_shape():
     con = load(orders=[order(1, "2026-10-28")], feedback=[], claims=[], chargebacks=[])
-    s = metrics.summary_metrics(metrics.compute_metrics(con, P))
+    s = summary_metrics(metrics.compute_metrics(con, P))
     assert set(s) == {"odr", "pfcr", "lsr_10d", "lsr_30d", "vtr", "otdr", "otdr_units"}
     assert set(s["odr"]) == {"mfn", "afn", "all"}
     assert s["odr"]["afn"]["status"] == "no_orders" and s["odr"]["afn"]["rate"] is None

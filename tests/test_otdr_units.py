@@ -24,6 +24,7 @@ import pytest
 
 from sellerdx import metrics
 from sellerdx.metrics import MetricParams
+from sellerdx.render.summary import summary_metrics
 from support.metrics_data import load, oid, order, shipment
 
 AS_OF = dt.date(2026, 10, 31)
@@ -77,7 +78,7 @@ def test_order_based_otdr_is_kept_beside_it_and_says_which_is_enforced():
     otdr = results["otdr"]
     assert otdr.window_end == AS_OF and otdr.denominator > 0
     assert "Amazon enforces the unit-based rate" in otdr.note
-    summary = metrics.summary_metrics(results)
+    summary = summary_metrics(results)
     assert summary["otdr_units"]["numerator"] == 6 and summary["otdr_units"]["denominator"] == 9
     assert summary["otdr"]["key"] == "otdr"       # the existing key is unchanged
 

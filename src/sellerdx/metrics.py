@@ -703,20 +703,6 @@ def order_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date 
     return row["first_date"], row["last_date"]
 
 
-def summary_metrics(results: Mapping[str, MetricResult]) -> dict[str, Any]:
-    """The ``metrics`` object of summary.json: ``{"odr": {"mfn": M, "afn": M, "all": M}, "pfcr": M,
-    "lsr_10d": M or None, ...}`` with M = ``MetricResult.to_dict()``; a not-computed metric is None."""
-    out: dict[str, Any] = {}
-    for key, result in results.items():
-        path = _metric_config(key)["summary_path"]
-        value = None if result.status == "not_computed" and len(path) == 1 else result.to_dict()
-        node = out
-        for part in path[:-1]:
-            node = node.setdefault(part, {})
-        node[path[-1]] = value
-    return out
-
-
 # --------------------------------------------------------------------------------------------------
 # Breakdowns, daily series, recovery calendar
 
