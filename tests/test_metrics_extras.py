@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from sellerdx import metrics
+from sellerdx.errors import BadOptionError
 from sellerdx.metrics import MetricParams
 from sellerdx.render.summary import summary_metrics
 from support.metrics_data import AS_OF, cancellation, claim, daily_orders, feedback, load, oid, order, shipment
@@ -117,7 +118,7 @@ def test_breakdown_by_asin_biggest_first_and_whitelist():
     assert list(b["count"]) == [2, 1, 0] and list(b["denominator"]) == [3, 2, 1]
     assert b["rate"].tolist() == pytest.approx([2 / 3, 1 / 2, 0.0])
     assert b["share"].tolist() == pytest.approx([2 / 3, 1 / 3, 0.0])
-    with pytest.raises(metrics.BadOptionError):
+    with pytest.raises(BadOptionError):
         metrics.breakdown(con, "pfcr", "asin; DROP TABLE orders", P)
     assert set(metrics.BREAKDOWNS) >= {"asin", "sku", "channel", "shipping_service", "carrier", "weekday",
                                        "ship_state", "iso_week", "defect_type", "claim_reason", "cancel_reason"}

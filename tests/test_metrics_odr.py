@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from sellerdx import metrics
+from sellerdx.errors import BadOptionError
 from sellerdx.metrics import MetricParams
 from support.metrics_data import AS_OF, chargeback, claim, feedback, load, oid, order
 
@@ -174,10 +175,10 @@ def test_as_of_defaults_to_latest_purchase_date_and_parses_text():
     con = load(orders=[order(1, "2026-10-01"), order(2, "2026-10-09")], feedback=[], claims=[], chargebacks=[])
     assert metrics.resolve_as_of(con, None) == dt.date(2026, 10, 9)
     assert metrics.resolve_as_of(con, "2026-10-05") == dt.date(2026, 10, 5)
-    with pytest.raises(metrics.BadOptionError):
+    with pytest.raises(BadOptionError):
         metrics.resolve_as_of(con, "05/10/2026")
 
 
 def test_negative_lag_is_refused():
-    with pytest.raises(metrics.BadOptionError):
+    with pytest.raises(BadOptionError):
         MetricParams(as_of=AS_OF, odr_lag_days=-1)

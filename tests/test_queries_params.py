@@ -47,9 +47,9 @@ def test_run_refuses_a_wrong_binding():
     import duckdb
     con = duckdb.connect()
     with pytest.raises(QueryParameterError):
-        metrics._run(con, "pfcr", {"as_of": "2026-10-31"})            # window_days missing
+        metrics.run_query(con, "pfcr", {"as_of": "2026-10-31"})            # window_days missing
     with pytest.raises(QueryParameterError):
-        metrics._run(con, "order_span", {"extra": 1})
+        metrics.run_query(con, "order_span", {"extra": 1})
 
 
 def test_load_queries_have_no_parameters_left_unbound():
