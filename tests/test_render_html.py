@@ -43,7 +43,7 @@ from support.render_fixtures import (
 
 SECTION_TITLES = [
     "Account health metrics", "Trends", "Root causes", "Removable defects and what-if",
-    "Recovery calendar", "Amazon vs recomputed", "Data quality", "Definitions", "Plan of Action skeleton",
+    "Recovery calendar", "Amazon vs recomputed", "Data quality", "Definitions", "Plan of Action",
 ]
 TWO_MB = 2 * 1024 * 1024
 

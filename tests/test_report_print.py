@@ -2,7 +2,7 @@
 
 Printed (headless Chromium, ``Page.printToPDF``, Letter and A4, the report's own print stylesheet), the
 report of the US sample folder fits in at most 8 pages: folded table rows print as a one-line pointer
-("67 more orders in evidence.csv"), the Plan of Action as a pointer to poa.md, trends in a grid. On screen,
+("67 more orders in evidence.csv"), the Plan of Action as a pointer to poa.txt, trends in a grid. On screen,
 every link of the table of contents leads to an element that exists outside any fold.
 
 The PDF is saved as ``test-artifacts/report-us-seller-<paper>.pdf`` to look at.

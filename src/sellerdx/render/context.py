@@ -28,7 +28,7 @@ from sellerdx.version import __version__
 DEFINITIONS_FILE = "definitions.toml"
 DEFAULT_EVIDENCE_LIMIT = 50
 EVIDENCE_FILE = "evidence.csv"   # written next to report.html by Analysis.write
-POA_FILE = "poa.md"              # written next to report.html by Analysis.write
+POA_FILE = "poa.txt"             # written next to report.html by Analysis.write (the text shown here)
 DEFAULT_FOLD_ROWS = 5       # rows of a long table shown before the rest is folded into <details>
 
 
@@ -270,7 +270,7 @@ class ReportContext:
         missing_exports: the exports to download to complete the picture (the checklist), in order.
         gaps: metric key -> what the missing exports do to it (cards say it in one sentence).
         evidence_path: the file next to the report holding every evidence order (``evidence.csv``).
-        poa_path: the file next to the report holding the Plan of Action skeleton (``poa.md``).
+        poa_path: the file next to the report holding the Plan of Action as shown (``poa.txt``).
         amazon: Amazon's own verdict and snapshot trends (:class:`sellerdx.render.amazon.AmazonBanner`),
             shown first, or ``None`` without Amazon's performance report.
     """

@@ -53,15 +53,17 @@ def _missing(value: Any) -> bool:
 
 
 def pct(value: Any, digits: int | None = None) -> str:
-    """A fraction as a percentage: 0.072 -> "7.2%", 0.0123 -> "1.23%", 0.01 -> "1%"; None -> "—".
+    """A fraction as a percentage: 0.072 -> "7.2%", 0.0123 -> "1.23%", 0.12245 -> "12.24%", 0.01 -> "1%";
+    None -> "—".
 
-    Without ``digits``: two decimals under 10%, one from 10%; trailing zeros are dropped.
+    Without ``digits``: two decimals, as every text sellerdx writes (sellerdx.text.rate); trailing zeros are
+    dropped in the report's prose and cards.
     """
     if _missing(value):
         return EMPTY
     number = float(value) * 100
     if digits is None:
-        digits = 2 if abs(number) < 10 else 1
+        digits = 2
     text = f"{number:.{digits}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
