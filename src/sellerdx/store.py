@@ -25,8 +25,10 @@ def vnorm_py(word: str) -> str:
 
 
 #: DuckDB's memory budget for an analysis on disk (override with SELLERDX_MEMORY_LIMIT, e.g. "2GB").
-#: Tables live in the work database file; DuckDB keeps this much in memory and spills the rest.
-DEFAULT_MEMORY_LIMIT = "600MB"
+#: Tables live in the work database file; DuckDB keeps this much in memory and spills the rest. 1 GB since
+#: the unit-based OTDR: building metric_orders for a 5M-item account (the parcels numbered per order) ran
+#: out of memory at 600 MB (docs/performance.md).
+DEFAULT_MEMORY_LIMIT = "1GB"
 
 
 def connect(path: str | None = None, *, memory_limit: str | None = None, threads: int | None = None,
@@ -49,6 +51,9 @@ def connect(path: str | None = None, *, memory_limit: str | None = None, threads
 def _configure(con: duckdb.DuckDBPyConnection, path: str | None, *, memory_limit: str | None,
                threads: int | None, temp_directory: str | None) -> None:
     con.execute("SET TimeZone = 'UTC'")
+    # Row order is always stated by ORDER BY where it matters; without insertion order DuckDB streams and
+    # spills more operators, so a 5M-item account fits the memory budget.
+    con.execute("SET preserve_insertion_order = false")
     if path and not memory_limit:
         memory_limit = os.environ.get("SELLERDX_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
     if memory_limit:
