@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 from . import assets
 from .errors import BadOptionError
 from .model import FileReport
-from .paths import user_cache_dir
+from .paths import file_sha256, user_cache_dir
 from .version import __version__
 
 if TYPE_CHECKING:  # DuckDB and the ingest types are only needed when a cache is used, not by `cache info`
@@ -106,14 +106,9 @@ def _rules_fingerprint() -> str:
 
 
 # ------------------------------------------------------------------------------------------------ entries
-def _sha256(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
-
-
 def write_manifest(entry: Path) -> None:
     """List every file of a (temporary) entry with its size and SHA-256; written last."""
-    files = {p.name: {"size": p.stat().st_size, "sha256": _sha256(p)}
+    files = {p.name: {"size": p.stat().st_size, "sha256": file_sha256(p)}
              for p in sorted(entry.iterdir()) if p.is_file() and p.name != MANIFEST}
     (entry / MANIFEST).write_text(json.dumps({"sellerdx": __version__, "files": files}), encoding="utf-8")
 
@@ -135,7 +130,7 @@ def verify(entry: Path) -> str | None:
             return f"{name} is missing"
         if size != want.get("size"):
             return f"{name} has {size:,} bytes, {want.get('size')!r} expected"
-        if _sha256(path) != want.get("sha256"):
+        if file_sha256(path) != want.get("sha256"):
             return f"{name} does not match its checksum"
     return None
 

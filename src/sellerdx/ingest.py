@@ -29,6 +29,7 @@ from . import workbook
 from .amazon.report import is_performance_report
 from .errors import MissingColumnError, NoInputError, UnreadableFileError
 from .model import SkippedFile
+from .paths import file_sha256
 from .recognise import MAPPING_FILE, Verdict, article, recognise_table
 from .schema import normalize_header, report_specs
 
@@ -114,14 +115,6 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def _hash_file(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _candidates(folder: Path, exclude: tuple[Path, ...],
                 skipped: list[SkippedFile]) -> Iterator[tuple[str, Location, int, str]]:
     """(display path, location, size, content hash) of every file, archives opened."""
@@ -140,7 +133,7 @@ def _candidates(folder: Path, exclude: tuple[Path, ...],
             yield from _zip_members(path, rel, skipped)
             continue
         size = path.stat().st_size
-        yield rel, Location(str(path), gzipped=(suffix == ".gz")), size, _hash_file(str(path))
+        yield rel, Location(str(path), gzipped=(suffix == ".gz")), size, file_sha256(str(path))
 
 
 def _zip_members(path: Path, rel: str, skipped: list[SkippedFile]) -> Iterator[tuple[str, Location, int, str]]:

@@ -7,6 +7,7 @@ names another folder (``--cache DIR`` or ``SELLERDX_CACHE_DIR``).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -27,3 +28,12 @@ def history_dir(cache_dir: str | os.PathLike[str] | None = None) -> Path:
     """The folder of stored Amazon performance-report snapshots, inside the cache folder."""
     base = Path(cache_dir).expanduser() if cache_dir else user_cache_dir()
     return base / "history"
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 of a file's bytes (read in 1 MiB blocks): the content key of inputs and cache entries."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

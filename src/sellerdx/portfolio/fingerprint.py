@@ -20,6 +20,7 @@ from typing import Any
 
 from .. import __version__
 from ..assets import asset_dir
+from ..paths import file_sha256
 from .accounts import Account
 
 STATE_NAME = "portfolio-state.json"
@@ -48,14 +49,6 @@ def _walk(folder: Traversable, prefix: str) -> list[tuple[str, Traversable]]:
     return found
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def account_fingerprint(account: Account, known_files: Mapping[str, Any] | None = None,
                         *, exclude: Path | None = None) -> tuple[str, dict[str, list[Any]]]:
     """(fingerprint, {relative path: [size, mtime_ns, sha256]}) of an account's folder and options.
@@ -76,10 +69,10 @@ def account_fingerprint(account: Account, known_files: Mapping[str, Any] | None 
             if before and before[0] == stat.st_size and before[1] == stat.st_mtime_ns:
                 files[rel] = list(before)
             else:
-                files[rel] = [stat.st_size, stat.st_mtime_ns, _sha256(path)]
+                files[rel] = [stat.st_size, stat.st_mtime_ns, file_sha256(path)]
     elif folder.is_file():      # sellerdx analyze also takes a single file
         stat = folder.stat()
-        files[folder.name] = [stat.st_size, stat.st_mtime_ns, _sha256(folder)]
+        files[folder.name] = [stat.st_size, stat.st_mtime_ns, file_sha256(folder)]
     digest = hashlib.sha256()
     for part in (code_fingerprint(), json.dumps(account.declared, sort_keys=True, default=str),
                  "folder" if folder.is_dir() else "file" if folder.is_file() else "missing",
