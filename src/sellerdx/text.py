@@ -1,6 +1,8 @@
 """Small text helpers shared by every stage: one number format and neutralising untrusted text.
 
-One number format for every text sellerdx writes (terminal, findings, Plan of Action, report):
+In English (the default, and outside any ``sellerdx.i18n.use`` block) one number format for every text
+sellerdx writes; in another language the same functions follow its locale (``sellerdx.i18n.formats``:
+``63.322``, ``2,76 %``) (terminal, findings, Plan of Action, report):
 
 * counts: thousands separators — ``63,322`` (:func:`count`);
 * rates of orders (ODR, cancel, late, a group's defect rate): two decimals — ``2.76%``, ``12.24%`` (:func:`rate`);
@@ -18,6 +20,10 @@ import math
 import re
 import unicodedata
 from typing import Any
+
+from sellerdx.i18n import formats
+from sellerdx.i18n.active import current
+from sellerdx.i18n.message import Share
 
 EMPTY = "—"   # shown for a missing value (never 0)
 
@@ -43,6 +49,8 @@ def percent(value: float | None, digits: int = 2, *, trim: bool = False, missing
     """
     if is_missing(value):
         return missing
+    if current() != "en":
+        return formats.percent(float(value), digits, trim=trim)  # type: ignore[arg-type]
     text = f"{float(value) * 100:.{digits}f}"  # type: ignore[arg-type]
     if trim and "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -55,12 +63,14 @@ def count(value: Any) -> str:
         return EMPTY
     if isinstance(value, bool) or not isinstance(value, int):
         return str(value)
-    return f"{value:,}"
+    return f"{value:,}" if current() == "en" else formats.decimal(value)
 
 
 def rate(value: float | None, *, missing: str = EMPTY) -> str:
     """A rate as a fraction: ``0.1224`` -> ``"12.24%"`` (always two decimals)."""
-    return missing if is_missing(value) else f"{value * 100:,.2f}%"  # type: ignore[operator]
+    if is_missing(value):
+        return missing
+    return f"{value * 100:,.2f}%" if current() == "en" else formats.percent(value, 2)  # type: ignore[operator]
 
 
 def share(value: float | None, *, missing: str = EMPTY) -> str:
@@ -68,6 +78,8 @@ def share(value: float | None, *, missing: str = EMPTY) -> str:
     rounds to 100.0 is "100%" (never a misleading "100.0%")."""
     if is_missing(value):
         return missing
+    if current() != "en":
+        return format(Share(value), "")
     if value == 0:
         return "0%"
     text = f"{value * 100:.1f}"  # type: ignore[operator]
