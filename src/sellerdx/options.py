@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from .assets import load_toml
 from .errors import BadOptionError
+from .i18n.languages import codes as language_codes
+from .i18n.languages import normalise as normalise_language
+from .i18n.languages import poa_codes
 
 DEFAULT_OUT = "sellerdx-report"
 
@@ -33,6 +36,8 @@ class Options:
     cache: str | bool | None = True   # cache folder; True: the user cache folder, False/None: no cache
     notice: tuple[str, ...] | None = None   # metric families of Amazon's notice (odr, pfcr, lsr, vtr, otdr): the POA's scope
     timezone: str | None = None       # local time of weekday / hour statements; default: per sales channel
+    lang: str = "en"                  # the language the report and terminal are written in (i18n.resolve decides it)
+    poa_lang: str = "en"              # the language of poa.md / poa.txt: English, or a language Amazon reads
 
     def __post_init__(self) -> None:
         if isinstance(self.as_of, str):
@@ -53,6 +58,16 @@ class Options:
             object.__setattr__(self, "marketplace", code)
         if self.timezone is not None:
             object.__setattr__(self, "timezone", check_timezone(self.timezone))
+        if self.lang not in language_codes():
+            raise BadOptionError(f"--lang {self.lang!r} has no catalog",
+                                 hint="use one of " + ", ".join(language_codes()))
+        poa_lang = normalise_language(str(self.poa_lang)) or ""
+        if poa_lang not in poa_codes():
+            raise BadOptionError(f"--poa-lang {self.poa_lang!r} is not a language Amazon reads a Plan of Action in",
+                                 hint="use one of " + ", ".join(poa_codes())
+                                      + " (Amazon's form takes English everywhere, and the marketplace's "
+                                        "language in DE, FR, IT, ES and JP)")
+        object.__setattr__(self, "poa_lang", poa_lang)
         if self.notice is not None:
             names = self.notice.split(",") if isinstance(self.notice, str) else list(self.notice)
             names = [n.strip().lower() for n in names if n and n.strip()]
