@@ -148,13 +148,15 @@ def test_reads_that_disagree_fall_back_to_the_exact_path(tmp_path, monkeypatch):
     assert (rep.rows_read, rep.rows_loaded, rep.rows_rejected) == (4, 3, 1)
 
 
-def test_line_read_that_misses_the_last_record_falls_back(tmp_path, monkeypatch):
-    # The other direction: the parser has one record fewer than the line read (padded on the parser side).
+@pytest.mark.parametrize("blank", [False, True])
+def test_parser_with_a_record_fewer_than_the_line_read_falls_back(tmp_path, monkeypatch, blank):
+    # The other direction: the parser has one record fewer than the line read (padded on the parser side),
+    # even when the line the parser lacks is a blank one (left out of the rows, but not of the check).
     real = fields.load_lines
 
     def extra(con, path, gzipped, width):
         real(con, path, gzipped, width)
-        con.execute("INSERT INTO raw_lines VALUES (false, false, $w, NULL)", {"w": width})
+        con.execute("INSERT INTO raw_lines VALUES (false, $b, $w, NULL)", {"w": width, "b": blank})
 
     monkeypatch.setattr(fields, "load_lines", extra)
     text = tsv(list(ORDERS_HEADER), order_row(1), order_row(2))

@@ -74,7 +74,9 @@ def parsed_view_sql(src: SourceFile, path: str, gzipped: bool, has_empty: bool) 
     return (f"CREATE OR REPLACE TEMP VIEW parsed AS SELECT line, n_fields, line_text, "
             f"(parsed_row IS NOT NULL AND line IS NOT NULL) AS aligned, {cols} FROM "
             f"(SELECT true AS parsed_row, {fields} FROM {_fields_read(path, gzipped, len(src.header))}) "
-            f"POSITIONAL JOIN ({lines}) WHERE line IS NULL OR (line > {int(src.header_line)} AND NOT blank)")
+            f"POSITIONAL JOIN ({lines}) "
+            # A padded row is kept whatever its line (header, blank): it is what sends the file back.
+            f"WHERE parsed_row IS NULL OR line IS NULL OR (line > {int(src.header_line)} AND NOT blank)")
 
 
 def load_bad_lines(con: duckdb.DuckDBPyConnection, path: str, gzipped: bool, kind: str, source: str) -> None:
