@@ -197,7 +197,10 @@ class Analysis:
 
     @property
     def warnings(self) -> list[str]:
-        """Warnings about the data against the options (an --as-of past the orders' last day, ...)."""
+        """Warnings about the data against the options (an --as-of past the orders' last day, several
+        marketplaces in the orders, ...)."""
+        if self._split.multiple:   # the result's warnings name the other marketplaces and their status
+            return list(self.result.data_warnings)
         return data_warnings(self._data, self.params)
 
     @property

@@ -150,6 +150,7 @@ def view(con: duckdb.DuckDBPyConnection, channel: Channel, index: int, *, top_le
     ids = assets.load_query("marketplace_order_ids")
     params = {"channel_key": channel.key, "marketplace_prefix": _prefix(), "top_level": top_level}
     _check("marketplace_order_ids", params)
+    search_path = con.execute("SELECT current_setting('search_path')").fetchone()[0] or ""
     for table in _COPIED:   # names from the fixed list of tables, never from the data
         if table == "orders":
             sql, bound = f"SELECT * FROM orders WHERE order_id IN ({ids})", params
@@ -159,12 +160,14 @@ def view(con: duckdb.DuckDBPyConnection, channel: Channel, index: int, *, top_le
             bound = params
         else:
             sql, bound = f"SELECT * FROM {table}", {}
-        reader = con.sql(sql, params=bound).to_arrow_reader()
-        out.register("_marketplace_rows", reader)
+        source = con.cursor()   # its own result stream; the same search path (the cache's tables)
         try:
+            source.execute("SET search_path = $p", {"p": search_path})
+            out.register("_marketplace_rows", source.sql(sql, params=bound).to_arrow_reader())
             out.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _marketplace_rows")
         finally:
             out.unregister("_marketplace_rows")
+            source.close()
     return out
 
 
@@ -193,17 +196,17 @@ def _reconciled_with(channel: Channel, split_: Split) -> Callable[[str | None], 
 def other_marketplaces_warning(split_: Split, results: Mapping[str, AnalysisResult]) -> str:
     """The top-level result's warning naming the other marketplaces."""
     assert split_.top is not None
-    others = "; ".join(f"{c.sales_channel}: {count(c.orders)} orders, {_status(results[c.key])}"
+    others = "; ".join(f"{c.sales_channel} ({count(c.orders)} orders, {_status(results[c.key])})"
                        for c in split_.others)
     return (f"the orders hold {len(split_.channels)} marketplaces, which Amazon judges separately: these "
-            f"figures are {split_.top.sales_channel}'s ({count(split_.top.orders)} orders); also {others} — "
-            f"each is analysed on its own (summary.json \"marketplaces\", the report, poa-<marketplace>.md); "
-            f"choose the top-level one with --sales-channel")
+            f"figures are {split_.top.sales_channel}'s ({count(split_.top.orders)} orders); each other one is "
+            f"analysed on its own (the report's Marketplaces section, summary.json \"marketplaces\", "
+            f"poa-<marketplace>.md): {others}; choose the marketplace of these figures with --sales-channel")
 
 
 def _status(result: AnalysisResult) -> str:
-    risky = [m.label for m in result.metrics.values() if m.status == "at_risk"]
-    return ("at risk: " + ", ".join(risky)) if risky else "no metric at risk"
+    risky = len(result.at_risk)
+    return f"{risky} metric{'s' if risky != 1 else ''} at risk" if risky else "no metric at risk"
 
 
 def describe_marketplaces(con: duckdb.DuckDBPyConnection, split_: Split, *, folder: str, options: Options,

@@ -340,6 +340,18 @@ class MarketplaceResult:
     top_level: bool = False
     slug: str = ""
 
+    @property
+    def worst(self) -> MetricResult | None:
+        """Its at-risk metric furthest from its target (rate / target, or target / rate for a rate that
+        must stay above), ``None`` when no metric is at risk."""
+        def distance(m: MetricResult) -> float:
+            rate = m.rate or 0.0
+            if m.direction == "below":
+                return rate / m.target if m.target else float("inf")
+            return m.target / rate if rate else float("inf")
+        risky = self.result.at_risk
+        return max(risky, key=distance) if risky else None
+
 
 __all__ = ["AnalysisResult", "MarketplaceResult", "AnsweredDefect", "CauseSection", "ExportNeeded", "FindingResult", "Inputs",
            "MetricFigure", "MetricGaps", "PlanOfAction", "PreventiveStep", "WhatIf"]
