@@ -273,6 +273,8 @@ class ReportContext:
         poa_path: the file next to the report holding the Plan of Action as shown (``poa.txt``).
         amazon: Amazon's own verdict and snapshot trends (:class:`sellerdx.render.amazon.AmazonBanner`),
             shown first, or ``None`` without Amazon's performance report.
+        marketplaces: when the orders hold several marketplaces, each one
+            (:class:`sellerdx.render.marketplaces.MarketplaceView`, the top-level one marked); empty with one.
     """
     seller: str
     as_of: dt.date | None
@@ -302,6 +304,7 @@ class ReportContext:
     evidence_path: str = EVIDENCE_FILE
     poa_path: str = POA_FILE
     amazon: Any = None
+    marketplaces: tuple[Any, ...] = ()
 
     @property
     def at_risk(self) -> tuple[MetricResult, ...]:
