@@ -41,9 +41,12 @@ def vocabulary() -> dict[str, Any]:
     return load_toml(DEFINITIONS_FILE)
 
 
-def default_definitions() -> tuple[tuple[str, str], ...]:
-    """The Definitions section as ``(term, text)`` pairs, in display order."""
-    return tuple((item["term"], item["text"]) for item in vocabulary()["definition"])
+def default_definitions(include: Iterable[str] = ()) -> tuple[tuple[str, str], ...]:
+    """The Definitions section as ``(term, text)`` pairs, in display order; an entry with a ``when`` (e.g.
+    ``several_marketplaces``) only when ``include`` names it."""
+    shown = set(include)
+    return tuple((item["term"], item["text"]) for item in vocabulary()["definition"]
+                 if item.get("when") is None or item["when"] in shown)
 
 
 def status_label(status: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from sellerdx.render.amazon import amazon_banner
-from sellerdx.render.context import FindingView, ReportContext, assemble, vocabulary
+from sellerdx.render.context import FindingView, ReportContext, assemble, default_definitions, vocabulary
 from sellerdx.render.marketplaces import marketplace_views
 from sellerdx.result import AnalysisResult, FindingResult
 
@@ -99,7 +99,10 @@ def report_context(result: AnalysisResult, *, poa: str = "",
         gaps=result.gaps,
         amazon=amazon_banner(result.amazon),
     )
-    return replace(context, marketplaces=marketplace_views(result, reconciliation_frame)) if result.marketplaces else context
+    if not result.marketplaces:
+        return context
+    return replace(context, marketplaces=marketplace_views(result, reconciliation_frame),
+                   definitions=default_definitions(include=("several_marketplaces",)))
 
 
 __all__ = ["evidence_table", "keep_columns", "reconciliation_frame", "report_context", "REJECTED_ROWS_FILE"]

@@ -8,8 +8,8 @@ schema_version 1:
 its window's days the orders cover).
 When the orders hold several marketplaces (sales channels), ``metrics`` and ``findings`` are those of the
 top-level one, named by ``sales_channel``, and ``marketplaces`` lists every marketplace (most orders first):
-``{"sales_channel", "orders", "top_level", "metrics", "findings"}`` with ``metrics`` and ``findings`` shaped
-as the top-level ones. Both keys are absent with one marketplace.
+``{"sales_channel", "orders", "top_level", "metrics", "findings", "reconciliation"}`` shaped as the top-level
+keys of the same names (``reconciliation``: Amazon's figures for that marketplace). Both keys are absent with one marketplace.
 ``amazon`` (added in 0.x, null without Amazon's performance JSON) is Amazon's own verdict: ``at_risk``,
 ``headline``, ``account_statuses``, ``account_health_rating``, ``invoice_defect_rate``, ``policy``,
 ``marked_bad``, ``unknown_metrics``, ``metrics``, ``warning_states``, ``problems`` (impossible counts and
@@ -92,7 +92,8 @@ def summary_document(result: AnalysisResult) -> dict[str, Any]:
         doc["sales_channel"] = result.sales_channel
         doc["marketplaces"] = [{"sales_channel": mp.sales_channel, "orders": mp.orders, "top_level": mp.top_level,
                                 "metrics": summary_metrics(mp.result.metrics),
-                                "findings": [f.to_dict() for f in mp.result.finding_list]}
+                                "findings": [f.to_dict() for f in mp.result.finding_list],
+                                "reconciliation": [jsonable(r) for r in mp.result.reconciliation]}
                                for mp in result.marketplaces]
     return jsonable(doc)
 
