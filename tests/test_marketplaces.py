@@ -11,12 +11,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support.acceptance import acceptance_run
-from support.exports import FEEDBACK_HEADER, oid, order_row, run_cli, table, write_orders, write_text
 
 import sellerdx
 from sellerdx import assets, marketplaces, metrics
 from sellerdx.render.report import report_context
+from support.acceptance import acceptance_run
+from support.exports import FEEDBACK_HEADER, oid, order_row, run_cli, table, write_orders, write_text
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_reports"
 CLAIMS_HEADER = ("Order ID", "Claim Date", "Claim Reason", "Claim Status", "Claim Amount", "Funded By")

@@ -164,7 +164,7 @@ class Analysis:
     def _split(self) -> marketplaces.Split:
         """The orders' marketplaces, the top-level one (``sales_channel`` option, else most orders) and a view
         of each when there are several (an unknown ``sales_channel`` raises, listing the marketplaces)."""
-        self.params   # the orders are usable (else exit 2 naming the file) before their channels are read
+        _ = self.params   # the orders are usable (else exit 2 naming the file) before their channels are read
         return marketplaces.split(self.con, self.options.sales_channel)
 
     @property
