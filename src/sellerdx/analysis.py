@@ -165,7 +165,10 @@ class Analysis:
         """The orders' marketplaces, the top-level one (``sales_channel`` option, else most orders) and a view
         of each when there are several (an unknown ``sales_channel`` raises, listing the marketplaces)."""
         _ = self.params   # the orders are usable (else exit 2 naming the file) before their channels are read
-        return marketplaces.split(self.con, self.options.sales_channel)
+        split = marketplaces.split(self.con, self.options.sales_channel)
+        if split.views:   # closed before the work folder is removed (finalizers run newest first)
+            weakref.finalize(self, split.close)
+        return split
 
     @property
     def _data(self) -> duckdb.DuckDBPyConnection:
@@ -322,7 +325,8 @@ class Analysis:
 
     def write(self, out: str | os.PathLike[str] | None = None) -> dict[str, Path]:
         """Write every output into ``out`` (default: the ``out`` option): report.html, summary.json,
-        poa.md, poa.txt, evidence.csv and rejected_rows.csv, all rendered from one :attr:`result`. Returns
+        poa.md, poa.txt, evidence.csv and rejected_rows.csv, all rendered from one :attr:`result` (with several
+        marketplaces also poa-<marketplace>.md/.txt and evidence-<marketplace>.csv of each other one). Returns
         their paths."""
         folder = Path(out or self.options.out)
         folder.mkdir(parents=True, exist_ok=True)
@@ -338,11 +342,13 @@ class Analysis:
         plain = poa_text(result)
         paths["poa_text"] = folder / "poa.txt"
         paths["poa_text"].write_text(plain, encoding="utf-8")
-        for mp in result.other_marketplaces:   # the Plan of Action of every other marketplace
+        for mp in result.other_marketplaces:   # the Plan of Action and evidence of every other marketplace
             for suffix, text in (("md", render_poa(mp.result)), ("txt", poa_text(mp.result))):
                 target = folder / f"poa-{mp.slug}.{suffix}"
                 target.write_text(text, encoding="utf-8")
                 paths[f"poa-{mp.slug}.{suffix}"] = target
+            write_evidence_csv(folder / f"evidence-{mp.slug}.csv", mp.result)
+            paths[f"evidence-{mp.slug}"] = folder / f"evidence-{mp.slug}.csv"
         write_evidence_csv(folder / "evidence.csv", result)
         paths["evidence"] = folder / "evidence.csv"
         paths["rejected_rows"] = rejected

@@ -22,6 +22,7 @@ import dataclasses
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +71,11 @@ class Split:
     def multiple(self) -> bool:
         """Whether the orders hold more than one marketplace (then every output is per marketplace)."""
         return len(self.channels) > 1
+
+    def close(self) -> None:
+        """Close every view's database (their files go with the analysis' work folder)."""
+        for con in self.views.values():
+            con.close()
 
     @property
     def others(self) -> tuple[Channel, ...]:
@@ -221,13 +227,21 @@ def describe_marketplaces(con: duckdb.DuckDBPyConnection, split_: Split, *, fold
     """
     assert split_.top is not None and split_.multiple
     results: dict[str, AnalysisResult] = {}
+
+    def stage(name: str) -> Any:
+        return timed(name) if timed else nullcontext()
     for c in split_.channels:
         cur = split_.views[c.key]
         given = c == split_.top
         if step:
             step(f"analysing {c.sales_channel}")
-        mine = metrics if given and metrics is not None else metrics_stage.compute_metrics(cur, params)
-        found = findings if given and findings is not None else diagnose(cur, mine, params)
+        mine, found = (metrics, findings) if given else (None, None)
+        if mine is None:
+            with stage("metrics"):
+                mine = metrics_stage.compute_metrics(cur, params)
+        if found is None:
+            with stage("diagnose"):
+                found = diagnose(cur, mine, params)
         results[c.key] = describe(cur, folder=folder, options=options, params=params, inputs=inputs,
                                   performance_files=performance_files, metrics=mine, findings=found,
                                   step=None, timed=timed, keep_marketplace=_reconciled_with(c, split_))
