@@ -217,3 +217,9 @@ def test_samples_together_each_marketplace_equals_its_sample_alone(samples_toget
     assert (out / "poa-amazon-de.md").read_text(encoding="utf-8") == de_alone.paths["poa"].read_text(encoding="utf-8")
     assert (out / "poa-amazon-de.txt").read_text(encoding="utf-8") == \
         de_alone.paths["poa_text"].read_text(encoding="utf-8")
+
+
+def test_a_portfolio_account_passes_its_sales_channel_to_analyze():
+    from sellerdx.portfolio.accounts import resolve_options
+    kwargs, warnings = resolve_options({"sales_channel": "Amazon.de", "marketplace": "DE"})
+    assert kwargs == {"sales_channel": "Amazon.de", "marketplace": "DE"} and warnings == ()

@@ -29,6 +29,7 @@ class MarketplaceView:
         metrics: its metrics in display order; findings: its root causes.
         worst: its at-risk metric furthest from target, or ``None``.
         reconciliation: Amazon's figures for this marketplace beside its recomputation, or ``None``.
+        warnings: what changes its numbers: its data warnings and its metrics' partial-data notes.
     """
     sales_channel: str
     orders: int
@@ -39,6 +40,7 @@ class MarketplaceView:
     findings: tuple[Finding, ...]
     worst: MetricResult | None
     reconciliation: pd.DataFrame | None = None
+    warnings: tuple[str, ...] = ()
 
 
 def marketplace_views(result: AnalysisResult, reconciliation_frame: Callable[[Iterable[Any]], pd.DataFrame | None]
@@ -49,7 +51,10 @@ def marketplace_views(result: AnalysisResult, reconciliation_frame: Callable[[It
         sales_channel=mp.sales_channel, orders=mp.orders, top_level=mp.top_level, slug=mp.slug,
         poa_file="poa.md" if mp.top_level else POA_PATTERN.format(slug=mp.slug),
         metrics=tuple(mp.result.metrics.values()), findings=mp.result.finding_list, worst=mp.worst,
-        reconciliation=reconciliation_frame(mp.result.reconciliation)) for mp in result.marketplaces)
+        reconciliation=reconciliation_frame(mp.result.reconciliation),
+        warnings=(*mp.result.data_warnings, *(f"{m.label}: partial data: {m.coverage_note}"
+                                              for m in mp.result.metrics.values() if m.coverage_note)))
+        for mp in result.marketplaces)
 
 
 __all__ = ["MarketplaceView", "marketplace_views"]
