@@ -65,7 +65,7 @@ class Split:
     """The marketplaces of a loaded database and a connection on each one's view (only when several)."""
     channels: tuple[Channel, ...] = ()            # every marketplace, most orders first
     top: Channel | None = None                    # the top-level marketplace (None: no marketplace named)
-    views: dict[str, duckdb.DuckDBPyConnection] = field(default_factory=dict)   # channel key -> view
+    views: dict[str, duckdb.DuckDBPyConnection] = field(default_factory=dict)   # channel key -> view (open)
 
     @property
     def multiple(self) -> bool:
@@ -245,6 +245,8 @@ def describe_marketplaces(con: duckdb.DuckDBPyConnection, split_: Split, *, fold
         results[c.key] = describe(cur, folder=folder, options=options, params=params, inputs=inputs,
                                   performance_files=performance_files, metrics=mine, findings=found,
                                   step=None, timed=timed, keep_marketplace=_reconciled_with(c, split_))
+        if not given:   # described once: its database is not needed again (the top-level one is, by Analysis)
+            split_.views.pop(c.key).close()
     entries = tuple(MarketplaceResult(c.sales_channel, c.orders, dataclasses.replace(results[c.key],
                                                                                      sales_channel=c.sales_channel),
                                       top_level=c == split_.top, slug=c.slug) for c in split_.channels)
