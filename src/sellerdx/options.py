@@ -33,6 +33,7 @@ class Options:
     cache: str | bool | None = True   # cache folder; True: the user cache folder, False/None: no cache
     notice: tuple[str, ...] | None = None   # metric families of Amazon's notice (odr, pfcr, lsr, vtr, otdr): the POA's scope
     timezone: str | None = None       # local time of weekday / hour statements; default: per sales channel
+    sales_channel: str | None = None  # the top-level marketplace when the orders hold several (Amazon.de); default: most orders
 
     def __post_init__(self) -> None:
         if isinstance(self.as_of, str):
@@ -53,6 +54,11 @@ class Options:
             object.__setattr__(self, "marketplace", code)
         if self.timezone is not None:
             object.__setattr__(self, "timezone", check_timezone(self.timezone))
+        if self.sales_channel is not None:   # checked against the orders' marketplaces once they are loaded
+            if not str(self.sales_channel).strip():
+                raise BadOptionError("--sales-channel is empty",
+                                     hint="name a marketplace of the orders, e.g. --sales-channel Amazon.de")
+            object.__setattr__(self, "sales_channel", str(self.sales_channel).strip())
         if self.notice is not None:
             names = self.notice.split(",") if isinstance(self.notice, str) else list(self.notice)
             names = [n.strip().lower() for n in names if n and n.strip()]

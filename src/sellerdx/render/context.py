@@ -41,9 +41,12 @@ def vocabulary() -> dict[str, Any]:
     return load_toml(DEFINITIONS_FILE)
 
 
-def default_definitions() -> tuple[tuple[str, str], ...]:
-    """The Definitions section as ``(term, text)`` pairs, in display order."""
-    return tuple((item["term"], item["text"]) for item in vocabulary()["definition"])
+def default_definitions(include: Iterable[str] = ()) -> tuple[tuple[str, str], ...]:
+    """The Definitions section as ``(term, text)`` pairs, in display order; an entry with a ``when`` (e.g.
+    ``several_marketplaces``) only when ``include`` names it."""
+    shown = set(include)
+    return tuple((item["term"], item["text"]) for item in vocabulary()["definition"]
+                 if item.get("when") is None or item["when"] in shown)
 
 
 def status_label(status: str) -> str:
@@ -273,6 +276,8 @@ class ReportContext:
         poa_path: the file next to the report holding the Plan of Action as shown (``poa.txt``).
         amazon: Amazon's own verdict and snapshot trends (:class:`sellerdx.render.amazon.AmazonBanner`),
             shown first, or ``None`` without Amazon's performance report.
+        marketplaces: when the orders hold several marketplaces, each one
+            (:class:`sellerdx.render.marketplaces.MarketplaceView`, the top-level one marked); empty with one.
     """
     seller: str
     as_of: dt.date | None
@@ -302,6 +307,7 @@ class ReportContext:
     evidence_path: str = EVIDENCE_FILE
     poa_path: str = POA_FILE
     amazon: Any = None
+    marketplaces: tuple[Any, ...] = ()
 
     @property
     def at_risk(self) -> tuple[MetricResult, ...]:

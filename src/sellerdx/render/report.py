@@ -8,12 +8,14 @@ Amazon's reconciliation rows into a table and hands everything to :func:`~seller
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
 from sellerdx.render.amazon import amazon_banner
-from sellerdx.render.context import FindingView, ReportContext, assemble, vocabulary
+from sellerdx.render.context import FindingView, ReportContext, assemble, default_definitions, vocabulary
+from sellerdx.render.marketplaces import marketplace_views
 from sellerdx.result import AnalysisResult, FindingResult
 
 REJECTED_ROWS_FILE = "rejected_rows.csv"   # written next to report.html by Analysis.write
@@ -72,7 +74,7 @@ def report_context(result: AnalysisResult, *, poa: str = "",
     inputs = result.inputs
     views = [FindingView(item.finding, result.metrics.get(item.finding.metric), item.breakdown,
                          evidence_table(item)) for item in result.findings]
-    return assemble(
+    context = assemble(
         seller=result.seller,
         metrics=result.metrics,
         as_of=result.as_of,
@@ -97,6 +99,10 @@ def report_context(result: AnalysisResult, *, poa: str = "",
         gaps=result.gaps,
         amazon=amazon_banner(result.amazon),
     )
+    if not result.marketplaces:
+        return context
+    return replace(context, marketplaces=marketplace_views(result, reconciliation_frame),
+                   definitions=default_definitions(include=("several_marketplaces",)))
 
 
 __all__ = ["evidence_table", "keep_columns", "reconciliation_frame", "report_context", "REJECTED_ROWS_FILE"]
