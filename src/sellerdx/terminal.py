@@ -142,6 +142,7 @@ def print_analysis(console: Console, analysis: Any, paths: Mapping[str, Path]) -
     data_warnings = getattr(analysis, "warnings", ())
     _items(console, "warnings (they change the numbers):", warning_lines(inputs, metrics, data_warnings))
     console.print(metric_table(metrics, console.width))
+    _items(console, "other marketplaces (each analysed on its own):", marketplace_lines(result))
     if findings:
         console.print(f"findings ({count(len(findings))} in the report):", markup=False)
         lines = [f.statement for f in findings[:MAX_FINDINGS]]
@@ -153,6 +154,23 @@ def print_analysis(console: Console, analysis: Any, paths: Mapping[str, Path]) -
     report = paths.get("report")
     others = ", ".join(str(p) for k, p in paths.items() if k != "report")
     _items(console, None, [f"report: {report}", f"also written: {others}"], bullet="", indent="  ")
+
+
+def marketplace_lines(result: Any) -> list[str]:
+    """One line per marketplace other than the top-level one: its orders, status and worst metric."""
+    lines = []
+    for mp in getattr(result, "other_marketplaces", ()):
+        worst = mp.worst
+        if worst is not None:
+            sign = "<" if worst.direction == "below" else ">"
+            state = (f"at risk ({plural(len(mp.result.at_risk), 'metric')}); worst: {worst.label} "
+                     f"{rate(worst.rate)} (target {sign} {rate(worst.target)})")
+        elif any(m.rate is not None for m in mp.result.metrics.values()):
+            state = "every computed metric meets its target"
+        else:
+            state = "no metric computed"
+        lines.append(f"{mp.sales_channel}: {count(mp.orders)} orders, {state}; poa-{mp.slug}.md")
+    return lines
 
 
 def print_inputs(console: Console, inputs: Any) -> None:
