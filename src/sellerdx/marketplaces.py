@@ -34,11 +34,11 @@ from .amazon.verdict import marketplace_name
 from .describe import Step, describe
 from .diagnose import diagnose
 from .errors import BadOptionError, QueryParameterError
+from .i18n import Count, Message, _
 from .metrics import MetricParams
 from .model import TABLE_KINDS, Finding, MetricResult
 from .options import Options
 from .result import AnalysisResult, Inputs, MarketplaceResult
-from .text import count
 
 BINDINGS: dict[str, frozenset[str]] = {
     "marketplace_channels": frozenset({"marketplace_prefix"}),
@@ -104,7 +104,8 @@ def list_channels(con: duckdb.DuckDBPyConnection) -> tuple[Channel, ...]:
 
 
 def _listing(channels: Sequence[Channel]) -> str:
-    return ", ".join(f"{c.sales_channel} ({count(c.orders)} orders)" for c in channels)
+    return ", ".join(format(Message("{channel} ({orders:order|orders})",
+                                    {"channel": c.sales_channel, "orders": Count(c.orders)}), "") for c in channels)
 
 
 def choose(channels: Sequence[Channel], wanted: str | None) -> Channel | None:
@@ -119,13 +120,13 @@ def choose(channels: Sequence[Channel], wanted: str | None) -> Channel | None:
         if c.key == key:
             return c
     if not channels:
-        raise BadOptionError(f"--sales-channel {wanted!r}: the orders name no marketplace in their "
-                             "sales-channel column",
-                             hint="leave --sales-channel out, or add the All Orders report with its "
-                                  "sales-channel column")
-    raise BadOptionError(f"--sales-channel {wanted!r} is not a marketplace of these orders",
-                         hint="the orders hold " + _listing(channels) + "; pass one of them, e.g. "
-                              f"--sales-channel {channels[0].sales_channel}")
+        raise BadOptionError(_("--sales-channel {wanted!r}: the orders name no marketplace in their "
+                               "sales-channel column").format(wanted=wanted),
+                             hint=_("leave --sales-channel out, or add the All Orders report with its "
+                                    "sales-channel column"))
+    raise BadOptionError(_("--sales-channel {wanted!r} is not a marketplace of these orders").format(wanted=wanted),
+                         hint=_("the orders hold {channels}; pass one of them, e.g. --sales-channel {example}").format(
+                             channels=_listing(channels), example=channels[0].sales_channel))
 
 
 def _database_path(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -199,20 +200,31 @@ def _reconciled_with(channel: Channel, split_: Split) -> Callable[[str | None], 
     return keep
 
 
-def other_marketplaces_warning(split_: Split, results: Mapping[str, AnalysisResult]) -> str:
-    """The top-level result's warning naming the other marketplaces."""
+class _Listing(tuple):
+    """Messages shown one after the other, separated by semicolons (each in the language being written)."""
+
+    def __format__(self, spec: str) -> str:
+        return "; ".join(format(item, "") for item in self)
+
+
+def other_marketplaces_warning(split_: Split, results: Mapping[str, AnalysisResult]) -> Message:
+    """The top-level result's warning naming the other marketplaces (a Message: written in the reader's
+    language where it is shown)."""
     assert split_.top is not None
-    others = "; ".join(f"{c.sales_channel} ({count(c.orders)} orders, {_status(results[c.key])})"
-                       for c in split_.others)
-    return (f"the orders hold {len(split_.channels)} marketplaces, which Amazon judges separately: these "
-            f"figures are {split_.top.sales_channel}'s ({count(split_.top.orders)} orders); each other one is "
-            f"analysed on its own (the report's Marketplaces section, summary.json \"marketplaces\", "
-            f"poa-<marketplace>.md): {others}; choose the marketplace of these figures with --sales-channel")
+    others = _Listing(Message("{channel} ({orders:order|orders}, {status})",
+                              {"channel": c.sales_channel, "orders": Count(c.orders), "status": _status(results[c.key])})
+                      for c in split_.others)
+    return Message("the orders hold {n} marketplaces, which Amazon judges separately: these figures are "
+                   "{top}'s ({orders:order|orders}); each other one is analysed on its own (the report's "
+                   "Marketplaces section, summary.json \"marketplaces\", poa-<marketplace>.md): {others}; choose "
+                   "the marketplace of these figures with --sales-channel",
+                   {"n": Count(len(split_.channels)), "top": split_.top.sales_channel,
+                    "orders": Count(split_.top.orders), "others": others})
 
 
-def _status(result: AnalysisResult) -> str:
+def _status(result: AnalysisResult) -> Message:
     risky = len(result.at_risk)
-    return f"{risky} metric{'s' if risky != 1 else ''} at risk" if risky else "no metric at risk"
+    return Message("{n:metric|metrics} at risk", {"n": Count(risky)}) if risky else Message("no metric at risk")
 
 
 def describe_marketplaces(con: duckdb.DuckDBPyConnection, split_: Split, *, folder: str, options: Options,

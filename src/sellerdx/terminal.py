@@ -24,6 +24,7 @@ from . import __version__
 from .amazon.verdict import rating_text
 from .assets import load_toml
 from .catalog import metric_wording
+from .i18n import Count, Message, _, translate
 from .text import count, plural, rate
 
 MAX_FINDINGS = 5          # findings printed; the report has them all
@@ -163,13 +164,16 @@ def marketplace_lines(result: Any) -> list[str]:
         worst = mp.worst
         if worst is not None:
             sign = "<" if worst.direction == "below" else ">"
-            state = (f"at risk ({plural(len(mp.result.at_risk), 'metric')}); worst: {worst.label} "
-                     f"{rate(worst.rate)} (target {sign} {rate(worst.target)})")
+            state = _("at risk ({metrics}); worst: {label} {rate} (target {sign} {target})").format(
+                metrics=format(Message("{n:metric|metrics}", {"n": Count(len(mp.result.at_risk))}), ""),
+                label=translate(worst.label), rate=rate(worst.rate), sign=sign, target=rate(worst.target))
         elif any(m.rate is not None for m in mp.result.metrics.values()):
-            state = "every computed metric meets its target"
+            state = _("every computed metric meets its target")
         else:
-            state = "no metric computed"
-        lines.append(f"{mp.sales_channel}: {count(mp.orders)} orders, {state}; poa-{mp.slug}.md")
+            state = _("no metric computed")
+        lines.append(_("{channel}: {orders}, {state}; poa-{slug}.md").format(
+            channel=mp.sales_channel, orders=format(Message("{n:order|orders}", {"n": Count(mp.orders)}), ""),
+            state=state, slug=mp.slug))
     return lines
 
 
@@ -288,7 +292,7 @@ def print_history(console: Console, history: Any) -> None:
     table = Table(show_edge=False, pad_edge=False, box=None)
     for col in ("reporting dates", "marketplaces", "account status", "stored", "read from", "file"):
         table.add_column(col)
-    for snap, _ in history:
+    for snap, _stored in history:
         dates = (f"{snap.period_start} – {snap.period_end}" if snap.period_start else "—")
         statuses = ", ".join(f"{v}" for v in snap.account_statuses.values()) or "—"
         table.add_row(escape(dates), escape(", ".join(snap.marketplaces)), escape(statuses), escape(snap.stored_at),

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from sellerdx.i18n import Message, Term
 from sellerdx.model import Finding, MetricResult
 from sellerdx.result import AnalysisResult
 
@@ -52,7 +53,8 @@ def marketplace_views(result: AnalysisResult, reconciliation_frame: Callable[[It
         poa_file="poa.md" if mp.top_level else POA_PATTERN.format(slug=mp.slug),
         metrics=tuple(mp.result.metrics.values()), findings=mp.result.finding_list, worst=mp.worst,
         reconciliation=reconciliation_frame(mp.result.reconciliation),
-        warnings=(*mp.result.data_warnings, *(f"{m.label}: partial data: {m.coverage_note}"
+        warnings=(*mp.result.data_warnings, *(Message("{metric}: partial data: {note}",
+                                                      {"metric": Term(m.label), "note": m.coverage_note})
                                               for m in mp.result.metrics.values() if m.coverage_note)))
         for mp in result.marketplaces)
 
