@@ -7,14 +7,20 @@
 * :class:`Number` — a plain number with fixed decimals in the locale's form (``3.2`` / ``3,2``).
 * :class:`Clause` — a nested message written inside another; ``{action:lower}`` lowers its first letter
   (English "We {action:lower}"; a translation that does not want it leaves ``:lower`` out).
+* :class:`Alternatives` — a list joined with "or" (``Monday or Tuesday``, ``月曜日または火曜日``).
+* :class:`Sentence` — a :class:`Message` tidied after filling: an empty field leaves no double space and no
+  space before a full stop (the Plan of Action's templates, whose optional fields may be empty).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from sellerdx.i18n import formats
-from sellerdx.i18n.message import _plural_form, localize
+from sellerdx.i18n.active import current, use
+from sellerdx.i18n.message import Count, Items, Message, Term, _fill, _plural_form, localize, translate
 
 
 class Plural(int):
@@ -67,4 +73,46 @@ class Clause(str):
         return text
 
 
-__all__ = ["Clause", "Number", "Plural"]
+class Alternatives(Items):
+    """A list of alternatives: ``a, b or c`` in English, the locale's "or" pattern elsewhere."""
+
+    def __format__(self, spec: str) -> str:
+        shown = [format(v, "") if isinstance(v, Message | Term) else str(v) for v in self[: self.limit]]
+        if len(self) > self.limit:
+            shown.append(localize(Message("{n} more", {"n": Count(len(self) - self.limit)})))
+        if not shown:
+            return ""
+        if formats._english(None):  # noqa: SLF001
+            return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+        from babel.lists import format_list  # noqa: PLC0415
+
+        return format_list(shown, style="or", locale=formats._locale(None))  # noqa: SLF001
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\s+\.", ".", re.sub(r" {2,}", " ", text)).strip()
+
+
+class Sentence(Message):
+    """A :class:`Message` whose filled text is tidied: whitespace runs of the template are one space, an
+    empty field leaves no double space, and no space stays before a full stop."""
+
+    def __new__(cls, template: str, fields: Mapping[str, Any] | None = None, *,
+                context: str | None = None) -> Sentence:
+        values = dict(fields or {})
+        with use("en"):
+            english = _tidy(_fill(" ".join(template.split()), values))
+        obj = str.__new__(cls, english)
+        obj.template, obj.fields, obj.context = template, values, context
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Sentence, (self.template, dict(self.fields)))
+
+    def localized(self) -> str:
+        if current() == "en":
+            return str.__str__(self)
+        return _tidy(_fill(" ".join(translate(self.template, self.context).split()), self.fields))
+
+
+__all__ = ["Alternatives", "Clause", "Number", "Plural", "Sentence"]
