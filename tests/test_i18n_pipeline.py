@@ -293,3 +293,16 @@ def test_the_plan_of_action_is_written_in_messages(us_analysis):
     assert first not in german
     step = section.preventive[0]
     assert isinstance(step.action, Message) and isinstance(step.owner, Message)
+
+
+def test_the_composed_texts_survive_pickling(us_analysis):
+    """Portfolio workers send results between processes: every typed field pickles."""
+    import pickle  # noqa: PLC0415
+
+    result = us_analysis.result
+    plan, findings = pickle.loads(pickle.dumps((result.plan, us_analysis.finding_list)))
+    assert plan == result.plan and [f.statement for f in findings] == [f.statement for f in us_analysis.finding_list]
+    with use("de"):
+        assert [localize(s.root_cause) for s in plan.sections] == [localize(s.root_cause) for s in result.plan.sections]
+    notes = [m.note for m in us_analysis.metric_results.values() if m.note]
+    assert pickle.loads(pickle.dumps(notes)) == notes

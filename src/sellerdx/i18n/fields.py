@@ -8,6 +8,7 @@
 * :class:`Clause` — a nested message written inside another; ``{action:lower}`` lowers its first letter
   (English "We {action:lower}"; a translation that does not want it leaves ``:lower`` out).
 * :class:`Alternatives` — a list joined with "or" (``Monday or Tuesday``, ``月曜日または火曜日``).
+* :class:`Joined` — clauses joined by a separator that is the same in every language (``"; "``).
 * :class:`Sentence` — a :class:`Message` tidied after filling: an empty field leaves no double space and no
   space before a full stop (the Plan of Action's templates, whose optional fields may be empty).
 """
@@ -115,4 +116,50 @@ class Sentence(Message):
         return _tidy(_fill(" ".join(translate(self.template, self.context).split()), self.fields))
 
 
-__all__ = ["Alternatives", "Clause", "Number", "Plural", "Sentence"]
+class Joined(tuple):
+    """Parts (messages or text) written one after the other with a separator that is the same in every
+    language (``"; "``): independent clauses, each translated on its own."""
+
+    sep: str
+
+    def __new__(cls, values: Any, sep: str = "; ") -> Joined:
+        obj = super().__new__(cls, tuple(values))
+        obj.sep = sep
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Joined, (tuple(self), self.sep))
+
+    def __format__(self, spec: str) -> str:
+        return self.sep.join(str(localize(v)) for v in self)
+
+
+class JoinedText(Message):
+    """Several messages as one text, joined by ``sep`` in every language (a metric's notes: "a; b")."""
+
+    parts: tuple[Any, ...]
+    sep: str
+
+    def __new__(cls, parts: Any, sep: str = "; ") -> JoinedText:
+        parts = tuple(parts)
+        obj = str.__new__(cls, sep.join(str(p) for p in parts))
+        obj.template, obj.fields, obj.context = "", {}, None
+        obj.parts, obj.sep = parts, sep
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (JoinedText, (self.parts, self.sep))
+
+    def localized(self) -> str:
+        return self.sep.join(str(localize(p)) for p in self.parts)
+
+
+def joined(parts: Any, sep: str = "; ") -> Any:
+    """One part as it is; several as a :class:`JoinedText`; none as None."""
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else JoinedText(parts, sep)
+
+
+__all__ = ["Alternatives", "Clause", "Joined", "JoinedText", "Number", "Plural", "Sentence", "joined"]
