@@ -31,6 +31,7 @@ from .cache import FileCache, resolve
 from .describe import describe
 from .diagnose import diagnose
 from .errors import BadOptionError
+from .i18n import use
 from .metrics import (
     METRIC_KEYS,
     MetricParams,
@@ -75,6 +76,8 @@ class Analysis:
         """The ``sellerdx.cache.FileCache`` used to load the folder (hits, misses, rebuilt), None without cache."""
         """Seconds spent in each stage so far: discover, cache, read, validate, load, metrics, diagnose, render."""
         self._rejected_file: str | None = None   # rejected_rows.csv once written (named by input errors)
+        self.language_warning: str | None = None
+        """Set when the language asked for has no catalog (English is written instead); one of :attr:`warnings`."""
 
     # ------------------------------------------------------------------------------------- stages
     @functools.cached_property
@@ -193,7 +196,7 @@ class Analysis:
         lsr_30d, vtr, otdr, otdr_units. The same metrics as a table: :attr:`metrics`."""
         con, params = self._data, self.params
         self._step("computing metrics")
-        with self._timed("metrics"):
+        with self._timed("metrics"), use("en"):   # see `result`: what the pipeline composes is language-neutral
             results = compute_metrics(con, params)
         check_windows_hold_orders(con, results)   # no window holds an order: exit 2, never "all is well"
         return results
@@ -201,10 +204,10 @@ class Analysis:
     @property
     def warnings(self) -> list[str]:
         """Warnings about the data against the options (an --as-of past the orders' last day, several
-        marketplaces in the orders, ...)."""
+        marketplaces in the orders, a language without a catalog, ...)."""
         if self._split.multiple:   # the result's warnings name the other marketplaces and their status
             return list(self.result.data_warnings)
-        return data_warnings(self._data, self.params)
+        return [*([self.language_warning] if self.language_warning else []), *data_warnings(self._data, self.params)]
 
     @property
     def metrics(self) -> pd.DataFrame:
@@ -246,7 +249,7 @@ class Analysis:
         table: :attr:`findings`."""
         metrics = self.metric_results
         self._step("diagnosing root causes")
-        with self._timed("diagnose"):
+        with self._timed("diagnose"), use("en"):   # see `result`
             return diagnose(self._data, metrics, self.params)
 
     @property
@@ -260,15 +263,23 @@ class Analysis:
     @functools.cached_property
     def result(self) -> AnalysisResult:
         """Stage 5: everything any output shows, computed once (every writer below renders this)."""
-        if self._split.multiple:   # one result per marketplace; the top-level one's figures on top
-            return marketplaces.describe_marketplaces(
-                self.con, self._split, folder=str(self.folder), options=self.options, params=self.params,
-                inputs=self.inputs, performance_files=list(self._loaded[1].performance),
-                metrics=self.metric_results, findings=self.finding_list, step=self._step, timed=self._timed)
-        return describe(self.con, folder=str(self.folder), options=self.options, params=self.params,
-                        inputs=self.inputs, performance_files=list(self._loaded[1].performance),
-                        metrics=self.metric_results, findings=self.finding_list,
-                        step=self._step, timed=self._timed)
+        metrics, findings = self.metric_results, self.finding_list
+        # The result is language-neutral: its sentences are Messages (English as str, written in any language
+        # by a renderer); a text still composed as a plain string is English, never half in the caller's
+        # language (the CLI runs inside `use(lang)`), so summary.json and the POA read the same in every run.
+        with use("en"):
+            if self._split.multiple:   # one result per marketplace; the top-level one's figures on top
+                result = marketplaces.describe_marketplaces(
+                    self.con, self._split, folder=str(self.folder), options=self.options, params=self.params,
+                    inputs=self.inputs, performance_files=list(self._loaded[1].performance),
+                    metrics=metrics, findings=findings, step=self._step, timed=self._timed)
+            else:
+                result = describe(self.con, folder=str(self.folder), options=self.options, params=self.params,
+                                  inputs=self.inputs, performance_files=list(self._loaded[1].performance),
+                                  metrics=metrics, findings=findings, step=self._step, timed=self._timed)
+        if self.language_warning:   # the reader asked for a language sellerdx cannot write: said in every output
+            result = dataclasses.replace(result, data_warnings=(self.language_warning, *result.data_warnings))
+        return result
 
     @property
     def performance(self) -> tuple[Any, ...]:
@@ -301,11 +312,13 @@ class Analysis:
 
     def poa(self) -> str:
         """The Plan of Action draft (Markdown): one section per root cause, every counted defect answered."""
-        return render_poa(self.result)
+        with use(self.options.poa_lang):   # the language Amazon reads, whatever the report's
+            return render_poa(self.result)
 
     def poa_text(self) -> str:
         """The Plan of Action as plain text for Amazon's appeal form (what poa.txt holds)."""
-        return poa_text(self.result)
+        with use(self.options.poa_lang):
+            return poa_text(self.result)
 
     # ------------------------------------------------------------------------------------- outputs
     def summary(self) -> dict[str, Any]:
@@ -321,7 +334,7 @@ class Analysis:
         result = self.result
         self._step("rendering the report")
         with self._timed("html"):   # part of "render" (every output); `analyze --timings` shows it apart
-            return write_html(report_context(result, poa=poa_text(result)), path)
+            return write_html(report_context(result, poa=self.poa_text()), path)
 
     def write(self, out: str | os.PathLike[str] | None = None) -> dict[str, Path]:
         """Write every output into ``out`` (default: the ``out`` option): report.html, summary.json,
@@ -337,9 +350,9 @@ class Analysis:
         started = time.perf_counter()
         paths = {"summary": write_summary(result, folder / "summary.json")}
         poa_path = folder / "poa.md"
-        poa_path.write_text(render_poa(result), encoding="utf-8")
+        poa_path.write_text(self.poa(), encoding="utf-8")
         paths["poa"] = poa_path
-        plain = poa_text(result)
+        plain = self.poa_text()
         paths["poa_text"] = folder / "poa.txt"
         paths["poa_text"].write_text(plain, encoding="utf-8")
         for mp in result.other_marketplaces:   # the Plan of Action and evidence of every other marketplace
@@ -400,7 +413,8 @@ def _close_and_remove(con: duckdb.DuckDBPyConnection, workdir: str) -> None:
 def analyze(folder: str | os.PathLike[str], *, out: str = DEFAULT_OUT, as_of: dt.date | str | None = None,
             odr_lag_days: int = 14, marketplace: str | None = None, cache: str | bool | None = True,
             notice: str | tuple[str, ...] | None = None, timezone: str | None = None,
-            sales_channel: str | None = None, progress: Callable[[str, int, int], None] | None = None) -> Analysis:
+            sales_channel: str | None = None, lang: str | None = None, poa_lang: str = "en",
+            progress: Callable[[str, int, int], None] | None = None) -> Analysis:
     """Analyse a folder of Seller Central exports. Nothing is read until a result is asked for.
 
     Args mirror ``sellerdx analyze``: ``out`` (output folder), ``as_of`` (YYYY-MM-DD; default the latest
@@ -409,12 +423,20 @@ def analyze(folder: str | os.PathLike[str], *, out: str = DEFAULT_OUT, as_of: dt
     (metric families of Amazon's notice, e.g. ``"odr,lsr"``: the Plan of Action's scope), ``timezone`` (IANA
     zone of the weekday / hour statements; default: each order's marketplace zone), ``sales_channel``
     (the marketplace of the top-level figures when the orders hold several, any case, e.g. ``"Amazon.de"``;
-    default: the one with most orders; every marketplace is analysed, see :attr:`Analysis.marketplaces`).
+    default: the one with most orders; every marketplace is analysed, see :attr:`Analysis.marketplaces`),
+    ``lang`` (the report's language: en, zh, ja, de, fr, it, es, vi; default ``$SELLERDX_LANG``, else the
+    system locale, else English; an unknown one is English with a warning in :attr:`Analysis.warnings` and
+    the result's warnings), ``poa_lang`` (the Plan of Action's language: en, ja, de, fr, it, es).
     ``progress(label, done, total)`` is called as files are read and stages run.
     """
+    from .i18n import resolve  # noqa: PLC0415 - the language chosen like the CLI's --lang
+    choice = resolve(lang)
     options = Options(out=out, as_of=as_of, odr_lag_days=odr_lag_days, marketplace=marketplace, cache=cache,
-                      notice=notice, timezone=timezone, sales_channel=sales_channel)
-    return Analysis(folder, options, progress=progress)
+                      notice=notice, timezone=timezone, sales_channel=sales_channel, lang=choice.code,
+                      poa_lang=poa_lang)
+    analysis = Analysis(folder, options, progress=progress)
+    analysis.language_warning = choice.warning
+    return analysis
 
 
 __all__ = ["Analysis", "AnalysisResult", "Inputs", "Options", "analyze", "DEFAULT_OUT", "METRIC_KEYS"]

@@ -132,6 +132,25 @@ def _verbosity(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+# ------------------------------------------------------------------------------------------------ language
+# Help texts stay English (README, "Languages"): click writes --help before any language is chosen, and
+# --help must not load a catalog.
+_LANG_HELP = ("Language of the terminal output, errors and report: en, zh, ja, de, fr, it, es, vi. Default: "
+              "$SELLERDX_LANG, else the system locale (LANG), else English.")
+_POA_LANG_HELP = ("Language of the Plan of Action (poa.md, poa.txt): en, or the marketplace language Amazon "
+                  "reads (ja, de, fr, it, es).")
+
+
+def _lang_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--lang``: the command runs inside ``sellerdx.i18n.use(lang)`` (see :func:`_handle_errors`)."""
+    return click.option("--lang", "lang", default=None, metavar="LANG", help=_LANG_HELP)(func)
+
+
+def _poa_lang_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--poa-lang", "poa_lang", default="en", show_default=True, metavar="LANG",
+                        help=_POA_LANG_HELP)(func)
+
+
 # ------------------------------------------------------------------------------------------------ errors
 def _is_interrupt(exc: BaseException) -> bool:
     """Ctrl-C, including DuckDB's ways of reporting it from inside a query ("Query interrupted")."""
@@ -150,31 +169,49 @@ def _handle_errors(func: Callable[..., int]) -> Callable[..., None]:
     """Map what a command raises to one or two lines on stderr and an exit code, never a traceback."""
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> None:
-        try:
-            code = func(*args, **kwargs)
-        except SellerdxError as exc:
-            _err().print(f"[bold red]error:[/] {_escape(exc.location() + exc.message)}", markup=True,
-                         soft_wrap=True)
-            if exc.hint:
-                _err().print(f"  hint: {exc.hint}", markup=False, soft_wrap=True)
-            sys.exit(EXIT_USAGE)
-        except click.exceptions.Exit:
-            raise
-        except BaseException as exc:  # a bug: one line, the traceback only on request
-            if isinstance(exc, SystemExit):
-                raise
-            if _is_interrupt(exc):
-                _err().print("interrupted", markup=False, soft_wrap=True)
-                sys.exit(EXIT_INTERRUPTED)
-            if os.environ.get("SELLERDX_DEBUG"):
-                raise
-            _err().print(f"[bold red]internal error:[/] {_escape(f'{type(exc).__name__}: {exc}')}", markup=True,
-                         soft_wrap=True)
-            _err().print("  hint: this is a bug in sellerdx; rerun with SELLERDX_DEBUG=1 and report the traceback",
-                         markup=False, soft_wrap=True)
-            sys.exit(EXIT_INTERNAL)
-        sys.exit(code)
+        from .i18n import use  # here, not at the top: --help and --version never choose a language
+        with use(_language(kwargs.get("lang"))):
+            _run(func, *args, **kwargs)
     return wrapper
+
+
+def _language(asked: str | None) -> str:
+    """The language of the command (--lang, else SELLERDX_LANG, else the system locale, else English); an
+    unknown one is English with one warning on stderr (sellerdx.i18n.resolve)."""
+    from .i18n import resolve
+    choice = resolve(asked)
+    if choice.warning:
+        log.warning("%s", choice.warning)
+    return choice.code
+
+
+def _run(func: Callable[..., int], *args: Any, **kwargs: Any) -> None:
+    """Run a command in the language chosen; errors are printed in it (messages are translated where raised)."""
+    from .i18n import _, localize
+    try:
+        code = func(*args, **kwargs)
+    except SellerdxError as exc:
+        _err().print(f"[bold red]{_('error:')}[/] {_escape(exc.location() + localize(exc.message))}", markup=True,
+                     soft_wrap=True)
+        if exc.hint:
+            _err().print("  " + _("hint: {hint}").format(hint=localize(exc.hint)), markup=False, soft_wrap=True)
+        sys.exit(EXIT_USAGE)
+    except click.exceptions.Exit:
+        raise
+    except BaseException as exc:  # a bug: one line, the traceback only on request
+        if isinstance(exc, SystemExit):
+            raise
+        if _is_interrupt(exc):
+            _err().print(_("interrupted"), markup=False, soft_wrap=True)
+            sys.exit(EXIT_INTERRUPTED)
+        if os.environ.get("SELLERDX_DEBUG"):
+            raise
+        _err().print(f"[bold red]{_('internal error:')}[/] {_escape(f'{type(exc).__name__}: {exc}')}",
+                     markup=True, soft_wrap=True)
+        _err().print("  " + _("hint: this is a bug in sellerdx; rerun with SELLERDX_DEBUG=1 and report the "
+                              "traceback"), markup=False, soft_wrap=True)
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(code)
 
 
 def _escape(text: str) -> str:
@@ -189,33 +226,35 @@ def _usage_error(message: str, hint: str, path: str | None = None) -> SellerdxEr
 
 def _check_out(out: str) -> None:
     """The output folder must be a folder we can write, checked before any work is done."""
+    from .i18n import _
     path = Path(out).expanduser()
     if path.exists() and not path.is_dir():
-        raise _usage_error("--out names a file, not a folder", path=out,
-                           hint="pass a folder (new or existing); sellerdx writes report.html, summary.json, "
-                                "poa.md, evidence.csv and rejected_rows.csv into it")
+        raise _usage_error(_("--out names a file, not a folder"), path=out,
+                           hint=_("pass a folder (new or existing); sellerdx writes report.html, summary.json, "
+                                  "poa.md, evidence.csv and rejected_rows.csv into it"))
     parent = path
     while not parent.exists():
         parent = parent.parent
     if not parent.is_dir():
-        raise _usage_error(f"--out cannot be created: {parent} is a file", path=out,
-                           hint="choose a folder path whose parents are folders")
+        raise _usage_error(_("--out cannot be created: {folder} is a file").format(folder=parent), path=out,
+                           hint=_("choose a folder path whose parents are folders"))
     if path.exists():
         try:
             with tempfile.TemporaryFile(dir=path):
                 pass
         except OSError as exc:
-            raise _usage_error(f"--out folder is not writable ({exc.strerror or exc})", path=out,
-                               hint="choose a folder you can write to, e.g. --out ~/sellerdx-report") from None
+            raise _usage_error(_("--out folder is not writable ({why})").format(why=exc.strerror or exc), path=out,
+                               hint=_("choose a folder you can write to, e.g. --out ~/sellerdx-report")) from None
     elif not os.access(parent, os.W_OK | os.X_OK):
-        raise _usage_error(f"--out cannot be created: {parent} is not writable", path=out,
-                           hint="choose a folder you can write to, e.g. --out ~/sellerdx-report")
+        raise _usage_error(_("--out cannot be created: {folder} is not writable").format(folder=parent), path=out,
+                           hint=_("choose a folder you can write to, e.g. --out ~/sellerdx-report"))
 
 
 def _check_cache(cache: str | None) -> None:
+    from .i18n import _
     if cache and Path(cache).expanduser().exists() and not Path(cache).expanduser().is_dir():
-        raise _usage_error("--cache names a file, not a folder", path=cache,
-                           hint="pass a folder for the cache, or --no-cache to run without one")
+        raise _usage_error(_("--cache names a file, not a folder"), path=cache,
+                           hint=_("pass a folder for the cache, or --no-cache to run without one"))
 
 
 # ------------------------------------------------------------------------------------------------ progress
@@ -302,11 +341,13 @@ def main() -> None:
                    "top-level figures, e.g. Amazon.de (any case). Default: the one with most orders.")
 @click.option("--json", "as_json", is_flag=True, help="Print summary.json to standard output.")
 @click.option("--open", "open_report", is_flag=True, help="Open report.html in the default browser.")
+@_lang_option
+@_poa_lang_option
 @_verbosity
 @_handle_errors
 def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketplace: str | None,
             cache: str | bool, notice: str | None, no_cache: bool, timings: bool, timezone: str | None,
-            sales_channel: str | None, as_json: bool, open_report: bool) -> int:
+            sales_channel: str | None, as_json: bool, open_report: bool, lang: str | None, poa_lang: str) -> int:
     """Recompute the account-health metrics of FOLDER and write the report, POA and summary."""
     _check_out(out)
     if no_cache:
@@ -317,7 +358,8 @@ def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketp
     started = time.perf_counter()
     with _progress() as progress:
         analysis = run(folder, out=out, as_of=as_of, odr_lag_days=odr_lag_days, marketplace=marketplace,
-                       cache=cache, notice=notice, timezone=timezone, sales_channel=sales_channel,
+                       cache=cache, notice=notice, timezone=timezone, sales_channel=sales_channel, lang=lang,
+                       poa_lang=poa_lang,
                        progress=progress)
         paths = analysis.write(out)
     total = time.perf_counter() - started
@@ -374,16 +416,18 @@ def history_cmd(cache: str | None, as_json: bool) -> int:
         click.echo(json.dumps({"folder": str(folder), "snapshots": [s.to_dict() for s, _ in pairs],
                                "skipped": skipped}, ensure_ascii=False, indent=2))
         return EXIT_OK
+    from .i18n import _, ngettext
     out = _out()
     if not pairs:
-        out.print(f"no snapshot of Amazon's performance report in {folder} yet (sellerdx analyze stores each "
-                  "one it reads)", markup=False)
+        out.print(_("no snapshot of Amazon's performance report in {folder} yet (sellerdx analyze stores each "
+                    "one it reads)").format(folder=folder), markup=False)
     else:
-        out.print(f"{len(pairs)} snapshot{'s' if len(pairs) != 1 else ''} of Amazon's performance report in "
-                  f"{folder}:", markup=False)
+        out.print(ngettext("{n} snapshot of Amazon's performance report in {folder}:",
+                           "{n} snapshots of Amazon's performance report in {folder}:", len(pairs))
+                  .format(n=len(pairs), folder=folder), markup=False)
         print_history(out, pairs)
     for s in skipped:
-        out.print(f"skipped: {s}", markup=False)
+        out.print(_("skipped: {what}").format(what=s), markup=False)
     return EXIT_OK
 
 
@@ -396,16 +440,19 @@ def history_cmd(cache: str | None, as_json: bool) -> int:
 @click.option("--rejected", "rejected_path", default=None, metavar="FILE",
               help="Also write the quarantined rows to this CSV (file, line, column, value, reason).")
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
+@_lang_option
 @_verbosity
 @_handle_errors
-def validate_cmd(folder: str, marketplace: str | None, rejected_path: str | None, as_json: bool) -> int:
+def validate_cmd(folder: str, marketplace: str | None, rejected_path: str | None, as_json: bool,
+                 lang: str | None) -> int:
     """Read and check every export in FOLDER without computing metrics (exit 1 when rows were rejected)."""
+    from .i18n import _
     if rejected_path and Path(rejected_path).is_dir():
-        raise _usage_error("--rejected names a folder, not a file", path=rejected_path,
-                           hint="pass a file name, e.g. --rejected rejected_rows.csv")
+        raise _usage_error(_("--rejected names a folder, not a file"), path=rejected_path,
+                           hint=_("pass a file name, e.g. --rejected rejected_rows.csv"))
     from .analysis import analyze as run  # here, not at the top: keeps --help fast
     with _progress() as progress:
-        analysis = run(folder, marketplace=marketplace, cache=False, progress=progress)
+        analysis = run(folder, marketplace=marketplace, cache=False, lang=lang, progress=progress)
         inputs = analysis.inputs
     if rejected_path:
         analysis.write_rejected(rejected_path)
@@ -438,18 +485,20 @@ def validate_cmd(folder: str, marketplace: str | None, rejected_path: str | None
 def sample(folder: str, variant: str, n_orders: int, seed: int, days: int, damaged_rows: int,
            force: bool) -> int:
     """Write a folder of realistic sample exports with planted problems (and planted.json)."""
+    from .i18n import _
     path = Path(folder).expanduser()
     if path.exists() and not path.is_dir():
-        raise _usage_error("is a file, not a folder", path=folder, hint="pass a new folder name")
+        raise _usage_error(_("is a file, not a folder"), path=folder, hint=_("pass a new folder name"))
     if path.is_dir() and any(path.iterdir()) and not force:
-        raise _usage_error("folder is not empty; the sample would replace files in it", path=folder,
-                           hint="pass a new or empty folder, or --force to write into it anyway")
+        raise _usage_error(_("folder is not empty; the sample would replace files in it"), path=folder,
+                           hint=_("pass a new or empty folder, or --force to write into it anyway"))
     from .samplegen import SampleSpec, generate  # here, not at the top: keeps --help fast
     manifest = generate(folder, SampleSpec(seed=seed, n_orders=n_orders, days=days, variant=variant,
                                            damaged_rows=damaged_rows))
     if not _quiet():
-        _out().print(f"wrote {len(manifest['files'])} files to {folder}; planted: "
-                     + ", ".join(p["code"] for p in manifest["problems"]), markup=False)
+        _out().print(_("wrote {n} files to {folder}; planted: {codes}").format(
+            n=len(manifest["files"]), folder=folder, codes=", ".join(p["code"] for p in manifest["problems"])),
+            markup=False)
     return EXIT_OK
 
 
@@ -472,23 +521,27 @@ def sample(folder: str, variant: str, n_orders: int, seed: int, days: int, damag
 @click.option("--cache", "cache", default=None, metavar="DIR",
               help="Keep parsed files in DIR (shared by every account) so changed accounts read only new files.")
 @click.option("--force", is_flag=True, help="Analyse every account, even those whose exports did not change.")
+@_lang_option
 @_verbosity
 @_handle_errors
 def portfolio_cmd(root: str, out_dir: str, workers: int | None, scheduler: str | None, as_of: str | None,
-                  odr_lag_days: int | None, marketplace: str | None, cache: str | None, force: bool) -> int:
+                  odr_lag_days: int | None, marketplace: str | None, cache: str | None, force: bool,
+                  lang: str | None) -> int:
     """Analyse every account of ROOT (its subfolders, or ROOT/portfolio.toml) and rank them by urgency.
 
     Each account is analysed as `sellerdx analyze` would, into OUT/<account>/; unchanged accounts keep
     their previous outputs. Exit status: 0 no account at risk, 1 an account is at risk or could not be
     analysed, 2 no account could be analysed (or unusable options).
     """
+    from .i18n import _
     from .portfolio import run_portfolio  # here, not at the top: keeps --help fast
-    defaults = {k: v for k, v in (("as_of", as_of), ("odr_lag_days", odr_lag_days), ("marketplace", marketplace))
-                if v is not None}
+    defaults = {k: v for k, v in (("as_of", as_of), ("odr_lag_days", odr_lag_days), ("marketplace", marketplace),
+                                  ("lang", lang)) if v is not None}
     with _progress() as progress:
         def on_account(done: int, total: int, name: str) -> None:
             if progress:   # the bar shows done - 1 of total for its argument "done"
-                progress(f"accounts analysed{': ' + name if name else ''}", done + 1, total)
+                progress(_("accounts analysed: {name}").format(name=name) if name else _("accounts analysed"),
+                         done + 1, total)
         result = run_portfolio(root, out_dir, workers=workers, scheduler=scheduler, cache=cache, force=force,
                                options=defaults, progress=on_account)
     if not _quiet():
@@ -509,27 +562,35 @@ def poa() -> None:
 @click.option("--notice", default=None, metavar="METRICS",
               help="Metrics the deactivation or warning notice names, e.g. odr,lsr (odr, lsr, pfcr, vtr, otdr): "
                    "each needs a root-cause section.")
+@_lang_option
+@_poa_lang_option
 @_verbosity
 @_handle_errors
-def poa_check(file: str, notice: str | None) -> int:
+def poa_check(file: str, notice: str | None, lang: str | None, poa_lang: str) -> int:
     """Lint a Plan of Action (Markdown or plain text): blanks, the three answers of every root cause,
     tense, blame, apologies, questions, unmeasurable measures, metric manipulation, language, length."""
     from .errors import NoInputError
+    from .i18n import _, ngettext
+    from .options import Options
     from .poa_lint import lint_file, parse_notice
+    from .text import count
     families = parse_notice(notice)
+    poa_lang = Options(poa_lang=poa_lang).poa_lang      # one Amazon reads (exit 2 otherwise)
     if not os.path.isfile(file):
-        raise NoInputError("file not found", path=file, hint="pass the poa.md written by sellerdx analyze")
+        raise NoInputError(_("file not found"), path=file, hint=_("pass the poa.md written by sellerdx analyze"))
     from .poa_lint import not_a_plan
     text = Path(file).read_bytes().decode("utf-8-sig", errors="replace")
     reason = not_a_plan(text)
     if reason:
-        raise _usage_error(f"not a Plan of Action: {reason}", path=file,
-                           hint="pass the poa.md or poa.txt written by sellerdx analyze (or your edited copy)")
-    problems = lint_file(file, notice=families)
+        raise _usage_error(_("not a Plan of Action: {reason}").format(reason=_(reason)), path=file,
+                           hint=_("pass the poa.md or poa.txt written by sellerdx analyze (or your edited copy)"))
+    problems = lint_file(file, notice=families, poa_lang=poa_lang)
     if not _quiet():
         for p in problems:
             _out().print(f"{file}:{p.line}: {p.code}: {p.message}", markup=False, soft_wrap=True)
-        _out().print(f"{len(problems)} problem(s)" if problems else "no problems found", markup=False)
+        # English has always written "1 problem(s)": the plural form is the catalog's business
+        _out().print(ngettext("{n} problem(s)", "{n} problem(s)", len(problems)).format(n=count(len(problems)))
+                     if problems else _("no problems found"), markup=False)
     return EXIT_FINDINGS if problems else EXIT_OK
 
 
@@ -564,15 +625,17 @@ def _cache_root(cache_dir: str | None) -> Path:
 def cache_info(cache_dir: str | None) -> int:
     """Print the cache's location, number of entries and size."""
     from . import cache
+    from .i18n import _
     from .text import count
     root = _cache_root(cache_dir)
     found = cache.info(root)
     if not _quiet():
-        _out().print(f"location: {found.location}", markup=False)
-        _out().print(f"entries:  {count(found.entries)} ({count(found.folders)} folders, {count(found.files)} files)",
-                     markup=False)
-        _out().print(f"size:     {_bytes(found.size)} of at most {_bytes(found.max_bytes)} "
-                     f"(${cache.MAX_BYTES_ENV})", markup=False)
+        # TRANSLATORS: the three lines of `sellerdx cache info`; the labels are padded to one width
+        _out().print(_("location: {folder}").format(folder=found.location), markup=False)
+        _out().print(_("entries:  {entries} ({folders} folders, {files} files)").format(
+            entries=count(found.entries), folders=count(found.folders), files=count(found.files)), markup=False)
+        _out().print(_("size:     {size} of at most {limit} (${variable})").format(
+            size=_bytes(found.size), limit=_bytes(found.max_bytes), variable=cache.MAX_BYTES_ENV), markup=False)
     return EXIT_OK
 
 
@@ -583,19 +646,23 @@ def cache_info(cache_dir: str | None) -> int:
 def cache_clear(cache_dir: str | None) -> int:
     """Delete every cache entry (the next analyze reads every file again)."""
     from . import cache
+    from .i18n import _
     from .text import count
     root = _cache_root(cache_dir)
     entries, size = cache.clear(root)
     if not _quiet():
-        _out().print(f"deleted {count(entries)} entries ({_bytes(size)}) from {root}", markup=False)
+        _out().print(_("deleted {n} entries ({size}) from {folder}").format(n=count(entries), size=_bytes(size),
+                                                                          folder=root), markup=False)
     return EXIT_OK
 
 
 def _bytes(n: int) -> str:
+    from .i18n import _
+    from .i18n.formats import decimal
     for unit, size in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
         if n >= size:
-            return f"{n / size:,.1f} {unit}"
-    return f"{n:,} bytes"
+            return f"{decimal(n / size, 1)} {unit}"
+    return _("{n} bytes").format(n=decimal(n))
 
 
 if __name__ == "__main__":  # pragma: no cover
