@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,6 +48,24 @@ BINDINGS: dict[str, frozenset[str]] = {
 each set equals the parameters the SQL text declares."""
 
 
+QUERY_STATS: dict[str, list[float]] = {}
+"""Query name -> [runs, seconds] of every query run through :func:`run_query` / :func:`timed_execute` in
+this process (a counter, never reset by sellerdx: tests and benchmarks/profile.py clear and read it to see
+which queries a run executed, e.g. that a warm cache does not rebuild ``order_facts``)."""
+
+
+def timed_execute(con: duckdb.DuckDBPyConnection, name: str, sql: str,
+                  params: Mapping[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+    """``con.execute(sql, params)``, counted and timed under ``name`` in :data:`QUERY_STATS`."""
+    started = time.perf_counter()
+    try:
+        return con.execute(sql, params or None)
+    finally:
+        entry = QUERY_STATS.setdefault(name, [0, 0.0])
+        entry[0] += 1
+        entry[1] += time.perf_counter() - started
+
+
 _COMMENT_OR_STRING = re.compile(r"--[^\n]*|'(?:[^']|'')*'")
 
 
@@ -66,7 +85,7 @@ def run_query(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, An
         raise QueryParameterError(
             f"query {name!r} bound with {sorted(params)}, expected {sorted(expected)}",
             hint="update sellerdx.metrics.runner.BINDINGS and the query header together")
-    return con.execute(sql if sql is not None else assets.load_query(name), params or None)
+    return timed_execute(con, name, sql if sql is not None else assets.load_query(name), params)
 
 
 def query_one(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
