@@ -51,38 +51,72 @@ def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False, timezone: An
         "zone_override": timezone,
     })
     run_query(con, "metric_orders", {"invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]]})
-    _PREPARED[con] = (key, {"coverage": query_one(con, "shipment_coverage"), "window": None, "items": False})
+    _drop_windows(con)
+    _PREPARED[con] = (key, {"coverage": query_one(con, "shipment_coverage"), "window": None, "windows": {},
+                            "items": set()})
+
+
+def _drop_windows(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the windows of the previous build (their tables and the views of the current one)."""
+    if con not in _PREPARED:
+        return
+    state = _PREPARED[con][1]
+    con.execute("DROP VIEW IF EXISTS metric_window")
+    con.execute("DROP VIEW IF EXISTS metric_window_items")
+    for n in state["windows"].values():
+        con.execute(f"DROP TABLE IF EXISTS metric_window_{n}")
+        con.execute(f"DROP TABLE IF EXISTS metric_window_items_{n}")
 
 
 def use_window(con: duckdb.DuckDBPyConnection, family: str, start: dt.date, end: dt.date) -> None:
-    """Make the temp table ``metric_window`` hold the orders of ``family`` purchased from ``start`` to
-    ``end`` (queries/metric_window.sql), unless it already does for the prepared data.
+    """Make ``metric_window`` hold the orders of ``family`` purchased from ``start`` to ``end``
+    (queries/metric_window.sql).
 
-    The rules' evidence queries and :func:`breakdown` read it; :func:`window_items` adds their items.
+    Each (family, start, end) is materialised once per prepared data set, as the temp table
+    ``metric_window_<n>``; ``metric_window`` (and ``metric_window_items`` once :func:`window_items` built
+    them) are views of the current one. So the rules of several metrics and the describe step's
+    breakdowns, which alternate between windows, never build a window twice.
     """
     prepare(con)
     state = _PREPARED[con][1]
-    if state["window"] == (family, start, end):
+    want = (family, start, end)
+    if state["window"] == want:
         return
-    state["window"], state["items"] = None, False
-    run_query(con, "metric_window", {"family": family, "window_start": start, "window_end": end})
-    state["window"] = (family, start, end)
+    windows: dict[tuple, int] = state["windows"]
+    if want not in windows:
+        con.execute("DROP VIEW IF EXISTS metric_window")
+        run_query(con, "metric_window", {"family": family, "window_start": start, "window_end": end})
+        n = len(windows)
+        con.execute(f"ALTER TABLE metric_window RENAME TO metric_window_{n}")
+        windows[want] = n
+    n = windows[want]
+    con.execute(f"CREATE OR REPLACE TEMP VIEW metric_window AS SELECT * FROM metric_window_{n}")
+    if n in state["items"]:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW metric_window_items AS SELECT * FROM metric_window_items_{n}")
+    else:
+        con.execute("DROP VIEW IF EXISTS metric_window_items")
+    state["window"] = want
 
 
 def window_items(con: duckdb.DuckDBPyConnection) -> None:
-    """Build ``metric_window_items`` (queries/metric_window_items.sql) for the current ``metric_window``."""
+    """Build ``metric_window_items`` (queries/metric_window_items.sql) for the current ``metric_window``
+    (once per window: kept as ``metric_window_items_<n>``, the view ``metric_window_items`` shows it)."""
     state = _PREPARED[con][1]
     if state["window"] is None:
         raise RuntimeError("window_items() needs use_window() first")
-    if not state["items"]:
+    n = state["windows"][state["window"]]
+    if n not in state["items"]:
         cfg = metrics_config()
+        con.execute("DROP VIEW IF EXISTS metric_window_items")
         run_query(con, "metric_window_items", {
             "family": state["window"][0],
             "has_cancellations": "cancellations" in store.supplied_kinds(con),
             "cancelled_statuses": [w.lower() for w in cfg["orders"]["cancelled_statuses"]],
             "invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]],
         })
-        state["items"] = True
+        con.execute(f"ALTER TABLE metric_window_items RENAME TO metric_window_items_{n}")
+        state["items"].add(n)
+        con.execute(f"CREATE OR REPLACE TEMP VIEW metric_window_items AS SELECT * FROM metric_window_items_{n}")
 
 
 def shipment_coverage(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
