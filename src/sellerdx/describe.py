@@ -179,7 +179,7 @@ def describe(con: duckdb.DuckDBPyConnection, *, folder: str, options: Options, p
     with stage("describe"):
         metrics_stage.prepare(con)
         breakdowns = _breakdowns(con, findings, params)
-        evidence = {f.code: metrics_stage.evidence_orders(con, f) for f in findings if f.order_ids}
+        evidence = metrics_stage.evidence_for(con, findings)   # one query for every finding
         finding_results = tuple(FindingResult(f, breakdowns.get(f.code), evidence.get(f.code)) for f in findings)
         daily = {key: metrics_stage.daily(con, key, params) for key, m in metrics.items() if m.rate is not None}
         removable = None
