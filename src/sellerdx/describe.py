@@ -186,7 +186,7 @@ def describe(con: duckdb.DuckDBPyConnection, *, folder: str, options: Options, p
         what_if: tuple[WhatIf, ...] = ()
         if "feedback" in store.supplied_kinds(con):
             removable = metrics_stage.removable_feedback(con, params)
-            what_if = _what_if(metrics, metrics_stage.what_if(con, params, removable))
+            what_if = _what_if(metrics, metrics_stage.what_if(con, params, removable, metrics))
         performance = tuple(parse_performance(data, source=path) for path, data in performance_files)
         cache_dir = options.cache if isinstance(options.cache, str) and options.cache else None
         amazon = build_overview(list(performance_files), metrics, span=metrics_stage.order_span(con),

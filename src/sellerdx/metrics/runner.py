@@ -39,6 +39,7 @@ BINDINGS: dict[str, frozenset[str]] = {
     "unmatched_defects": frozenset({"defect_delay_days"}),
     "table_exists": frozenset({"name"}),
     "removable_feedback": frozenset({"as_of", "removal_days"}),
+    "removable_defects": frozenset({"order_ids"}),
     "evidence_orders": frozenset({"findings"}),
     "defect_orders": frozenset({"family", "window_start", "window_end", "as_of"}),
 }
