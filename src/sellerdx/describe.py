@@ -181,7 +181,8 @@ def describe(con: duckdb.DuckDBPyConnection, *, folder: str, options: Options, p
         breakdowns = _breakdowns(con, findings, params)
         evidence = metrics_stage.evidence_for(con, findings)   # one query for every finding
         finding_results = tuple(FindingResult(f, breakdowns.get(f.code), evidence.get(f.code)) for f in findings)
-        daily = {key: metrics_stage.daily(con, key, params) for key, m in metrics.items() if m.rate is not None}
+        daily = metrics_stage.daily_series(con, [key for key, m in metrics.items() if m.rate is not None],
+                                           params)   # one query for every series
         removable = None
         what_if: tuple[WhatIf, ...] = ()
         if "feedback" in store.supplied_kinds(con):

@@ -29,7 +29,7 @@ BINDINGS: dict[str, frozenset[str]] = {
     "vtr": frozenset({"as_of", "window_days"}),
     "otdr": frozenset({"as_of", "window_days"}),
     "otdr_units": frozenset({"as_of", "lag_days", "window_days"}),
-    "metric_daily": frozenset({"family", "lag_days", "window_days"}),
+    "metric_daily": frozenset({"series"}),
     "metric_day_counts": frozenset({"family", "date_from", "date_to"}),
     "breakdown": frozenset({"defects_only"}),
     "breakdown_items": frozenset({"defects_only"}),
