@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import weakref
 from typing import Any
 
 import duckdb
 
-from sellerdx import store
+from sellerdx import assets, store
 from sellerdx.errors import BadOptionError, NoInputError
 from sellerdx.metrics.config import metrics_config, timezone_table
 from sellerdx.metrics.runner import query_one, query_rows, run_query
+from sellerdx.version import __version__
 
 _PREPARED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple] = weakref.WeakKeyDictionary()
 """Connection -> (data key, facts computed once per prepared data set: ``coverage``)."""
@@ -20,40 +23,112 @@ _PREPARED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple] = weakref
 _KEEP = object()
 
 
+PREPARED_TABLES = ("defect_events", "order_facts", "metric_orders")
+"""The as-of-independent tables :func:`prepare` builds, in this order (queries/metrics/<name>.sql)."""
+
+
+@functools.cache
+def _fingerprint() -> str:
+    """What the prepared tables are computed from besides the data: sellerdx's version, their queries and
+    the data files they read (metrics.toml, timezones.toml). A stored build with another is never used."""
+    digest = hashlib.sha256(__version__.encode())
+    for name in PREPARED_TABLES:
+        digest.update(assets.load_query(name).encode())
+    for name in ("metrics.toml", "timezones.toml"):
+        digest.update(assets.read_text("data", name).encode())
+    return digest.hexdigest()
+
+
+def _key(con: duckdb.DuckDBPyConnection, timezone: Any) -> tuple:
+    supplied = store.supplied_kinds(con)
+    return (tuple(sorted(query_one(con, "source_counts").items())), tuple(sorted(supplied)), timezone,
+            _fingerprint())
+
+
+def _key_text(key: tuple) -> str:
+    return hashlib.sha256(repr(key).encode()).hexdigest()
+
+
+def _build(con: duckdb.DuckDBPyConnection, timezone: Any, *, persistent: bool) -> None:
+    """Run defect_events, order_facts and metric_orders: temp tables, or (``persistent``) tables of the
+    connection's database, stored with it."""
+    supplied = store.supplied_kinds(con)
+    zones = timezone_table()
+    cfg = metrics_config()
+    params: dict[str, dict[str, Any]] = {
+        "defect_events": {
+            "claim_excluded_statuses": list(cfg["claims"]["excluded_statuses"]),
+            "buyer_initiators": list(cfg["cancellations"]["buyer_initiators"]),
+            "buyer_reasons": list(cfg["cancellations"]["buyer_reasons"]),
+        },
+        "order_facts": {
+            "cancelled_statuses": [w.lower() for w in cfg["orders"]["cancelled_statuses"]],
+            "has_cancellations": "cancellations" in supplied,
+            "invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]],
+            "zone_channels": [c.lower() for c in zones["sales_channels"]],
+            "zone_names": list(zones["sales_channels"].values()),
+            "zone_default": str(zones["default"]),
+            "zone_override": timezone,
+        },
+        "metric_orders": {"invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]]},
+    }
+    for name in PREPARED_TABLES:
+        sql = assets.load_query(name)
+        if persistent:   # the same statement, its table kept in the database instead of the session
+            sql = sql.replace("CREATE OR REPLACE TEMP TABLE", "CREATE OR REPLACE TABLE", 1)
+        run_query(con, name, params[name], sql=sql)
+
+
 def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False, timezone: Any = _KEEP) -> None:
     """Build ``defect_events``, ``order_facts`` and ``metric_orders`` unless already built for this data.
 
     ``timezone`` is the zone of every order's local weekday / hour / date (``--timezone``), None for each
     order's sales-channel zone (data/timezones.toml); left out, the zone of the last build is kept.
     Rebuilt when the row counts of the source tables, the supplied kinds or the zone changed, or with
-    ``force``.
+    ``force``. A database that holds them already (:func:`store_prepared`: the cached database of a
+    folder) is used as it is when it was built from the same data, zone, queries and data files
+    (``prepared_info``); otherwise they are built again as temp tables, which shadow the stored ones.
     """
     if timezone is _KEEP:
         timezone = _PREPARED[con][0][2] if con in _PREPARED else None
-    supplied = store.supplied_kinds(con)
-    key = (tuple(sorted(query_one(con, "source_counts").items())), tuple(sorted(supplied)), timezone)
+    key = _key(con, timezone)
     if not force and con in _PREPARED and _PREPARED[con][0] == key:
         return
-    zones = timezone_table()
-    cfg = metrics_config()
-    run_query(con, "defect_events", {
-        "claim_excluded_statuses": list(cfg["claims"]["excluded_statuses"]),
-        "buyer_initiators": list(cfg["cancellations"]["buyer_initiators"]),
-        "buyer_reasons": list(cfg["cancellations"]["buyer_reasons"]),
-    })
-    run_query(con, "order_facts", {
-        "cancelled_statuses": [w.lower() for w in cfg["orders"]["cancelled_statuses"]],
-        "has_cancellations": "cancellations" in supplied,
-        "invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]],
-        "zone_channels": [c.lower() for c in zones["sales_channels"]],
-        "zone_names": list(zones["sales_channels"].values()),
-        "zone_default": str(zones["default"]),
-        "zone_override": timezone,
-    })
-    run_query(con, "metric_orders", {"invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]]})
+    if not force and con not in _PREPARED and stored_prepared(con) == _key_text(key):
+        _PREPARED[con] = (key, _fresh_state(con, adopted=True))
+        return
+    _build(con, timezone, persistent=False)
     _drop_windows(con)
-    _PREPARED[con] = (key, {"coverage": query_one(con, "shipment_coverage"), "window": None, "windows": {},
-                            "items": set()})
+    _PREPARED[con] = (key, _fresh_state(con, adopted=False))
+
+
+def _fresh_state(con: duckdb.DuckDBPyConnection, *, adopted: bool) -> dict[str, Any]:
+    return {"coverage": query_one(con, "shipment_coverage"), "window": None, "windows": {}, "items": set(),
+            "adopted": adopted, "span": None}
+
+
+def store_prepared(con: duckdb.DuckDBPyConnection, timezone: Any = None) -> None:
+    """Build the prepared tables as tables of ``con``'s database (not temp tables) with ``prepared_info``
+    naming what they were built from, so a later analysis of the same database (the folder's cache entry,
+    attached read-only) uses them without rebuilding: only the window queries depend on ``--as-of``."""
+    _build(con, timezone, persistent=True)
+    con.execute("CREATE OR REPLACE TABLE prepared_info AS SELECT CAST($k AS VARCHAR) AS key",
+                {"k": _key_text(_key(con, timezone))})
+
+
+def stored_prepared(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The key of the prepared tables stored in ``con``'s databases (``prepared_info``), None without."""
+    found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'prepared_info' "
+                        "AND NOT temporary").fetchone()[0]
+    if not found:
+        return None
+    row = con.execute("SELECT key FROM prepared_info").fetchone()
+    return row[0] if row else None
+
+
+def adopted(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the prepared tables in use are the stored ones (:func:`store_prepared`), not built now."""
+    return con in _PREPARED and bool(_PREPARED[con][1].get("adopted"))
 
 
 def _drop_windows(con: duckdb.DuckDBPyConnection) -> None:
