@@ -41,10 +41,20 @@ def evidence_for(con: duckdb.DuckDBPyConnection, findings: Sequence[Finding]) ->
     frame = query_frame(con, "evidence_orders", {"findings": entries})
     out: dict[str, pd.DataFrame] = {}
     for code, rows in frame.groupby("finding", sort=False):
-        out[str(code)] = rows.drop(columns=["finding"]).reset_index(drop=True)
+        out[str(code)] = _as_alone(rows.drop(columns=["finding"]).reset_index(drop=True))
     for entry in entries:   # a finding whose orders are all outside order_facts: no rows, same columns
         out.setdefault(entry["code"], frame.iloc[0:0].drop(columns=["finding"]).reset_index(drop=True))
     return out
+
+
+def _as_alone(rows: pd.DataFrame) -> pd.DataFrame:
+    """One finding's slice typed as the query run for that finding alone types it: a text column with no
+    value in the slice is an object column of None (DuckDB's ``.df()`` of an all-NULL VARCHAR), not a
+    string column of NaN because another finding had values."""
+    for col in rows.columns:
+        if isinstance(rows[col].dtype, pd.StringDtype) and rows[col].isna().all():
+            rows[col] = pd.Series([None] * len(rows), index=rows.index, dtype=object)
+    return rows
 
 
 def _empty_evidence(con: duckdb.DuckDBPyConnection, finding: Finding) -> pd.DataFrame:
