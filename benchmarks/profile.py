@@ -16,10 +16,33 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+BIG_TABLES = ("orders", "shipments", "defect_events", "order_facts", "metric_orders")
+
+
+def table_scans(calls: dict[str, int]) -> dict[str, int]:
+    """Big table -> how many of the statements run read it: each query's calls, counted once per table
+    its SQL text names after FROM or JOIN (comments stripped). A static count: a query that reads a table
+    twice (a self-join, two CTEs) counts once; the window tables read instead of order_facts are not big."""
+    from sellerdx import assets
+
+    out = dict.fromkeys(BIG_TABLES, 0)
+    for name, n in calls.items():
+        try:
+            sql = assets.load_query(name)
+        except FileNotFoundError:   # not a query of queries/: not counted
+            continue
+        body = re.sub(r"--[^\n]*", " ", sql)
+        for table in BIG_TABLES:
+            if re.search(rf"\b(FROM|JOIN)\s+{table}\b", body, re.IGNORECASE):
+                out[table] += n
+    return out
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -62,13 +85,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:<28} {calls:5d} {seconds:8.2f}")
     print(f"  (all {sum(c for c, _ in runner.QUERY_STATS.values())} runner queries: "
           f"{sum(s for _, s in runner.QUERY_STATS.values()):.2f} s)")
+    scans = table_scans({k: c for k, (c, _) in runner.QUERY_STATS.items()})
+    print("\nbig-table reads (statements run that read the table, from each query's FROM / JOIN):")
+    for table, count in scans.items():
+        print(f"  {table:<16} {count:5d}")
     if profiler:
         print("\npyinstrument (functions above 2% of the run):")
         print(profiler.output_text(unicode=False, color=False))
     if args.json:
         Path(args.json).write_text(json.dumps({
             "total": total, "timings": analysis.timings,
-            "queries": {k: {"calls": c, "seconds": s} for k, (c, s) in ranked}}, indent=1), encoding="utf-8")
+            "queries": {k: {"calls": c, "seconds": s} for k, (c, s) in ranked}, "scans": scans}, indent=1), encoding="utf-8")
     return 0
 
 

@@ -211,7 +211,7 @@ def resolve_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.date | str | None) -
             return dt.date.fromisoformat(as_of.strip())
         except ValueError:
             raise BadOptionError(f"--as-of {as_of!r} is not a date", hint="write it as YYYY-MM-DD") from None
-    last = query_one(con, "order_span")["last_date"]
+    last = order_span(con)[1]
     if last is None:
         raise NoInputError("the orders data is empty, so there is no as-of date",
                            hint="add an All Orders report or pass --as-of YYYY-MM-DD")
@@ -227,5 +227,15 @@ def local_zones(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def order_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date | None]:
     """(first, last) UTC purchase date in the orders data."""
+    counts = tuple(sorted(query_one(con, "source_counts").items()))
+    cached = _SPANS.get(con)
+    if cached is not None and cached[0] == counts:
+        return cached[1]
     row = query_one(con, "order_span")
-    return row["first_date"], row["last_date"]
+    span = (row["first_date"], row["last_date"])
+    _SPANS[con] = (counts, span)
+    return span
+
+
+_SPANS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple] = weakref.WeakKeyDictionary()
+"""Connection -> (source row counts, order span): the span is read once per loaded data set."""
