@@ -26,13 +26,16 @@ _KEEP = object()
 PREPARED_TABLES = ("defect_events", "order_facts", "metric_orders")
 """The as-of-independent tables :func:`prepare` builds, in this order (queries/metrics/<name>.sql)."""
 
+_STAGES = {"metric_orders": ("metric_unit_rows",)}
+"""Temp tables built just before a prepared table (its first stages) and dropped once it is built."""
+
 
 @functools.cache
 def _fingerprint() -> str:
     """What the prepared tables are computed from besides the data: sellerdx's version, their queries and
     the data files they read (metrics.toml, timezones.toml). A stored build with another is never used."""
     digest = hashlib.sha256(__version__.encode())
-    for name in PREPARED_TABLES:
+    for name in (*PREPARED_TABLES, *(n for stages in _STAGES.values() for n in stages)):
         digest.update(assets.load_query(name).encode())
     for name in ("metrics.toml", "timezones.toml"):
         digest.update(assets.read_text("data", name).encode())
@@ -70,13 +73,18 @@ def _build(con: duckdb.DuckDBPyConnection, timezone: Any, *, persistent: bool) -
             "zone_default": str(zones["default"]),
             "zone_override": timezone,
         },
-        "metric_orders": {"invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]]},
+        "metric_unit_rows": {"invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]]},
+        "metric_orders": {},
     }
     for name in PREPARED_TABLES:
+        for stage in _STAGES.get(name, ()):
+            run_query(con, stage, params[stage])
         sql = assets.load_query(name)
         if persistent:   # the same statement, its table kept in the database instead of the session
             sql = sql.replace("CREATE OR REPLACE TEMP TABLE", "CREATE OR REPLACE TABLE", 1)
         run_query(con, name, params[name], sql=sql)
+        for stage in _STAGES.get(name, ()):
+            con.execute(f"DROP TABLE IF EXISTS {stage}")
 
 
 def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False, timezone: Any = _KEEP) -> None:
