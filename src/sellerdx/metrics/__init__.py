@@ -38,8 +38,8 @@ from sellerdx.metrics.availability import (
 from sellerdx.metrics.breakdowns import (
     breakdown,
     breakdown_column,
-    daily_series,
     daily,
+    daily_series,
     is_item_column,
     recovery_calendar,
     window_column,

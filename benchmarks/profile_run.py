@@ -1,6 +1,6 @@
 """Where the time of one sellerdx run goes: seconds per stage, per SQL statement and per Python function.
 
-    python benchmarks/profile.py FOLDER [--out DIR] [--cache DIR | --no-cache] [--as-of YYYY-MM-DD] [--top 25]
+    python benchmarks/profile_run.py FOLDER [--out DIR] [--cache DIR | --no-cache] [--as-of YYYY-MM-DD] [--top 25]
 
 Runs ``sellerdx.analyze(FOLDER).write(OUT)`` once in this process and prints
   1. ``Analysis.timings`` (seconds per stage),
