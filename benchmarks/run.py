@@ -275,7 +275,8 @@ def where_time_goes(res: dict[str, Any], top: int = 8) -> list[str]:
     """The per-stage profile of the runs: the most expensive queries (``runner.QUERY_STATS``) and how
     many statements read each big table (``profile_run.table_scans``)."""
     from profile_run import table_scans
-    lines = ["", "Where the time goes (queries of `queries/` by seconds; statements that read each big table):", ""]
+    lines = ["", "Where the time goes (queries of `queries/` by seconds; statements that read each big table, "
+             "source_counts left out):", ""]
     for key, label in (("sellerdx", "no cache"), ("warm", "2nd run, new --as-of")):
         queries = res[key].get("queries") or {}
         if not queries:
