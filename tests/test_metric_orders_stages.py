@@ -1,6 +1,6 @@
-"""metric_orders built in stages (issue 14 point 2): the unit-based OTDR's parcels are summed into
-metric_unit_rows by joins and aggregates (no window function, so DuckDB can spill them), then joined into
-metric_orders. The units an order's parcels name none of are spread over those parcels in file order.
+"""metric_orders built in stages (issue 14 point 2): the unit-based OTDR's parcels are first summed into
+the temp table metric_unit_rows, then joined into metric_orders (the stage is dropped). The units an
+order's parcels name none of are spread over those parcels in file order.
 """
 
 from __future__ import annotations
