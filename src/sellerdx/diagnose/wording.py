@@ -23,15 +23,22 @@ from sellerdx.text import neutralize_text
 NOT_AVAILABLE = "n/a"
 
 
+# Groups whose entities are words of sellerdx's queries, not the seller's data: weekday names ("Friday"), in the
+# catalog through plan.py's weekday names.
+WORD_KINDS = ("weekdays",)
+
+
 def _rate(x: float | None) -> Any:
     """A rate in a statement: two decimals (:class:`Rate`); n/a when there is none."""
     return Term(NOT_AVAILABLE) if x is None else Rate(x)
 
 
-def human_list(items: Sequence[str], limit: int = 6) -> Items:
+def human_list(items: Sequence[str], limit: int = 6, *, words: bool = False) -> Items:
     """Entities named in a sentence (untrusted values made inert): ``a, b and c`` / ``a、b和c``, beyond
-    ``limit`` "and N more" (:class:`Items`)."""
-    return Items([neutralize_text(str(i)) for i in items if str(i)], limit=limit)
+    ``limit`` "and N more" (:class:`Items`). ``words``: the entities are sellerdx's own words (weekday names
+    from the queries), written in the reader's language like every other word of ours."""
+    return Items([Term(neutralize_text(str(i))) if words else neutralize_text(str(i)) for i in items if str(i)],
+                 limit=limit)
 
 
 def lift_text(g: Group) -> Any:
@@ -73,7 +80,7 @@ def template_fields(rule: Rule, g: Group, metric: MetricResult, what_if: float |
         # TRANSLATORS: a comparison added after a sentence, e.g. " (3.2 times the rate of the other orders)"
         "lift_paren": Message(" ({lift_text})", {"lift_text": lift_text(g)})
         if g.lift is not None and not math.isinf(g.lift) else "",
-        "entities": human_list(g.entities), "entity_label": Term(singular if len(g.entities) == 1 else plural),
+        "entities": human_list(g.entities, words=g.kind in WORD_KINDS), "entity_label": Term(singular if len(g.entities) == 1 else plural),
         "entities_n": Plural(len(g.entities)),
         "window": window,
         "window_days": Count((metric.window_end - metric.window_start).days + 1)
@@ -83,7 +90,7 @@ def template_fields(rule: Rule, g: Group, metric: MetricResult, what_if: float |
     }
     for key, value in g.extras.items():
         if key.startswith("ent_"):
-            values[key[4:]] = human_list(value)
+            values[key[4:]] = human_list(value, words=any(kind[:-1] in key for kind in WORD_KINDS))
         elif key.startswith("top_") and isinstance(value, str):
             values[key] = neutralize_text(value)[:160]
         else:
