@@ -133,6 +133,9 @@ class Joined(tuple):
     def __format__(self, spec: str) -> str:
         return self.sep.join(str(localize(v)) for v in self)
 
+    def __str__(self) -> str:
+        return self.sep.join(str(v) for v in self)
+
 
 class JoinedText(Message):
     """Several messages as one text, joined by ``sep`` in every language (a metric's notes: "a; b")."""
