@@ -173,6 +173,19 @@ def html_lang() -> str:
     return get_language(current()).html
 
 
+def language_tag(code: str) -> str:
+    """The ``lang`` attribute of a text written in language ``code`` ("zh" -> "zh-Hans")."""
+    return get_language(code).html
+
+
+def language_name(code: str) -> str:
+    """Language ``code`` named in the language being written ("de" -> "German" / "ドイツ語"; CLDR through Babel)."""
+    from babel import Locale  # noqa: PLC0415 - Babel only where a language is named (a POA in another language)
+
+    name = Locale.parse(get_language(current()).locale).languages.get(code)
+    return str(name) if name else get_language(code).name
+
+
 def numeric_column(frame: pd.DataFrame, column: str) -> bool:
     """Whether a column holds numbers (right-aligned in tables)."""
     return column_spec(column)["format"] in ("pct", "int", "number") or (
@@ -274,7 +287,7 @@ def environment() -> Environment:
         pct=pct, number=number, date=date, datetime=datetime, cell=cell, column_label=column_label,
         status_label=status_label, defect_noun=defect_noun, count_words=count_words,
         upper_bound_text=upper_bound_text, gap_text=gap_text, upper_bound_why=upper_bound_why, delimiter_name=delimiter_name, rows=rows, window=window, target_text=target_text,
-        t=t,
+        t=t, language_tag=language_tag, language_name=language_name,
     )
     env.tests["nonempty"] = nonempty
     env.globals.update(trend_chart=trend_chart, finding_chart=finding_chart, column_classes=column_classes)
