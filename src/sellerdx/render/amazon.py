@@ -142,7 +142,7 @@ def amazon_banner(overview: Any) -> AmazonBanner | None:
     single: list[str] = []
     several_mps = len({mp for mp, _ in overview.trends}) > 1
     for i, ((mp, key), points) in enumerate(sorted(overview.trends.items())):
-        label = overview.labels.get(key, key)
+        label = gettext(overview.labels.get(key, key))
         shown = f"{label} ({marketplace_name(mp)})" if several_mps else label
         if len(points) < 2:
             single.append(shown)

@@ -27,6 +27,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 from sellerdx.i18n import formats
 from sellerdx.i18n.active import _, current, gettext, ngettext
 from sellerdx.model import MetricResult
+from sellerdx.render.context import weekday_name
 from sellerdx.text import percent
 
 # Palette shared with report.css (status colours and neutrals).
@@ -101,7 +102,7 @@ _LABEL_COLUMNS = ("value", "group", "label", "key")
 
 
 def _short(label: Any) -> str:
-    text = "—" if label is None or (isinstance(label, float) and pd.isna(label)) else str(label)
+    text = "—" if label is None or (isinstance(label, float) and pd.isna(label)) else weekday_name(label)
     return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1] + "…"
 
 
