@@ -114,7 +114,16 @@ def _catalog(code: str) -> dict[str, str]:
         return {}
     with path.open("rb") as handle:
         catalog = read_po(handle)
-    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
+    table: dict[str, str] = {}
+    for m in catalog:
+        if not m.id or m.fuzzy:
+            continue
+        if isinstance(m.id, tuple):          # a plural entry: every form translated, keyed by its singular
+            if isinstance(m.string, tuple) and all(m.string):
+                table[m.id[0]] = m.string[0]
+        elif m.string:
+            table[m.id] = m.string
+    return table
 
 
 def test_poa_in_german_with_poa_lang_de(result: AnalysisResult) -> None:
