@@ -24,6 +24,9 @@ GLOSSARY = ROOT / "src" / "sellerdx" / "data" / "glossary"
 LANGS = [code for code in languages() if code != default_code()]
 JINJA_FIELD = re.compile(r"%\((\w+)\)[sd]")
 PLURAL_SPEC = re.compile(r"\{(\w+):([^{}]*\|[^{}]*)\}")
+# English grammar the pipeline fills in ("this"/"these", "its"/"their", a plural "s"): a translation may leave
+# these fields out, since its own grammar does the work.
+ENGLISH_GRAMMAR = {"this", "its", "s"}
 REQUIRED_TERMS = ["Order Defect Rate", "Pre-fulfilment Cancel Rate", "Late Shipment Rate", "Valid Tracking Rate",
                   "On-Time Delivery Rate", "Account Health Rating", "Plan of Action"]
 
@@ -92,7 +95,9 @@ def test_placeholders_are_kept(code):
         ids = [message.id] if isinstance(message.id, str) else list(message.id)
         expected = set().union(*(_fields(i) for i in ids))
         for form in _forms(message):
-            if _fields(form) != expected and not (isinstance(message.id, tuple) and _fields(form) < expected):
+            got = _fields(form)
+            if got != expected and not (got <= expected and expected - got <= ENGLISH_GRAMMAR) \
+                    and not (isinstance(message.id, tuple) and got < expected):
                 wrong.append((ids[0][:60], sorted(expected), sorted(_fields(form))))
     assert not wrong, f"placeholders changed in {code}: {wrong[:5]}"
 
