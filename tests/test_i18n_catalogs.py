@@ -140,6 +140,7 @@ def test_amazons_terms_are_the_glossarys(code):
         for english, local in terms.items():
             if english == message.id and message.string != local:
                 wrong.append((english, message.string, local))
-            elif english in message.id and english in REQUIRED_TERMS and local not in message.string:
+            elif english in message.id and english in REQUIRED_TERMS and local not in message.string \
+                    and " > " not in message.id:  # a menu path names the menus as the seller's Seller Central shows them
                 wrong.append((message.id[:60], message.string[:60], local))
     assert not wrong, f"{code} does not use Amazon's terms: {wrong[:5]}"
