@@ -456,7 +456,10 @@ def paragraph_language(text: str, rules: _Rules | None = None) -> str | None:
         return None
     present = {name for name, n in counts.items() if n * 10 >= letters}
     table = languages()
-    fits = [code for code, lang in table.items() if present <= set(lang.scripts)]
+    # the languages whose scripts cover most of the letters (at least half), then those missing fewest scripts
+    covered = {code: sum(n for name, n in counts.items() if name in lang.scripts) for code, lang in table.items()}
+    best = max(covered.values())
+    fits = [code for code, n in covered.items() if n == best and n * 2 >= letters]
     if not fits:
         return None
     missing = {code: len(set(table[code].scripts) - present) for code in fits}
@@ -470,6 +473,17 @@ def paragraph_language(text: str, rules: _Rules | None = None) -> str | None:
                   reverse=True)
     best, runner_up = hits[0], hits[1]
     return best[1] if best[0] >= rules.min_hits and best[0] > runner_up[0] else None
+
+
+def _without_label(rules: _Rules, raw: str) -> str:
+    """A line without its answer label ("Root cause:", "根本原因:") and field labels ("Owner:"), folded: the
+    skeleton's words are not the seller's."""
+    heading = _HEADING.match(raw)
+    label = _answer_label(rules, (heading.group(2) or "") if heading else _strip_decoration(raw))
+    text = fold(label[2] if label is not None else raw)
+    for rx in rules.fields.values():       # "Owner:", "Frequency:" … of a preventive measure
+        text = rx.sub(" ", text)
+    return text
 
 
 def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:
@@ -648,7 +662,7 @@ def lint_poa(text: str, *, max_words: int | None = None,
     # The plan's language (--poa-lang): every paragraph in another language, on its first line.
     if poa_lang is not None:
         code = "not-english" if poa_lang == "en" else "not-poa-language"
-        for number, paragraph in _paragraphs([_BLANK.sub(" ", raw) for raw in lines]):
+        for number, paragraph in _paragraphs([_without_label(rules, _BLANK.sub(" ", raw)) for raw in lines]):
             found = paragraph_language(paragraph, rules)
             if found is not None and found != poa_lang:
                 report(number, code, _(_LANGUAGE_NAMES.get(found, found)),
