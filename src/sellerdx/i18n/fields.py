@@ -42,7 +42,7 @@ class Ungrouped(int):
         number = str(int(self))
         if not spec:
             return number
-        if "|" not in spec:
+        if "|" not in spec and _NUMBER_SPEC.match(spec):   # else one plural form ("{n:đơn hàng}")
             return format(int(self), spec)
         form = _plural_form(int(self), spec.split("|"))
         return form.replace("#", number) if "#" in form else f"{number} {form}"
