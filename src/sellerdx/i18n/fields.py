@@ -21,7 +21,7 @@ from typing import Any
 
 from sellerdx.i18n import formats
 from sellerdx.i18n.active import current, use
-from sellerdx.i18n.message import Count, Items, Message, Term, _fill, _plural_form, localize, translate
+from sellerdx.i18n.message import _NUMBER_SPEC, Count, Items, Message, Term, _fill, _plural_form, localize, translate
 
 
 class Plural(int):
