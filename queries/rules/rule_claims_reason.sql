@@ -13,8 +13,9 @@
 --   the group 'shipments without a tracking ID' when it has no tracking id (only that tracking group is returned).
 -- Output (the shape shared by rule_*.sql): entity_kind, entity, group_orders, group_defects, rest_orders,
 --   rest_defects, metric_defects, order_ids VARCHAR[], sum_sole_defects (pattern orders with no negative
---   feedback or chargeback), ent_products VARCHAR[] (of an ASIN group), top_overlap_note (for an ASIN
---   group whose pattern orders hold other ASINs too: words saying they count under those as well; else '').
+--   feedback or chargeback), ent_products VARCHAR[] (of an ASIN group), top_overlap_orders (for an
+--   ASIN group: its pattern orders that hold other ASINs too and so count under those as well; else 0),
+--   top_overlap_why ('claim': what names no item; sellerdx.diagnose.wording words the note).
 WITH pop AS NOT MATERIALIZED (   -- each use reads only the columns it needs
     SELECT * FROM metric_window   -- the family's orders of the window, with is_defect
 ),
@@ -64,10 +65,10 @@ SELECT mb.entity_kind, mb.entity,
        count(pt.order_id) FILTER (WHERE pt.sole) AS sum_sole_defects,
        (SELECT list(DISTINCT i.product_name ORDER BY i.product_name)[1:1] FROM items AS i
          WHERE mb.entity_kind = 'asins' AND i.asin = mb.entity AND i.product_name IS NOT NULL) AS ent_products,
-       CASE WHEN mb.entity_kind = 'asins' AND count(pt.order_id) FILTER (WHERE pt.order_id IN (SELECT order_id FROM multi)) > 0
-            THEN '; ' || CAST(count(pt.order_id) FILTER (WHERE pt.order_id IN (SELECT order_id FROM multi)) AS VARCHAR)
-                 || ' of these orders also hold other ASINs and count under them too (a claim names no item)'
-            ELSE '' END AS top_overlap_note
+       CASE WHEN mb.entity_kind = 'asins'
+            THEN count(pt.order_id) FILTER (WHERE pt.order_id IN (SELECT order_id FROM multi)) ELSE 0 END
+           AS top_overlap_orders,
+       'claim' AS top_overlap_why
 FROM memb AS mb
 LEFT JOIN pat AS pt USING (order_id)
 CROSS JOIN tot AS t

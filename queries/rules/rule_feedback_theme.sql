@@ -14,8 +14,9 @@
 --   group_defects, rest_orders, rest_defects, metric_defects, order_ids VARCHAR[],
 --   sum_sole_defects (pattern orders with no claim or chargeback: the ODR defect is the feedback alone),
 --   ent_products VARCHAR[], ent_skus VARCHAR[] (of an ASIN group), top_quote (one short comment),
---   top_overlap_note (for an ASIN group whose pattern orders hold other ASINs too: words saying that those
---   orders also count under the other ASINs, since feedback names no item; else '').
+--   top_overlap_orders (for an ASIN group: its pattern orders that hold other ASINs too and so also count
+--   under them, since feedback names no item; else 0), top_overlap_why ('feedback': what names no item;
+--   sellerdx.diagnose.wording words the note).
 WITH pat AS (
     SELECT p.order_id, NOT (p.has_counting_claim OR p.has_counting_chargeback) AS sole, p.carrier
     FROM metric_window AS p
@@ -74,10 +75,9 @@ SELECT pm.entity_kind, pm.entity,
        any_value(s.ent_products) AS ent_products,
        any_value(s.ent_skus) AS ent_skus,
        any_value(q.top_quote) AS top_quote,
-       CASE WHEN pm.entity_kind = 'asins' AND count(*) FILTER (WHERE pm.order_id IN (SELECT order_id FROM multi)) > 0
-            THEN '; ' || CAST(count(*) FILTER (WHERE pm.order_id IN (SELECT order_id FROM multi)) AS VARCHAR)
-                 || ' of these orders also hold other ASINs and count under them too (feedback names no item)'
-            ELSE '' END AS top_overlap_note
+       CASE WHEN pm.entity_kind = 'asins'
+            THEN count(*) FILTER (WHERE pm.order_id IN (SELECT order_id FROM multi)) ELSE 0 END AS top_overlap_orders,
+       'feedback' AS top_overlap_why
 FROM pat_memb AS pm
 JOIN pat AS pt USING (order_id)
 JOIN sizes AS s ON s.entity_kind = pm.entity_kind AND s.entity = pm.entity

@@ -297,26 +297,26 @@ def _recognise(display: str, location: Location, size: int, digest: str,
     base = name[:-3] if name.endswith(".gz") else name
     suffix = Path(base).suffix
     if size == 0:
-        return [SkippedFile(display, "empty file")]
+        return [SkippedFile(display, Message("empty file"))]
     if suffix in workbook.SUFFIXES and not name.endswith(".gz"):
         return _recognise_workbook(display, location, size, digest, extra)
     sample = _read_sample(location, display)
     if not sample.strip():
-        return [SkippedFile(display, "empty file")]
+        return [SkippedFile(display, Message("empty file"))]
     encoding = detect_encoding(sample)
     if encoding is None:
         if suffix in _TEXT_SUFFIXES:
             raise UnreadableFileError("cannot be decoded as text (not UTF-8, Windows-1252 or Shift-JIS)",
                                       path=display, hint="download the report again from Seller Central; "
                                       "if you saved it from Excel, save as 'Text (Tab delimited)' or 'CSV UTF-8'")
-        return [SkippedFile(display, "binary file, not a text export (a PDF, an image, an old .xls workbook?)")]
+        return [SkippedFile(display, Message("binary file, not a text export (a PDF, an image, an old .xls workbook?)"))]
     text = _decode_sample(sample, encoding)
     stripped = text.lstrip("\ufeff \r\n\t")
     if stripped.startswith(("{", "[")):
         return [_recognise_json(display, location, size, digest, encoding)]
     lines = [ln.lstrip("\ufeff") for ln in _first_lines(text, 40)]
     if not lines:
-        return [SkippedFile(display, "empty file")]
+        return [SkippedFile(display, Message("empty file"))]
     delimiters = [sniff_delimiter(ln) for ln in lines]
 
     def table_at(k: int) -> list[list[str]]:
@@ -325,7 +325,7 @@ def _recognise(display: str, location: Location, size: int, digest: str,
     verdict = recognise_table(table_at, len(lines), extra)
     if verdict.kind is None:
         if not verdict.matched and len(table_at(0)[0]) < 2:
-            return [SkippedFile(display, "not a delimited table (one column only)")]
+            return [SkippedFile(display, Message("not a delimited table (one column only)"))]
         return [SkippedFile(display, verdict.reason)]
     k = verdict.header_row
     return [_source(display, verdict, table_at(k)[0], location=location, encoding=encoding,
@@ -366,7 +366,7 @@ def _recognise_workbook(display: str, location: Location, size: int, digest: str
         cells = [r for _, r in rows]
         verdict = recognise_table(lambda k, cells=cells: [list(c) for c in cells[k:]], len(cells), extra)
         if verdict.kind is None:
-            reason = verdict.reason if verdict.matched or len(cells[0]) >= 2 else "not a table (one column only)"
+            reason = verdict.reason if verdict.matched or len(cells[0]) >= 2 else Message("not a table (one column only)")
             out.append(SkippedFile(shown, reason))
             continue
         k = verdict.header_row
@@ -374,7 +374,7 @@ def _recognise_workbook(display: str, location: Location, size: int, digest: str
         out.append(_source(shown, verdict, cells[k], location=replace(location, sheet=sheet), encoding="xlsx",
                            delimiter="sheet", header_line=rows[k][0], size=size, digest=sheet_digest))
     if not names:
-        out.append(SkippedFile(display, "an Excel workbook without sheets"))
+        out.append(SkippedFile(display, Message("an Excel workbook without sheets")))
     return out
 
 
@@ -420,6 +420,6 @@ def _recognise_json(display: str, location: Location, size: int, digest: str,
     except (ValueError, UnicodeDecodeError) as exc:
         return SkippedFile(display, f"JSON that cannot be parsed ({exc.__class__.__name__})")
     if not is_performance_report(data):
-        return SkippedFile(display, "JSON that is not Amazon's seller performance report")
+        return SkippedFile(display, Message("JSON that is not Amazon's seller performance report"))
     return SourceFile(path=display, kind="performance", location=location, encoding=encoding,
                       delimiter="", size=size, content_hash=digest)

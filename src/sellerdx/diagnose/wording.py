@@ -15,7 +15,7 @@ from typing import Any
 
 from sellerdx.diagnose.rules import PreventiveAction, Rule, settings
 from sellerdx.diagnose.stats import Group
-from sellerdx.i18n import Count, Day, Items, Message, Rate, Share, Term
+from sellerdx.i18n import N_, Count, Day, Items, Message, Rate, Share, Term
 from sellerdx.i18n.fields import Clause, Number, Plural
 from sellerdx.model import MetricResult
 from sellerdx.text import neutralize_text
@@ -95,9 +95,24 @@ def template_fields(rule: Rule, g: Group, metric: MetricResult, what_if: float |
             values[key] = neutralize_text(value)[:160]
         else:
             values[key] = _value(value)
+    values["top_overlap_note"] = overlap_note(g.extras)
     products = g.extras.get("ent_products") or []
     values["products_paren"] = Message(" ({products})", {"products": human_list(products, 2)}) if products else ""
     return values
+
+
+# What names no item, so that an order holding several ASINs counts under each (queries' top_overlap_why).
+_NAMES_NO_ITEM = {"feedback": N_("feedback names no item"), "claim": N_("a claim names no item")}
+
+
+def overlap_note(extras: Mapping[str, Any]) -> Message | str:
+    """"; 3 of these orders also hold other ASINs …" for an ASIN group whose orders hold other ASINs too."""
+    n = int(extras.get("top_overlap_orders") or 0)
+    why = _NAMES_NO_ITEM.get(str(extras.get("top_overlap_why") or ""))
+    if not n or why is None:
+        return ""
+    return Message("; {n} of these orders also hold other ASINs and count under them too ({why})",
+                   {"n": Count(n), "why": Term(why)})
 
 
 def corrective_text(action: Message | str) -> Message:
