@@ -15,7 +15,8 @@ from sellerdx import assets, themes
 from sellerdx import metrics as metrics_stage
 from sellerdx.diagnose.rules import Rule, Thresholds, evidence_sql, settings
 from sellerdx.diagnose.stats import Group, evaluate_kind, p_value
-from sellerdx.diagnose.wording import corrective_text, fill, human_list, template_fields
+from sellerdx.diagnose.wording import corrective_text, fill, human_list, preventive_text, template_fields
+from sellerdx.i18n import Count, Message
 from sellerdx.metrics import MetricParams
 from sellerdx.model import Finding, MetricResult
 
@@ -84,13 +85,16 @@ def corroborate(con: duckdb.DuckDBPyConnection, rule: Rule, asins: list[str], me
                 "supporting_codes": {c: n for c, n in support}}
     who = human_list(asins)
     if supporting:
-        codes = ", ".join(f"{c} ({n})" for c, n in support)
-        text = (f"Returns corroborate: {supporting} of {total} returns of {who} from orders in the window "
-                f"give {codes}.")
+        codes = ", ".join(f"{c} ({n})" for c, n in support)   # return reason codes as Amazon writes them
+        # TRANSLATORS: {who} lists ASINs; {codes} lists return reason codes with their counts, "CR-DAMAGED (3)"
+        text = Message("Returns corroborate: {supporting} of {total} returns of {who} from orders in the window "
+                       "give {codes}.", {"supporting": Count(supporting), "total": Count(total), "who": who,
+                                         "codes": codes})
         return text, 1, evidence
     if total >= int(settings()["corroboration"]["min_returns_to_weaken"]):
-        text = (f"Returns do not corroborate: none of the {total} returns of {who} from orders in the "
-                f"window gives a reason or disposition that matches this cause.")
+        text = Message("Returns do not corroborate: none of the {total} returns of {who} from orders in the "
+                       "window gives a reason or disposition that matches this cause.",
+                       {"total": Count(total), "who": who})
         return text, -1, evidence
     return None, 0, evidence
 
@@ -192,7 +196,7 @@ def evaluate_rule(con: duckdb.DuckDBPyConnection, rule: Rule, key: str, metric: 
         code=rule.id, metric=key, title=rule.title, statement=fill(rule.statement, values),
         share=main.share, confidence=confidence, entities=entities, order_ids=tuple(main.order_ids),
         corrective_actions=tuple(corrective_text(fill(a, values)) for a in rule.corrective),
-        preventive_actions=tuple(fill(p.text(), values) for p in rule.preventive),
+        preventive_actions=tuple(preventive_text(p, values) for p in rule.preventive),
         corroboration=corroboration, evidence=evidence,
         chart={"by": chart_by, "metric": key} if chart_by else None)
 

@@ -18,14 +18,17 @@ from sellerdx.assets import load_toml
 _IDENTIFIER = re.compile(r"^[^\s]+$")
 
 
-def _rules_for(filename: str) -> tuple[list[str], list[str]] | None:
+_WORD = re.compile(r"^[^\W\d_][^\s_./@:]*$")   # one word of a language ("Damaged", "tab"), not a code
+
+
+def _rules_for(filename: str) -> tuple[list[str], list[str], bool] | None:
     files = load_toml("i18n.toml")["files"]
     path = PurePosixPath(filename.replace("\\", "/"))
     parts = path.parts
     relative = "/".join(parts[parts.index("data") + 1:]) if "data" in parts else path.name
     for pattern, spec in files.items():
         if fnmatch.fnmatch(relative, pattern):
-            return list(spec.get("include", [])), list(spec.get("exclude", []))
+            return list(spec.get("include", [])), list(spec.get("exclude", [])), bool(spec.get("words", False))
     return None
 
 
@@ -41,8 +44,12 @@ def strings(document: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, st
         yield ".".join(path), document
 
 
-def translatable(path: str, text: str, include: list[str], exclude: list[str]) -> bool:
-    if not text.strip() or _IDENTIFIER.match(text.strip()):
+def translatable(path: str, text: str, include: list[str], exclude: list[str], words: bool = False) -> bool:
+    """Whether the string at ``path`` is read by a person; ``words``: a single word ("Damaged") is too (the
+    file's ``words = true`` in data/i18n.toml), not only sentences."""
+    if not text.strip():
+        return False
+    if _IDENTIFIER.match(text.strip()) and not (words and _WORD.match(text.strip())):
         return False
     if not any(fnmatch.fnmatchcase(path, p) for p in include):
         return False
@@ -56,11 +63,11 @@ def extract_toml(fileobj: BinaryIO, keywords: Any, comment_tags: Any, options: A
     rules = _rules_for(getattr(fileobj, "name", ""))
     if rules is None:
         return
-    include, exclude = rules
+    include, exclude, words = rules
     text = raw.decode("utf-8")
     lines = text.splitlines()
     for path, value in strings(tomllib.loads(text)):
-        if not translatable(path, value, include, exclude):
+        if not translatable(path, value, include, exclude, words):
             continue
         needle = value.splitlines()[0][:40]
         lineno = next((i + 1 for i, line in enumerate(lines) if needle in line), 1)

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..render.html import environment
+from ..i18n.active import use
+from ..render.html import environment, html_lang
 from .outputs import STATUS_AT_RISK, STATUS_FAILED, AccountView
 
 if TYPE_CHECKING:
@@ -51,14 +52,17 @@ def page_context(result: PortfolioResult, *, root: str, generated_at: dt.datetim
         reused=result.reused, compared=any(v.previous_run for v in accounts))
 
 
-def render_index(ctx: PageContext) -> str:
-    return environment().get_template(TEMPLATE).render(ctx=ctx)
+def render_index(ctx: PageContext, lang: str | None = None) -> str:
+    """index.html in ``lang`` (default: the language being written, :mod:`sellerdx.i18n.active`)."""
+    with use(lang):
+        return environment().get_template(TEMPLATE).render(ctx=ctx, html_lang=html_lang())
 
 
 def write_index(path: str | os.PathLike[str], result: PortfolioResult, *, root: str,
-                generated_at: dt.datetime) -> Path:
+                generated_at: dt.datetime, lang: str | None = None) -> Path:
     target = Path(path)
-    target.write_text(render_index(page_context(result, root=root, generated_at=generated_at)), encoding="utf-8")
+    target.write_text(render_index(page_context(result, root=root, generated_at=generated_at), lang),
+                      encoding="utf-8")
     return target
 
 

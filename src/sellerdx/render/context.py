@@ -21,6 +21,8 @@ from typing import Any
 import pandas as pd
 
 from sellerdx.assets import load_toml
+from sellerdx.i18n import formats
+from sellerdx.i18n.active import current, gettext
 from sellerdx.model import FileReport, Finding, MetricResult, SkippedFile
 from sellerdx.result import ExportNeeded, MetricGaps, WhatIf
 from sellerdx.version import __version__
@@ -46,21 +48,26 @@ def default_definitions() -> tuple[tuple[str, str], ...]:
     return tuple((item["term"], item["text"]) for item in vocabulary()["definition"])
 
 
+# The words below come from definitions.toml (in the catalog: data/i18n.toml) and are written in the language
+# being written (sellerdx.i18n.active): the renderers call them inside ``with use(lang):``.
+
+
 def status_label(status: str) -> str:
     """Words for a :data:`sellerdx.model.Status` code ("at_risk" -> "At risk")."""
-    return vocabulary()["status_labels"].get(status, status.replace("_", " ").capitalize())
+    return gettext(vocabulary()["status_labels"].get(status, status.replace("_", " ").capitalize()))
 
 
 def defect_noun(metric_key: str) -> str:
     """What one defect of ``metric_key`` is called ("lsr_10d" -> "late orders")."""
     nouns = vocabulary()["defect_nouns"]
-    return nouns.get(metric_key) or nouns.get(metric_key.split("_")[0]) or nouns["default"]
+    return gettext(nouns.get(metric_key) or nouns.get(metric_key.split("_")[0]) or nouns["default"])
 
 
 def count_words(metric_key: str) -> dict[str, str]:
     """``{"label", "of"}``: a card's count line in plain words ("Shipped late: 12 of 208 orders")."""
     words = vocabulary()["count_words"]
-    return words.get(metric_key) or words.get(metric_key.split("_")[0]) or words["default"]
+    chosen = words.get(metric_key) or words.get(metric_key.split("_")[0]) or words["default"]
+    return {key: gettext(value) for key, value in chosen.items()}
 
 
 def column_spec(name: str) -> dict[str, Any]:
@@ -68,20 +75,21 @@ def column_spec(name: str) -> dict[str, Any]:
     spec = vocabulary()["columns"].get(str(name), {})
     return {"label": spec.get("label", str(name).replace("_", " ").capitalize()),
             "format": spec.get("format", "auto"),
-            "nowrap": bool(spec.get("nowrap", False))}
+            "nowrap": bool(spec.get("nowrap", False)),
+            "translate": bool(spec.get("translate", False))}
 
 
 def delimiter_name(delimiter: str | None) -> str:
     """A field separator as a word ("\\t" -> "tab"); unknown ones as they are, none as "—"."""
     if not delimiter:
         return "—"
-    return vocabulary()["delimiters"].get(delimiter, delimiter)
+    return gettext(vocabulary()["delimiters"].get(delimiter, delimiter))
 
 
 def code_words(code: str) -> str:
     """A code as words ("a_to_z_claim" -> "A-to-z claim"; "x+y" -> "X + Y")."""
     words = vocabulary()["codes"]
-    return " + ".join(words.get(part, part.replace("_", " ")) for part in str(code).split("+"))
+    return " + ".join(gettext(words.get(part, part.replace("_", " "))) for part in str(code).split("+"))
 
 
 def group_order(by: str | None) -> list[str] | None:
@@ -99,11 +107,13 @@ def chart_kind(by: str | None) -> str:
 # Missing exports in words (definitions.toml [exports_wording])
 def export_noun(kind: str) -> str:
     """A report kind as the report names it in a sentence ("claims" -> "A-to-z claims")."""
-    return vocabulary()["exports_wording"]["nouns"].get(kind, kind.replace("_", " "))
+    return gettext(vocabulary()["exports_wording"]["nouns"].get(kind, kind.replace("_", " ")))
 
 
 def _exports(kinds: Sequence[str], conjunction: str) -> str:
     nouns = [export_noun(k) for k in kinds]
+    if current() != "en":   # the language's own list pattern ("A、B和C", "A, B oder C")
+        return formats.items(nouns, style="standard" if conjunction == "and" else "or")
     return nouns[0] if len(nouns) == 1 else ", ".join(nouns[:-1]) + f" {conjunction} " + nouns[-1]
 
 
@@ -111,22 +121,22 @@ def gap_text(gaps: MetricGaps) -> str | None:
     """The one sentence a metric card says about its missing exports (pointing to the checklist), or None."""
     words = vocabulary()["exports_wording"]
     if gaps.needs:
-        return words["needs"].format(exports=_exports(gaps.needs, "and"))
+        return gettext(words["needs"]).format(exports=_exports(gaps.needs, "and"))
     if gaps.needs_any:
-        return words["needs_any"].format(exports=_exports(gaps.needs_any, "or"))
+        return gettext(words["needs_any"]).format(exports=_exports(gaps.needs_any, "or"))
     if gaps.uncounted:
-        return words["uncounted"].format(exports=_exports(gaps.uncounted, "and"))
+        return gettext(words["uncounted"]).format(exports=_exports(gaps.uncounted, "and"))
     return None
 
 
 def upper_bound_text(kind: str) -> str:
     """Why a rate is only an upper bound, in a few words ("upper bound: no cancellations export")."""
-    return vocabulary()["exports_wording"]["upper_bound"].format(export=export_noun(kind))
+    return gettext(vocabulary()["exports_wording"]["upper_bound"]).format(export=export_noun(kind))
 
 
 def upper_bound_why(kind: str) -> str:
     """What an upper bound counts that the missing export would rule out ("" when not worded)."""
-    return vocabulary()["exports_wording"]["upper_bound_why"].get(kind, "")
+    return gettext(vocabulary()["exports_wording"]["upper_bound_why"].get(kind, ""))
 
 
 @dataclass(frozen=True)
@@ -273,6 +283,11 @@ class ReportContext:
         poa_path: the file next to the report holding the Plan of Action as shown (``poa.txt``).
         amazon: Amazon's own verdict and snapshot trends (:class:`sellerdx.render.amazon.AmazonBanner`),
             shown first, or ``None`` without Amazon's performance report.
+        lang: the language the report is written in (``Options.lang``).
+        poa_lang: the language of the Plan of Action (``Options.poa_lang``); ``poa`` is written in it.
+        poa_pairs: when ``poa_lang`` differs from ``lang``: each line of the plan in the POA's language with
+            its translation into the report's language (``None`` where both read the same).
+        poa_blanks: the plan's ``[[blanks]]`` in the POA's language with their meaning in the report's.
     """
     seller: str
     as_of: dt.date | None
@@ -302,6 +317,10 @@ class ReportContext:
     evidence_path: str = EVIDENCE_FILE
     poa_path: str = POA_FILE
     amazon: Any = None
+    lang: str = "en"
+    poa_lang: str = "en"
+    poa_pairs: tuple[tuple[str, str | None], ...] = ()
+    poa_blanks: tuple[tuple[str, str], ...] = ()
 
     @property
     def at_risk(self) -> tuple[MetricResult, ...]:
@@ -418,6 +437,10 @@ def assemble(
     missing_exports: Iterable[ExportNeeded] = (),
     gaps: Mapping[str, MetricGaps] | None = None,
     amazon: Any = None,
+    lang: str = "en",
+    poa_lang: str = "en",
+    poa_pairs: Iterable[tuple[str, str | None]] = (),
+    poa_blanks: Iterable[tuple[str, str]] = (),
 ) -> ReportContext:
     """Assemble a :class:`ReportContext` from the pipeline's outputs.
 
@@ -478,4 +501,8 @@ def assemble(
         missing_exports=tuple(missing_exports),
         gaps=dict(gaps or {}),
         amazon=amazon,
+        lang=lang,
+        poa_lang=poa_lang,
+        poa_pairs=tuple(poa_pairs),
+        poa_blanks=tuple(poa_blanks),
     )

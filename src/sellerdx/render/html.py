@@ -19,6 +19,9 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined
 from markupsafe import Markup
 
 from sellerdx.assets import asset_dir
+from sellerdx.i18n import Message, Term, formats, localize
+from sellerdx.i18n.active import _, current, gettext, ngettext, npgettext, pgettext, use
+from sellerdx.i18n.languages import get as get_language
 from sellerdx.model import MetricResult
 from sellerdx.render import charts
 from sellerdx.render.context import (
@@ -64,6 +67,8 @@ def pct(value: Any, digits: int | None = None) -> str:
     number = float(value) * 100
     if digits is None:
         digits = 2
+    if current() != "en":
+        return formats.percent(float(value), digits, trim=True)
     text = f"{number:.{digits}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -74,6 +79,8 @@ def number(value: Any, digits: int = 0) -> str:
     """A number with thousands separators: 12345 -> "12,345"; None -> "—"."""
     if _missing(value):
         return EMPTY
+    if current() != "en":
+        return formats.decimal(float(value), digits)
     return f"{float(value):,.{digits}f}"
 
 
@@ -87,6 +94,8 @@ def date(value: Any, fmt: str = "%Y-%m-%d") -> str:
         except ValueError:
             return value
     if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        if current() != "en" and fmt == "%Y-%m-%d":
+            return formats.date(value)
         return value.strftime(fmt)
     return str(value)
 
@@ -96,6 +105,8 @@ def datetime(value: Any) -> str:
     if _missing(value):
         return EMPTY
     stamp = pd.Timestamp(value)
+    if current() != "en":
+        return f"{formats.date(stamp)} {stamp.strftime('%H:%M %Z')}".strip()
     return stamp.strftime("%Y-%m-%d %H:%M %Z").strip()
 
 
@@ -103,7 +114,10 @@ def cell(value: Any, column: str) -> str:
     """One table cell as text, formatted by the column's declared format or by the value's type."""
     if _missing(value):
         return EMPTY
-    fmt = column_spec(column)["format"]
+    if isinstance(value, Message | Term):
+        return localize(value)
+    spec = column_spec(column)
+    fmt = spec["format"]
     if fmt == "pct":
         return pct(value)
     if fmt == "int":
@@ -116,8 +130,10 @@ def cell(value: Any, column: str) -> str:
         return datetime(value)
     if fmt == "code":
         return code_words(value)
+    if spec["translate"] and isinstance(value, str):
+        return gettext(value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, (pd.Timestamp, dt.datetime)):
         return datetime(value) if (value.hour, value.minute) != (0, 0) else date(value)
     if isinstance(value, dt.date):
@@ -132,8 +148,42 @@ def cell(value: Any, column: str) -> str:
 
 
 def column_label(column: str) -> str:
-    """The header of a table column ("order_id" -> "Order")."""
-    return column_spec(column)["label"]
+    """The header of a table column ("order_id" -> "Order"), in the language being written."""
+    return gettext(column_spec(column)["label"])
+
+
+def t(value: Any) -> Any:
+    """The ``t`` filter: a :class:`~sellerdx.i18n.Message` or :class:`~sellerdx.i18n.Term` in the language being
+    written; a string of sellerdx's data files (a metric's label, a definition) through the catalog (its msgid is
+    the English text); anything else unchanged. Never for data values (ASINs, SKUs, buyer text)."""
+    if isinstance(value, Message | Term):
+        return localize(value)
+    if isinstance(value, str) and value:
+        return gettext(value)
+    return value
+
+
+def _finalize(value: Any) -> Any:
+    """Every ``{{ … }}`` output: a Message or Term printed without ``|t`` is still written in the active language."""
+    return localize(value) if isinstance(value, Message | Term) else value
+
+
+def html_lang() -> str:
+    """The ``<html lang>`` value of the language being written (data/languages.toml)."""
+    return get_language(current()).html
+
+
+def language_tag(code: str) -> str:
+    """The ``lang`` attribute of a text written in language ``code`` ("zh" -> "zh-Hans")."""
+    return get_language(code).html
+
+
+def language_name(code: str) -> str:
+    """Language ``code`` named in the language being written ("de" -> "German" / "ドイツ語"; CLDR through Babel)."""
+    from babel import Locale  # noqa: PLC0415 - Babel only where a language is named (a POA in another language)
+
+    name = Locale.parse(get_language(current()).locale).languages.get(code)
+    return str(name) if name else get_language(code).name
 
 
 def numeric_column(frame: pd.DataFrame, column: str) -> bool:
@@ -177,7 +227,9 @@ def window(metric: MetricResult) -> str:
     if metric.window_start is None or metric.window_end is None:
         return EMPTY
     days = (metric.window_end - metric.window_start).days + 1
-    return f"{date(metric.window_start)} – {date(metric.window_end)} ({days} days)"
+    # TRANSLATORS: a metric's window: "2026-09-02 – 2026-10-31 (60 days)"
+    return ngettext("{start} – {end} ({days} day)", "{start} – {end} ({days} days)", days).format(
+        start=date(metric.window_start), end=date(metric.window_end), days=number(days))
 
 
 def target_text(metric: MetricResult) -> str:
@@ -212,7 +264,12 @@ def _load_template(name: str) -> tuple[str, None, Any]:
 
 @functools.cache
 def environment() -> Environment:
-    """The one Jinja2 environment of sellerdx's HTML output, with all filters, tests and globals."""
+    """The one Jinja2 environment of sellerdx's HTML output, with all filters, tests and globals.
+
+    Jinja's i18n extension (newstyle gettext, ``{% trans %}`` trimmed by default) with the gettext functions of
+    :mod:`sellerdx.i18n.active`: a template is written in the language of the ``with use(lang):`` block it is
+    rendered in (English outside any). ``finalize`` writes a Message or Term printed as ``{{ x }}`` in that
+    language too."""
     env = Environment(
         loader=FunctionLoader(_load_template),
         autoescape=True,
@@ -220,11 +277,17 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+        finalize=_finalize,
     )
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=gettext, ngettext=ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
     env.filters.update(
         pct=pct, number=number, date=date, datetime=datetime, cell=cell, column_label=column_label,
         status_label=status_label, defect_noun=defect_noun, count_words=count_words,
         upper_bound_text=upper_bound_text, gap_text=gap_text, upper_bound_why=upper_bound_why, delimiter_name=delimiter_name, rows=rows, window=window, target_text=target_text,
+        t=t, language_tag=language_tag, language_name=language_name,
     )
     env.tests["nonempty"] = nonempty
     env.globals.update(trend_chart=trend_chart, finding_chart=finding_chart, column_classes=column_classes)
@@ -235,8 +298,10 @@ TEMPLATE = "report.html.j2"
 
 
 def render_html(ctx: ReportContext) -> str:
-    """The report as one HTML document (inline CSS and SVG; no script, no external resource)."""
-    return environment().get_template(TEMPLATE).render(ctx=ctx)
+    """The report as one HTML document (inline CSS and SVG; no script, no external resource), written in
+    ``ctx.lang``."""
+    with use(ctx.lang):
+        return environment().get_template(TEMPLATE).render(ctx=ctx, html_lang=html_lang())
 
 
 CARDS_TEMPLATE = "_notebook.html.j2"
@@ -246,8 +311,9 @@ def render_cards(result: AnalysisResult) -> str:
     """The headline banner and metric cards alone, with scoped CSS: ``Analysis._repr_html_`` in Jupyter."""
     ctx = assemble(seller=result.folder, metrics=result.metrics, as_of=result.as_of,
                    findings=[FindingView(f) for f in result.finding_list], definitions=(),
-                   missing_exports=result.missing_exports, gaps=result.gaps)
-    return environment().get_template(CARDS_TEMPLATE).render(ctx=ctx)
+                   missing_exports=result.missing_exports, gaps=result.gaps, lang=result.options.lang)
+    with use(ctx.lang):
+        return environment().get_template(CARDS_TEMPLATE).render(ctx=ctx, html_lang=html_lang())
 
 
 def write_html(ctx: ReportContext, path: str | Path) -> Path:
@@ -258,6 +324,6 @@ def write_html(ctx: ReportContext, path: str | Path) -> Path:
     return target
 
 
-__all__ = ["environment", "render_html", "render_cards", "write_html", "pct", "number", "date", "cell",
-           "TEMPLATE", "EMPTY"]
+__all__ = ["environment", "render_html", "render_cards", "write_html", "pct", "number", "date", "cell", "t",
+           "html_lang", "TEMPLATE", "EMPTY"]
 

@@ -18,6 +18,8 @@ import jinja2
 
 from sellerdx import assets
 from sellerdx.catalog import metric_family, metric_wording
+from sellerdx.i18n import Message, Term, formats, localize
+from sellerdx.i18n.active import N_, _, gettext, ngettext, npgettext, pgettext, use
 from sellerdx.model import MetricResult
 from sellerdx.result import AnalysisResult, CauseSection, MetricFigure, PreventiveStep
 from sellerdx.safecsv import write_csv
@@ -32,11 +34,19 @@ EVIDENCE_COLUMNS = ("order_id", "purchase_date", "channel", "asin", "sku", "defe
                     "poa_section", "detail")
 REASON_IDS_SHOWN = 3   # an "other" reason with more orders points to Annex A instead of listing them
 INTRO = {
-    "amazon": "The metrics this plan answers, as Amazon's Account Health shows them:",
-    "notice": "The metrics named in Amazon's notice, as Amazon's Account Health shows them:",
-    "at_risk": "The metrics this plan answers:",
-    "none": "The metrics this plan answers:",
+    "amazon": N_("The metrics this plan answers, as Amazon's Account Health shows them:"),
+    "notice": N_("The metrics named in Amazon's notice, as Amazon's Account Health shows them:"),
+    "at_risk": N_("The metrics this plan answers:"),
+    "none": N_("The metrics this plan answers:"),
 }
+
+
+def tx(value: Any) -> str:
+    """A text of the plan in the language being written: a Message or Term localized, a string of sellerdx's
+    data (a rule's action, a section title) through the catalog; ``""`` stays ``""``."""
+    if isinstance(value, Message | Term):
+        return str(localize(value))
+    return gettext(value) if isinstance(value, str) and value else value
 
 
 @functools.cache
@@ -45,39 +55,56 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: assets.read_text("templates", name)),
         autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined)
+        undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"])
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=gettext, ngettext=ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
     env.filters["md"] = neutralize_text
+    env.filters["t"] = tx
     return env
 
 
 def _pct(x: float | None) -> str:
-    return percent(x, missing="no orders")
+    return percent(x, missing=_("no orders"))
+
+
+def _n(value: int) -> str:
+    return formats.decimal(value)
 
 
 def _window(start: dt.date | None, end: dt.date | None) -> str:
-    return f"{start.isoformat()} to {end.isoformat()}" if start and end else "no window"
+    if not (start and end):
+        return _("no window")
+    # TRANSLATORS: a metric's window in the Plan of Action: "2026-09-02 to 2026-10-31"
+    return _("{start} to {end}").format(start=formats.date(start), end=formats.date(end))
 
 
 def figure_line(f: MetricFigure, upper_bound: str | None = None) -> str:
     """One metric as the plan quotes it: Amazon's figure first, the recomputation only where it differs.
     ``upper_bound`` names the missing export that makes the recomputed rate only an upper bound."""
     m = f.metric
-    noun, dated = metric_wording(m.key)
-    side = "under" if m.direction == "below" else "above"
-    target = f"target {side} {_pct(m.target)}"
+    noun, dated = (gettext(w) for w in metric_wording(m.key))
+    target = (_("target under {rate}") if m.direction == "below" else _("target above {rate}")).format(
+        rate=_pct(m.target))
+    label = tx(m.label)
     if f.amazon_rate is None:
-        rate = f"at most {_pct(m.rate)}" if upper_bound else _pct(m.rate)
-        bound = f"; an upper bound: without the {upper_bound} export every cancelled order is counted" \
-            if upper_bound else ""
-        return (f"{m.label}: {rate} ({m.numerator:,} of {m.denominator:,} {noun} {dated} "
-                f"{_window(m.window_start, m.window_end)}; {target}{bound})")
-    counts = (f"{f.amazon_numerator:,} of {f.amazon_denominator:,} {noun}, "
-              if f.amazon_numerator is not None and f.amazon_denominator is not None else "")
-    line = (f"{m.label}: {_pct(f.amazon_rate)} ({counts}"
-            f"{_window(f.amazon_window_start or m.window_start, f.amazon_window_end or m.window_end)}; {target})")
+        rate = _("at most {rate}").format(rate=_pct(m.rate)) if upper_bound else _pct(m.rate)
+        bound = _("; an upper bound: without the {export} export every cancelled order is counted").format(
+            export=gettext(upper_bound)) if upper_bound else ""
+        # TRANSLATORS: "Order Defect Rate: 2.5% (5 of 200 orders purchased 2026-01-01 to 2026-02-29; target
+        # under 1%)"; {noun} is what the metric counts ("orders"), {dated} how its window is dated ("purchased")
+        return _("{label}: {rate} ({numerator} of {denominator} {noun} {dated} {window}; {target}{bound})").format(
+            label=label, rate=rate, numerator=_n(m.numerator), denominator=_n(m.denominator), noun=noun,
+            dated=dated, window=_window(m.window_start, m.window_end), target=target, bound=bound)
+    counts = (_("{numerator} of {denominator} {noun}, ").format(
+        numerator=_n(f.amazon_numerator), denominator=_n(f.amazon_denominator), noun=noun)
+        if f.amazon_numerator is not None and f.amazon_denominator is not None else "")
+    line = _("{label}: {rate} ({counts}{window}; {target})").format(
+        label=label, rate=_pct(f.amazon_rate), counts=counts,
+        window=_window(f.amazon_window_start or m.window_start, f.amazon_window_end or m.window_end), target=target)
     if f.differs:
-        line += (f". Recomputed from our order reports: {_pct(m.rate)} ({m.numerator:,} of {m.denominator:,}); "
-                 f"{f.reason}")
+        line += _(". Recomputed from our order reports: {rate} ({numerator} of {denominator}); {reason}").format(
+            rate=_pct(m.rate), numerator=_n(m.numerator), denominator=_n(m.denominator), reason=tx(f.reason))
     return line
 
 
@@ -89,28 +116,33 @@ def category_of(label: str) -> str | None:
 
 def preventive_line(step: PreventiveStep) -> str:
     """``Effective [[date]]: <action> — Owner: <role> · Frequency: … · Measure: …``."""
-    return (f"Effective [[date]]: {step.action.rstrip('.')} — Owner: {step.owner} · Frequency: {step.frequency} · "
-            f"Measure: {step.target.rstrip('.')}")
+    return _("Effective [[date]]: {action} — Owner: {owner} · Frequency: {frequency} · Measure: {measure}").format(
+        action=tx(step.action).rstrip("."), owner=tx(step.owner), frequency=tx(step.frequency),
+        measure=tx(step.target).rstrip("."))
 
 
 def _answers(s: CauseSection, metrics: Mapping[str, MetricResult]) -> str:
-    labels = [metrics[k].label for k in s.metrics if k in metrics]
+    labels = [tx(metrics[k].label) for k in s.metrics if k in metrics]
     words = assets.load_toml("poa.toml")["defects"]
-    parts = [f"{n:,} {words[d]['one'] if n == 1 else words[d]['many']}" if d in words else f"{n:,} {d}"
-             for d, n in s.defect_counts.items()]
-    return f"This cause explains: {', '.join(parts)} ({'; '.join(labels)})."
+    parts = [f"{_n(n)} {gettext(words[d]['one'] if n == 1 else words[d]['many'])}" if d in words
+             else f"{_n(n)} {d}" for d, n in s.defect_counts.items()]
+    return _("This cause explains: {defects} ({metrics}).").format(defects=", ".join(parts), metrics="; ".join(labels))
+
+
+def _reason(label: Any, ids: Any) -> str:
+    listed = ", ".join(ids) if len(ids) <= REASON_IDS_SHOWN else _("listed in Annex A")
+    return ngettext("{label}: {count} order ({orders})", "{label}: {count} orders ({orders})", len(ids)).format(
+        label=tx(label), count=_n(len(ids)), orders=listed)
 
 
 def _section_view(s: CauseSection, metrics: Mapping[str, MetricResult]) -> dict[str, Any]:
     categories = list(dict.fromkeys(c for d in s.defect_counts if (c := category_of(d))))
     return {
-        "title": s.title, "categories": categories, "answers": _answers(s, metrics),
-        "root_cause": s.root_cause, "facts": list(s.facts),
-        "reasons": [f"{label}: {len(ids):,} order{'s' if len(ids) != 1 else ''} "
-                    f"({', '.join(ids) if len(ids) <= REASON_IDS_SHOWN else 'listed in Annex A'})"
-                    for label, ids in s.reasons],
-        "corrective": list(s.corrective), "preventive": [preventive_line(p) for p in s.preventive],
-        "attachments": list(s.attachments), "orders": list(s.orders),
+        "title": tx(s.title), "categories": categories, "answers": _answers(s, metrics),
+        "root_cause": tx(s.root_cause), "facts": [tx(x) for x in s.facts],
+        "reasons": [_reason(label, ids) for label, ids in s.reasons],
+        "corrective": [tx(x) for x in s.corrective], "preventive": [preventive_line(p) for p in s.preventive],
+        "attachments": [tx(x) for x in s.attachments], "orders": list(s.orders),
     }
 
 
@@ -119,27 +151,34 @@ def _context(result: AnalysisResult) -> dict[str, Any]:
     marketplace = result.options.marketplace
     if plan is None:
         return {"required": [], "figures": [], "intro": "", "sections": [], "also": [],
-                "as_of": result.as_of.isoformat(), "marketplace": marketplace}
+                "as_of": formats.date(result.as_of), "marketplace": marketplace}
     sections = [_section_view(s, result.metrics) for s in plan.sections]
     required = list(dict.fromkeys(c for s in sections for c in s["categories"]))
     bounds = {k: g.upper_bound for k, g in result.gaps.items() if g.upper_bound}
-    also = [figure_line(f, bounds.get(f.metric.key)) + " (see the sections above that concern it)"
-            for f in plan.also_improving]
+    also = [_("{figure} (see the sections above that concern it)").format(
+        figure=figure_line(f, bounds.get(f.metric.key))) for f in plan.also_improving]
     return {"required": required, "figures": [figure_line(f, bounds.get(f.metric.key)) for f in plan.figures],
-            "intro": INTRO.get(plan.scope_source, INTRO["none"]), "sections": sections, "also": also,
-            "as_of": result.as_of.isoformat(), "marketplace": marketplace}
+            "intro": gettext(INTRO.get(plan.scope_source, INTRO["none"])), "sections": sections, "also": also,
+            "as_of": formats.date(result.as_of), "marketplace": marketplace}
 
 
-def render_poa(result: AnalysisResult) -> str:
+def _poa_lang(result: AnalysisResult, lang: str | None) -> str:
+    return lang or getattr(result.options, "poa_lang", None) or "en"
+
+
+def render_poa(result: AnalysisResult, lang: str | None = None) -> str:
     """The Plan of Action as Markdown (poa.md): one section per root cause, its three answers, the annex;
-    category markers for ``sellerdx poa check`` (docs/poa-format.md)."""
-    return _environment().get_template(MARKDOWN_TEMPLATE).render(**_context(result))
+    category markers for ``sellerdx poa check`` (docs/poa-format.md). Written in the POA's language
+    (``result.options.poa_lang``: English unless ``--poa-lang``) or in ``lang``."""
+    with use(_poa_lang(result, lang)):
+        return _environment().get_template(MARKDOWN_TEMPLATE).render(**_context(result))
 
 
-def poa_text(result: AnalysisResult) -> str:
+def poa_text(result: AnalysisResult, lang: str | None = None) -> str:
     """The same plan as plain text for Amazon's appeal form (poa.txt): numbered sections, no Markdown, no
-    comment, no file name."""
-    return _environment().get_template(TEXT_TEMPLATE).render(**_context(result))
+    comment, no file name; in the POA's language (or ``lang``)."""
+    with use(_poa_lang(result, lang)):
+        return _environment().get_template(TEXT_TEMPLATE).render(**_context(result))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -7,16 +7,20 @@ Amazon's reconciliation rows into a table and hands everything to :func:`~seller
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
 
+from sellerdx.i18n.active import use
 from sellerdx.render.amazon import amazon_banner
 from sellerdx.render.context import FindingView, ReportContext, assemble, vocabulary
+from sellerdx.render.poa import poa_text
 from sellerdx.result import AnalysisResult, FindingResult
 
 REJECTED_ROWS_FILE = "rejected_rows.csv"   # written next to report.html by Analysis.write
+_BLANK = re.compile(r"\[\[(.+?)\]\]")
 
 
 def keep_columns(frame: pd.DataFrame, columns: Sequence[str], *, drop_empty: bool = False) -> pd.DataFrame:
@@ -65,11 +69,40 @@ def reconciliation_frame(rows: Iterable[Any]) -> pd.DataFrame | None:
     return frame
 
 
+def poa_pairs(original: str, translation: str) -> tuple[tuple[tuple[str, str | None], ...], tuple[tuple[str, str], ...]]:
+    """The plan in the POA's language beside its translation, line by line (each line of poa.txt is one
+    paragraph: a heading, a figure, a cause, an action; both come from the same template and messages), and its
+    ``[[blanks]]`` as ``(blank in the POA's language, blank in the reader's)``, each once. A translation that
+    reads the same (an order list) is ``None``. Should the two ever differ in lines, the whole text pairs with
+    the whole translation."""
+    left, right = original.splitlines(), translation.splitlines()
+    if len(left) != len(right):
+        left, right = [original], [translation]
+    pairs = tuple((a, None if a == b else b) for a, b in zip(left, right, strict=True))
+    blanks: dict[str, str] = {}
+    for a, b in zip(left, right, strict=True):
+        theirs, ours = _BLANK.findall(a), _BLANK.findall(b)
+        if len(theirs) == len(ours):
+            for blank, meaning in zip(theirs, ours, strict=True):
+                blanks.setdefault(f"[[{blank}]]", f"[[{meaning}]]")
+    return pairs, tuple(blanks.items())
+
+
 def report_context(result: AnalysisResult, *, poa: str = "",
                    rejected_path: str | None = REJECTED_ROWS_FILE) -> ReportContext:
     """Everything the HTML report of ``result`` shows; ``poa`` is the Plan of Action text it embeds."""
+    with use(result.options.lang):   # texts composed here (Amazon's banner) are in the report's language
+        return _report_context(result, poa=poa, rejected_path=rejected_path)
+
+
+def _report_context(result: AnalysisResult, *, poa: str, rejected_path: str | None) -> ReportContext:
     tables = vocabulary()["table_columns"]
     inputs = result.inputs
+    lang, poa_lang = result.options.lang, result.options.poa_lang
+    pairs: tuple[tuple[str, str | None], ...] = ()
+    blanks: tuple[tuple[str, str], ...] = ()
+    if poa and lang != poa_lang:   # the seller reads the plan Amazon will read, paragraph by paragraph
+        pairs, blanks = poa_pairs(poa, poa_text(result, lang))
     views = [FindingView(item.finding, result.metrics.get(item.finding.metric), item.breakdown,
                          evidence_table(item)) for item in result.findings]
     return assemble(
@@ -96,7 +129,12 @@ def report_context(result: AnalysisResult, *, poa: str = "",
         missing_exports=result.missing_exports,
         gaps=result.gaps,
         amazon=amazon_banner(result.amazon),
+        lang=lang,
+        poa_lang=poa_lang,
+        poa_pairs=pairs,
+        poa_blanks=blanks,
     )
 
 
-__all__ = ["evidence_table", "keep_columns", "reconciliation_frame", "report_context", "REJECTED_ROWS_FILE"]
+__all__ = ["evidence_table", "keep_columns", "poa_pairs", "reconciliation_frame", "report_context",
+           "REJECTED_ROWS_FILE"]
