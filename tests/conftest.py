@@ -23,6 +23,15 @@ def _isolated_cache_dir(tmp_path_factory: pytest.TempPathFactory):
         yield folder
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _english_unless_asked():
+    """Outputs follow $SELLERDX_LANG and the system locale: the suite writes English whatever the machine's
+    locale (a test of another language asks for it: --lang, lang=, or its own environment)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SELLERDX_LANG", "en")
+        yield
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT

@@ -53,7 +53,12 @@ def test_cli_only_list_is_exact() -> None:
 
 def test_there_are_twins_to_check() -> None:
     # Written by hand from the issue / README: the flags an analyst can set from Python too.
-    assert set(_twin_options()) == {"out", "as_of", "odr_lag_days", "marketplace", "cache", "notice", "timezone"}
+    assert set(_twin_options()) == {"out", "as_of", "odr_lag_days", "marketplace", "cache", "notice", "timezone",
+                                    "lang", "poa_lang"}
+
+
+# Options whose CLI and analyze() default is "not given" (None) and whose Options field holds what it resolved to.
+RESOLVED = {"lang": "--lang / lang=None: $SELLERDX_LANG, else the system locale, else English; Options.lang is the code"}
 
 
 @pytest.mark.parametrize("name", sorted(_twin_options()))
@@ -72,6 +77,9 @@ def test_option_has_options_field_with_same_default(name: str) -> None:
     option = _twin_options()[name]
     fields = {f.name: f for f in dataclasses.fields(Options)}
     assert name in fields, f"--{name.replace('_', '-')} has no field {name!r} on Options"
+    if name in RESOLVED:
+        assert option.get_default(CTX) is None and fields[name].default == "en"
+        return
     assert fields[name].default == option.get_default(CTX)
     assert Options().__getattribute__(name) == option.get_default(CTX)
 
@@ -106,19 +114,20 @@ def test_cli_forwards_every_option_by_name(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr("sellerdx.analysis.analyze", fake_analyze)
     result = CliRunner().invoke(cli.main, [
         "analyze", "some/folder", "--out", "elsewhere", "--as-of", "2026-10-01", "--odr-lag-days", "7",
-        "--marketplace", "DE", "--cache", "cache-dir", "--notice", "odr,lsr", "--timezone", "Asia/Tokyo"])
+        "--marketplace", "DE", "--cache", "cache-dir", "--notice", "odr,lsr", "--timezone", "Asia/Tokyo",
+        "--lang", "de", "--poa-lang", "fr"])
     assert "captured" in result.output, result.output
     assert result.exit_code == cli.EXIT_USAGE
     assert seen["folder"] == "some/folder"
     assert {k: seen[k] for k in _twin_options()} == {
         "out": "elsewhere", "as_of": "2026-10-01", "odr_lag_days": 7, "marketplace": "DE", "cache": "cache-dir",
-        "notice": "odr,lsr", "timezone": "Asia/Tokyo"}
+        "notice": "odr,lsr", "timezone": "Asia/Tokyo", "lang": "de", "poa_lang": "fr"}
     # The same values are accepted by the library and land in Options under the same names.
     analysis = sellerdx.analyze("some/folder", **{k: seen[k] for k in _twin_options()})
     import datetime as dt
     assert analysis.options == Options(out="elsewhere", as_of=dt.date(2026, 10, 1), odr_lag_days=7,
                                        marketplace="DE", cache="cache-dir", notice=("odr", "lsr"),
-                                       timezone="Asia/Tokyo")
+                                       timezone="Asia/Tokyo", lang="de", poa_lang="fr")
 
 
 def test_analyze_defaults_equal_options_defaults() -> None:

@@ -64,7 +64,8 @@ def build_root(root: Path) -> Path:
         if as_of:
             lines.append(f"as_of = {as_of}")
         if name == "calm-two":
-            lines.append('language = "de"')           # accepted; ignored until sellerdx analyze has it
+            lines.append('language = "de"')           # sellerdx analyze(lang="de")
+            lines.append('sales_channel = "MFN"')     # accepted; ignored until sellerdx analyze has it
         lines.append("")
     lines += [f"[accounts.{UNUSABLE}]", ""]
     (root / "portfolio.toml").write_text("\n".join(lines), encoding="utf-8")
@@ -152,7 +153,8 @@ def test_each_account_summary_equals_a_single_sellerdx_analyze(portfolio_runs: d
     for i, (name, (_, _, _, as_of)) in enumerate(ACCOUNTS.items()):
         single = base / f"single-{i}"
         # what `sellerdx analyze FOLDER --out DIR [--as-of D]` calls (cli.analyze), in this process
-        analysis = sellerdx.analyze(str(root / name), out=str(single), as_of=as_of)
+        analysis = sellerdx.analyze(str(root / name), out=str(single), as_of=as_of,
+                                    lang="de" if name == "calm-two" else None)
         analysis.write(single)
         expected = _strip(json.loads((single / "summary.json").read_text(encoding="utf-8")))
         assert expected["folder"] == str(root / name)
@@ -170,7 +172,8 @@ def test_portfolio_json_lists_the_unusable_account_and_unsupported_options(portf
     accounts = {a["name"]: a for a in doc["accounts"]}
     assert accounts[UNUSABLE]["status"] == "failed"
     assert NO_ORDERS_ERROR in accounts[UNUSABLE]["error"] and "\n" not in accounts[UNUSABLE]["error"]
-    assert any("'language'" in w for w in accounts["calm-two"]["warnings"])
+    assert any("'sales_channel'" in w for w in accounts["calm-two"]["warnings"])
+    assert not any("'language'" in w for w in accounts["calm-two"]["warnings"])
     assert doc["totals"] == {"accounts": 6, "at_risk": 3, "failed": 1, "analysed": 6, "reused": 0,
                              "became_at_risk": 0}
     assert doc["exit_status"] == 1

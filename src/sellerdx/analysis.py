@@ -75,6 +75,8 @@ class Analysis:
         """The ``sellerdx.cache.FileCache`` used to load the folder (hits, misses, rebuilt), None without cache."""
         """Seconds spent in each stage so far: discover, cache, read, validate, load, metrics, diagnose, render."""
         self._rejected_file: str | None = None   # rejected_rows.csv once written (named by input errors)
+        self.language_warning: str | None = None
+        """Set when the language asked for has no catalog (English is written instead); one of :attr:`warnings`."""
 
     # ------------------------------------------------------------------------------------- stages
     @functools.cached_property
@@ -178,8 +180,9 @@ class Analysis:
 
     @property
     def warnings(self) -> list[str]:
-        """Warnings about the data against the options (an --as-of past the orders' last day, ...)."""
-        return data_warnings(self.con, self.params)
+        """Warnings about the data against the options (an --as-of past the orders' last day, a language
+        without a catalog, ...)."""
+        return [*([self.language_warning] if self.language_warning else []), *data_warnings(self.con, self.params)]
 
     @property
     def metrics(self) -> pd.DataFrame:
@@ -235,10 +238,13 @@ class Analysis:
     @functools.cached_property
     def result(self) -> AnalysisResult:
         """Stage 5: everything any output shows, computed once (every writer below renders this)."""
-        return describe(self.con, folder=str(self.folder), options=self.options, params=self.params,
-                        inputs=self.inputs, performance_files=list(self._loaded[1].performance),
-                        metrics=self.metric_results, findings=self.finding_list,
-                        step=self._step, timed=self._timed)
+        result = describe(self.con, folder=str(self.folder), options=self.options, params=self.params,
+                          inputs=self.inputs, performance_files=list(self._loaded[1].performance),
+                          metrics=self.metric_results, findings=self.finding_list,
+                          step=self._step, timed=self._timed)
+        if self.language_warning:   # the reader asked for a language sellerdx cannot write: said in every output
+            result = dataclasses.replace(result, data_warnings=(self.language_warning, *result.data_warnings))
+        return result
 
     @property
     def performance(self) -> tuple[Any, ...]:
@@ -361,20 +367,27 @@ def _close_and_remove(con: duckdb.DuckDBPyConnection, workdir: str) -> None:
 
 def analyze(folder: str | os.PathLike[str], *, out: str = DEFAULT_OUT, as_of: dt.date | str | None = None,
             odr_lag_days: int = 14, marketplace: str | None = None, cache: str | bool | None = True,
-            notice: str | tuple[str, ...] | None = None, timezone: str | None = None,
-            progress: Callable[[str, int, int], None] | None = None) -> Analysis:
+            notice: str | tuple[str, ...] | None = None, timezone: str | None = None, lang: str | None = None,
+            poa_lang: str = "en", progress: Callable[[str, int, int], None] | None = None) -> Analysis:
     """Analyse a folder of Seller Central exports. Nothing is read until a result is asked for.
 
     Args mirror ``sellerdx analyze``: ``out`` (output folder), ``as_of`` (YYYY-MM-DD; default the latest
     purchase date), ``odr_lag_days`` (14), ``marketplace`` (two letters, for ambiguous dates), ``cache``
     (True: the user cache folder, ``sellerdx.paths.user_cache_dir()``; a folder; False: no cache), ``notice``
     (metric families of Amazon's notice, e.g. ``"odr,lsr"``: the Plan of Action's scope), ``timezone`` (IANA
-    zone of the weekday / hour statements; default: each order's marketplace zone).
+    zone of the weekday / hour statements; default: each order's marketplace zone), ``lang`` (the report's
+    language: en, zh, ja, de, fr, it, es, vi; default ``$SELLERDX_LANG``, else the system locale, else English;
+    an unknown one is English with a warning in :attr:`Analysis.warnings` and the result's warnings),
+    ``poa_lang`` (the Plan of Action's language: en, ja, de, fr, it, es).
     ``progress(label, done, total)`` is called as files are read and stages run.
     """
+    from .i18n import resolve  # noqa: PLC0415 - the language chosen like the CLI's --lang
+    choice = resolve(lang)
     options = Options(out=out, as_of=as_of, odr_lag_days=odr_lag_days, marketplace=marketplace, cache=cache,
-                      notice=notice, timezone=timezone)
-    return Analysis(folder, options, progress=progress)
+                      notice=notice, timezone=timezone, lang=choice.code, poa_lang=poa_lang)
+    analysis = Analysis(folder, options, progress=progress)
+    analysis.language_warning = choice.warning
+    return analysis
 
 
 __all__ = ["Analysis", "AnalysisResult", "Inputs", "Options", "analyze", "DEFAULT_OUT", "METRIC_KEYS"]

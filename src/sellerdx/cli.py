@@ -132,6 +132,25 @@ def _verbosity(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+# ------------------------------------------------------------------------------------------------ language
+# Help texts stay English (README, "Languages"): click writes --help before any language is chosen, and
+# --help must not load a catalog.
+_LANG_HELP = ("Language of the terminal output, errors and report: en, zh, ja, de, fr, it, es, vi. Default: "
+              "$SELLERDX_LANG, else the system locale (LANG), else English.")
+_POA_LANG_HELP = ("Language of the Plan of Action (poa.md, poa.txt): en, or the marketplace language Amazon "
+                  "reads (ja, de, fr, it, es).")
+
+
+def _lang_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--lang``: the command runs inside ``sellerdx.i18n.use(lang)`` (see :func:`_handle_errors`)."""
+    return click.option("--lang", "lang", default=None, metavar="LANG", help=_LANG_HELP)(func)
+
+
+def _poa_lang_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--poa-lang", "poa_lang", default="en", show_default=True, metavar="LANG",
+                        help=_POA_LANG_HELP)(func)
+
+
 # ------------------------------------------------------------------------------------------------ errors
 def _is_interrupt(exc: BaseException) -> bool:
     """Ctrl-C, including DuckDB's ways of reporting it from inside a query ("Query interrupted")."""
@@ -150,31 +169,49 @@ def _handle_errors(func: Callable[..., int]) -> Callable[..., None]:
     """Map what a command raises to one or two lines on stderr and an exit code, never a traceback."""
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> None:
-        try:
-            code = func(*args, **kwargs)
-        except SellerdxError as exc:
-            _err().print(f"[bold red]error:[/] {_escape(exc.location() + exc.message)}", markup=True,
-                         soft_wrap=True)
-            if exc.hint:
-                _err().print(f"  hint: {exc.hint}", markup=False, soft_wrap=True)
-            sys.exit(EXIT_USAGE)
-        except click.exceptions.Exit:
-            raise
-        except BaseException as exc:  # a bug: one line, the traceback only on request
-            if isinstance(exc, SystemExit):
-                raise
-            if _is_interrupt(exc):
-                _err().print("interrupted", markup=False, soft_wrap=True)
-                sys.exit(EXIT_INTERRUPTED)
-            if os.environ.get("SELLERDX_DEBUG"):
-                raise
-            _err().print(f"[bold red]internal error:[/] {_escape(f'{type(exc).__name__}: {exc}')}", markup=True,
-                         soft_wrap=True)
-            _err().print("  hint: this is a bug in sellerdx; rerun with SELLERDX_DEBUG=1 and report the traceback",
-                         markup=False, soft_wrap=True)
-            sys.exit(EXIT_INTERNAL)
-        sys.exit(code)
+        from .i18n import use  # here, not at the top: --help and --version never choose a language
+        with use(_language(kwargs.get("lang"))):
+            _run(func, *args, **kwargs)
     return wrapper
+
+
+def _language(asked: str | None) -> str:
+    """The language of the command (--lang, else SELLERDX_LANG, else the system locale, else English); an
+    unknown one is English with one warning on stderr (sellerdx.i18n.resolve)."""
+    from .i18n import resolve
+    choice = resolve(asked)
+    if choice.warning:
+        log.warning("%s", choice.warning)
+    return choice.code
+
+
+def _run(func: Callable[..., int], *args: Any, **kwargs: Any) -> None:
+    """Run a command in the language chosen; errors are printed in it (messages are translated where raised)."""
+    from .i18n import _, localize
+    try:
+        code = func(*args, **kwargs)
+    except SellerdxError as exc:
+        _err().print(f"[bold red]{_('error:')}[/] {_escape(exc.location() + localize(exc.message))}", markup=True,
+                     soft_wrap=True)
+        if exc.hint:
+            _err().print("  " + _("hint: {hint}").format(hint=localize(exc.hint)), markup=False, soft_wrap=True)
+        sys.exit(EXIT_USAGE)
+    except click.exceptions.Exit:
+        raise
+    except BaseException as exc:  # a bug: one line, the traceback only on request
+        if isinstance(exc, SystemExit):
+            raise
+        if _is_interrupt(exc):
+            _err().print(_("interrupted"), markup=False, soft_wrap=True)
+            sys.exit(EXIT_INTERRUPTED)
+        if os.environ.get("SELLERDX_DEBUG"):
+            raise
+        _err().print(f"[bold red]{_('internal error:')}[/] {_escape(f'{type(exc).__name__}: {exc}')}",
+                     markup=True, soft_wrap=True)
+        _err().print("  " + _("hint: this is a bug in sellerdx; rerun with SELLERDX_DEBUG=1 and report the "
+                              "traceback"), markup=False, soft_wrap=True)
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(code)
 
 
 def _escape(text: str) -> str:
@@ -299,11 +336,13 @@ def main() -> None:
                    "marketplace (Amazon.com: America/Los_Angeles, Amazon.de: Europe/Berlin, ...).")
 @click.option("--json", "as_json", is_flag=True, help="Print summary.json to standard output.")
 @click.option("--open", "open_report", is_flag=True, help="Open report.html in the default browser.")
+@_lang_option
+@_poa_lang_option
 @_verbosity
 @_handle_errors
 def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketplace: str | None,
             cache: str | bool, notice: str | None, no_cache: bool, timings: bool, timezone: str | None,
-            as_json: bool, open_report: bool) -> int:
+            as_json: bool, open_report: bool, lang: str | None, poa_lang: str) -> int:
     """Recompute the account-health metrics of FOLDER and write the report, POA and summary."""
     _check_out(out)
     if no_cache:
@@ -314,7 +353,8 @@ def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketp
     started = time.perf_counter()
     with _progress() as progress:
         analysis = run(folder, out=out, as_of=as_of, odr_lag_days=odr_lag_days, marketplace=marketplace,
-                       cache=cache, notice=notice, timezone=timezone, progress=progress)
+                       cache=cache, notice=notice, timezone=timezone, lang=lang, poa_lang=poa_lang,
+                       progress=progress)
         paths = analysis.write(out)
     total = time.perf_counter() - started
     _log_cache(analysis)
@@ -391,16 +431,18 @@ def history_cmd(cache: str | None, as_json: bool) -> int:
 @click.option("--rejected", "rejected_path", default=None, metavar="FILE",
               help="Also write the quarantined rows to this CSV (file, line, column, value, reason).")
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
+@_lang_option
 @_verbosity
 @_handle_errors
-def validate_cmd(folder: str, marketplace: str | None, rejected_path: str | None, as_json: bool) -> int:
+def validate_cmd(folder: str, marketplace: str | None, rejected_path: str | None, as_json: bool,
+                 lang: str | None) -> int:
     """Read and check every export in FOLDER without computing metrics (exit 1 when rows were rejected)."""
     if rejected_path and Path(rejected_path).is_dir():
         raise _usage_error("--rejected names a folder, not a file", path=rejected_path,
                            hint="pass a file name, e.g. --rejected rejected_rows.csv")
     from .analysis import analyze as run  # here, not at the top: keeps --help fast
     with _progress() as progress:
-        analysis = run(folder, marketplace=marketplace, cache=False, progress=progress)
+        analysis = run(folder, marketplace=marketplace, cache=False, lang=lang, progress=progress)
         inputs = analysis.inputs
     if rejected_path:
         analysis.write_rejected(rejected_path)
@@ -467,10 +509,12 @@ def sample(folder: str, variant: str, n_orders: int, seed: int, days: int, damag
 @click.option("--cache", "cache", default=None, metavar="DIR",
               help="Keep parsed files in DIR (shared by every account) so changed accounts read only new files.")
 @click.option("--force", is_flag=True, help="Analyse every account, even those whose exports did not change.")
+@_lang_option
 @_verbosity
 @_handle_errors
 def portfolio_cmd(root: str, out_dir: str, workers: int | None, scheduler: str | None, as_of: str | None,
-                  odr_lag_days: int | None, marketplace: str | None, cache: str | None, force: bool) -> int:
+                  odr_lag_days: int | None, marketplace: str | None, cache: str | None, force: bool,
+                  lang: str | None) -> int:
     """Analyse every account of ROOT (its subfolders, or ROOT/portfolio.toml) and rank them by urgency.
 
     Each account is analysed as `sellerdx analyze` would, into OUT/<account>/; unchanged accounts keep
@@ -478,8 +522,8 @@ def portfolio_cmd(root: str, out_dir: str, workers: int | None, scheduler: str |
     analysed, 2 no account could be analysed (or unusable options).
     """
     from .portfolio import run_portfolio  # here, not at the top: keeps --help fast
-    defaults = {k: v for k, v in (("as_of", as_of), ("odr_lag_days", odr_lag_days), ("marketplace", marketplace))
-                if v is not None}
+    defaults = {k: v for k, v in (("as_of", as_of), ("odr_lag_days", odr_lag_days), ("marketplace", marketplace),
+                                  ("lang", lang)) if v is not None}
     with _progress() as progress:
         def on_account(done: int, total: int, name: str) -> None:
             if progress:   # the bar shows done - 1 of total for its argument "done"
@@ -504,9 +548,11 @@ def poa() -> None:
 @click.option("--notice", default=None, metavar="METRICS",
               help="Metrics the deactivation or warning notice names, e.g. odr,lsr (odr, lsr, pfcr, vtr, otdr): "
                    "each needs a root-cause section.")
+@_lang_option
+@_poa_lang_option
 @_verbosity
 @_handle_errors
-def poa_check(file: str, notice: str | None) -> int:
+def poa_check(file: str, notice: str | None, lang: str | None, poa_lang: str) -> int:
     """Lint a Plan of Action (Markdown or plain text): blanks, the three answers of every root cause,
     tense, blame, apologies, questions, unmeasurable measures, metric manipulation, language, length."""
     from .errors import NoInputError
