@@ -17,10 +17,12 @@ import matplotlib
 import pandas as pd
 from markupsafe import Markup
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator
 
 from ..amazon.verdict import marketplace_name, rating_text
-from .charts import CHART_RC, LINE, to_svg
+from ..i18n import formats
+from ..i18n.active import _, gettext
+from .charts import LINE, chart_rc, date_formatter, percent_formatter, to_svg
 
 
 @dataclass(frozen=True)
@@ -70,15 +72,21 @@ class AmazonBanner:
     stored_now: int
 
 
+# Texts composed here are written in the language active when amazon_banner runs (report_context's).
 def _pct(value: float) -> str:
-    return f"{value * 100:.2f}%"
+    return formats.percent(value, 2)
+
+
+def _n(value: int) -> str:
+    return formats.decimal(value)
 
 
 def _row(f: Any) -> FigureRow:
-    window = (f"{f.window_start:%Y-%m-%d} – {f.window_end:%Y-%m-%d}" if f.window_start and f.window_end else "—")
+    window = (f"{formats.date(f.window_start)} – {formats.date(f.window_end)}"
+              if f.window_start and f.window_end else "—")
     value = f.value
     if f.parts and f.group == "invoice":
-        value += " (" + ", ".join(f"{k.replace('_', ' ')} {n:,}" for k, n in f.parts.items()) + ")"
+        value += " (" + ", ".join(f"{gettext(k.replace('_', ' '))} {_n(n)}" for k, n in f.parts.items()) + ")"
     return FigureRow(label=f.label, marketplace=f.marketplace, value=value, status=f.status or "—", window=window,
                      bad=f.bad, recomputable=f.recomputable, note=f.note or "", problems=tuple(f.problems),
                      known=f.known)
@@ -88,11 +96,11 @@ def _point_value(p: Any) -> str:
     """"2.50% (1 of 40)", "5" (a count alone), "—"."""
     if p.rate is not None:
         both = p.numerator is not None and p.denominator is not None
-        counts = f" ({p.numerator:,} of {p.denominator:,})" if both else ""
+        counts = " (" + _("{n} of {total}").format(n=_n(p.numerator), total=_n(p.denominator)) + ")" if both else ""
         return _pct(p.rate) + counts
     if p.numerator is not None and p.denominator is not None:
-        return f"{p.numerator:,} of {p.denominator:,}"
-    return f"{p.numerator:,}" if p.numerator is not None else "—"
+        return _("{n} of {total}").format(n=_n(p.numerator), total=_n(p.denominator))
+    return _n(p.numerator) if p.numerator is not None else "—"
 
 
 def snapshot_chart(points: Sequence[Any], label: str, chart_id: str) -> Markup | None:
@@ -105,21 +113,22 @@ def snapshot_chart(points: Sequence[Any], label: str, chart_id: str) -> Markup |
         return None
     frame = pd.DataFrame(data, columns=["date", "value"])
     frame["date"] = pd.to_datetime(frame["date"])
-    what = "rate" if use_rate else "count"
-    alt = (f"{label}: Amazon's {what} in {len(frame)} snapshots, from {frame['date'].min():%Y-%m-%d} to "
-           f"{frame['date'].max():%Y-%m-%d}")
-    with matplotlib.rc_context(CHART_RC), warnings.catch_warnings():
+    alt = (_("{label}: Amazon's rate in {n} snapshots, from {start} to {end}") if use_rate else
+           _("{label}: Amazon's count in {n} snapshots, from {start} to {end}")).format(
+        label=label, n=_n(len(frame)), start=formats.date(frame["date"].min()), end=formats.date(frame["date"].max()))
+    with matplotlib.rc_context(chart_rc()), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         fig = Figure(figsize=(5.2, 1.9))
         ax = fig.subplots()
         ax.plot(frame["date"], frame["value"], color=LINE, lw=1.6, marker="o", ms=4)
         if use_rate:
             top = float(frame["value"].max())
-            ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=1 if top < 0.1 else 0))
+            ax.yaxis.set_major_formatter(percent_formatter(1 if top < 0.1 else 0))
         else:
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_title(f"{label} (Amazon)")
-        ax.set_xlabel("End of Amazon's reporting range")
+        date_formatter(ax)   # English: matplotlib's own date ticks, as before
+        ax.set_title(_("{label} (Amazon)").format(label=label))
+        ax.set_xlabel(_("End of Amazon's reporting range"))
         fig.autofmt_xdate()
         return to_svg(fig, chart_id, alt)
 
@@ -133,12 +142,12 @@ def amazon_banner(overview: Any) -> AmazonBanner | None:
     single: list[str] = []
     several_mps = len({mp for mp, _ in overview.trends}) > 1
     for i, ((mp, key), points) in enumerate(sorted(overview.trends.items())):
-        label = overview.labels.get(key, key)
+        label = gettext(overview.labels.get(key, key))
         shown = f"{label} ({marketplace_name(mp)})" if several_mps else label
         if len(points) < 2:
             single.append(shown)
             continue
-        words = tuple((p.date.isoformat(), _point_value(p), p.status or "—") for p in points)
+        words = tuple((formats.date(p.date), _point_value(p), p.status or "—") for p in points)
         trends.append(TrendView(shown, marketplace_name(mp), snapshot_chart(points, shown, f"chart-amazon-{i}"),
                                 words))
     notes: list[str] = []

@@ -22,9 +22,12 @@ import matplotlib.dates as mdates
 import pandas as pd
 from markupsafe import Markup
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
+from sellerdx.i18n import formats
+from sellerdx.i18n.active import _, current, gettext, ngettext
 from sellerdx.model import MetricResult
+from sellerdx.render.context import weekday_name
 from sellerdx.text import percent
 
 # Palette shared with report.css (status colours and neutrals).
@@ -71,6 +74,27 @@ CHART_RC: dict[str, Any] = {
     "savefig.pad_inches": 0.08,
 }
 
+# Text stays text in the SVG (svg.fonttype none): the browser draws it, falling back family by family for a
+# glyph DejaVu Sans lacks. Outside English the chart's font list goes on with CJK system fonts (the language's own
+# glyph forms first: JP for Japanese, SC for Chinese), so the browser picks a real CJK font, and matplotlib
+# measures CJK labels with it where it is installed (fonts-noto-cjk); English charts are unchanged.
+CJK_FONTS: dict[str, tuple[str, ...]] = {
+    "ja": ("Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", "Meiryo", "Noto Sans CJK SC", "PingFang SC"),
+    "zh": ("Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK JP", "Hiragino Sans"),
+    "default": ("Noto Sans CJK SC", "Noto Sans CJK JP", "PingFang SC", "Hiragino Sans", "Microsoft YaHei",
+                "Yu Gothic"),
+}
+
+
+def chart_rc() -> dict[str, Any]:
+    """:data:`CHART_RC` for the language being written (CJK fonts after the Latin ones outside English)."""
+    code = current()
+    if code == "en":
+        return CHART_RC
+    return {**CHART_RC, "font.sans-serif": [*CHART_RC["font.sans-serif"],
+                                            *CJK_FONTS.get(code, CJK_FONTS["default"])]}
+
+
 _SVG_START = re.compile(r"<svg\b")
 _SVG_OPEN_TAG = re.compile(r"<svg\b[^>]*>")
 _BLANK_RUNS = re.compile(r"\n\s*")
@@ -78,7 +102,7 @@ _LABEL_COLUMNS = ("value", "group", "label", "key")
 
 
 def _short(label: Any) -> str:
-    text = "—" if label is None or (isinstance(label, float) and pd.isna(label)) else str(label)
+    text = "—" if label is None or (isinstance(label, float) and pd.isna(label)) else weekday_name(label)
     return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1] + "…"
 
 
@@ -108,6 +132,41 @@ def _pct(value: float) -> str:
     return percent(value, trim=True)
 
 
+# Tick labels in the reader's conventions (sellerdx.i18n.formats); English keeps matplotlib's own formatters,
+# so its charts are unchanged.
+def percent_formatter(decimals: int | None = None) -> Any:
+    """A y-axis of fractions as percentages: ``4%`` / ``4 %`` / ``4,5 %``."""
+    if current() == "en":
+        return PercentFormatter(xmax=1, decimals=decimals)
+    if decimals is None:
+        return FuncFormatter(lambda value, _pos: formats.percent(value, 2, trim=True))
+    return FuncFormatter(lambda value, _pos: formats.percent(value, decimals))
+
+
+def count_formatter() -> Any | None:
+    """Whole counts with the locale's grouping (``1.000``); ``None`` in English (matplotlib's default)."""
+    if current() == "en":
+        return None
+    return FuncFormatter(lambda value, _pos: formats.decimal(int(round(value))))
+
+
+def date_formatter(ax: Any, english: str | None = None) -> None:
+    """Day ticks: ``english`` (a strftime pattern) or matplotlib's default in English; the locale's short
+    month-day elsewhere (``19. Aug.``, ``8月19日``)."""
+    if current() == "en":
+        if english:
+            ax.xaxis.set_major_formatter(mdates.DateFormatter(english))
+        return
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: formats.month_day(mdates.num2date(value).date())))
+
+
+def _counts_axis(ax: Any) -> None:
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))   # whole orders: no 0.25 ... 1.75 ticks
+    formatter = count_formatter()
+    if formatter is not None:
+        ax.yaxis.set_major_formatter(formatter)
+
+
 def daily_chart(series: pd.DataFrame | None, metric: MetricResult) -> Markup | None:
     """Line chart of ``series.rate`` by ``series.date`` with the metric's target and its window shaded.
 
@@ -122,12 +181,17 @@ def daily_chart(series: pd.DataFrame | None, metric: MetricResult) -> Markup | N
     frame = frame.sort_values("date")
     if frame["rate"].notna().sum() == 0:
         return None
-    title = f"{metric.label}: daily trend"
-    alt = (f"{metric.label} by purchase date from {frame['date'].min():%Y-%m-%d} to "
-           f"{frame['date'].max():%Y-%m-%d}, with Amazon's target of {_pct(metric.target)}"
-           + (f" and the window {metric.window_start:%Y-%m-%d} to {metric.window_end:%Y-%m-%d} shaded"
-              if metric.window_start and metric.window_end else ""))
-    with matplotlib.rc_context(CHART_RC), warnings.catch_warnings():
+    label = gettext(metric.label)
+    title = _("{metric}: daily trend").format(metric=label)
+    values = {"metric": label, "start": formats.date(frame["date"].min()), "end": formats.date(frame["date"].max()),
+              "target": _pct(metric.target)}
+    if metric.window_start and metric.window_end:
+        alt = _("{metric} by purchase date from {start} to {end}, with Amazon's target of {target} and the window "
+                "{window_start} to {window_end} shaded").format(
+            **values, window_start=formats.date(metric.window_start), window_end=formats.date(metric.window_end))
+    else:
+        alt = _("{metric} by purchase date from {start} to {end}, with Amazon's target of {target}").format(**values)
+    with matplotlib.rc_context(chart_rc()), warnings.catch_warnings():
         # missing-glyph warnings (CJK labels): the browser draws that text with its own fonts
         warnings.simplefilter("ignore", UserWarning)
         fig = Figure(figsize=(10.5, 2.5))
@@ -135,18 +199,19 @@ def daily_chart(series: pd.DataFrame | None, metric: MetricResult) -> Markup | N
         if metric.window_start and metric.window_end:
             ax.axvspan(pd.Timestamp(metric.window_start) - pd.Timedelta(hours=12),
                        pd.Timestamp(metric.window_end) + pd.Timedelta(hours=12),
-                       color=WINDOW, alpha=0.18, lw=0, label="metric window")
-        ax.plot(frame["date"], frame["rate"], color=LINE, lw=1.6, label="rate")
+                       color=WINDOW, alpha=0.18, lw=0, label=_("metric window"))
+        ax.plot(frame["date"], frame["rate"], color=LINE, lw=1.6, label=_("rate"))
         ax.axhline(metric.target, color=TARGET, lw=1.1, ls=(0, (4, 3)),
-                   label=f"target {'<' if metric.direction == 'below' else '>'} {_pct(metric.target)}")
+                   label=_("target {target}").format(
+                       target=f"{'<' if metric.direction == 'below' else '>'} {_pct(metric.target)}"))
         top = max(float(frame["rate"].max()), metric.target)
         if metric.direction == "below":
             ax.set_ylim(0, top * 1.18 if top > 0 else 0.05)
-        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=1 if top < 0.1 else 0))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+        ax.yaxis.set_major_formatter(percent_formatter(1 if top < 0.1 else 0))
+        date_formatter(ax, "%d %b")
         ax.set_title(title, pad=26)
-        ax.set_xlabel("Purchase date (UTC)")
-        ax.set_ylabel("Rate")
+        ax.set_xlabel(_("Purchase date (UTC)"))
+        ax.set_ylabel(_("Rate"))
         ax.legend(loc="lower left", ncols=3, bbox_to_anchor=(0, 1.06), borderaxespad=0)
         return to_svg(fig, f"chart-trend-{metric.key}", alt)
 
@@ -182,9 +247,11 @@ def breakdown_chart(frame: pd.DataFrame | None, by: str | None, metric_label: st
         return None
     data = frame.copy()
     data[value_col] = pd.to_numeric(data[value_col], errors="coerce").fillna(0)
+    metric_label = gettext(metric_label)
     by_text = by_label or (by or label_col).replace("_", " ")
-    by_words = by_text if by_text.isupper() else by_text.lower()   # "ASIN" stays, "Weekday" -> "weekday"
-    with matplotlib.rc_context(CHART_RC), warnings.catch_warnings():
+    # "ASIN" stays, "Weekday" -> "weekday" (in English; other languages keep their capitals: German nouns)
+    by_words = by_text if by_text.isupper() or current() != "en" else by_text.lower()
+    with matplotlib.rc_context(chart_rc()), warnings.catch_warnings():
         # missing-glyph warnings (CJK labels): the browser draws that text with its own fonts
         warnings.simplefilter("ignore", UserWarning)
         if kind == "pareto":
@@ -193,17 +260,20 @@ def breakdown_chart(frame: pd.DataFrame | None, by: str | None, metric_label: st
                 return None
             fig = _pareto(data, label_col, value_col, by_text, by_words, metric_label, set(highlight))
             overlapping = "overlap" in data.columns and bool(data["overlap"].any())
-            alt = (f"Pareto chart of {metric_label} defects by {by_words}: "
-                   f"{len(data)} groups, {int(data[value_col].sum())} defects"
-                   + (" (groups overlap: an order can count in several)" if overlapping else "")
-                   + ", largest first, with the cumulative share")
+            values = {"metric": metric_label, "by": by_words, "groups": formats.decimal(len(data)),
+                      "defects": formats.decimal(int(data[value_col].sum()))}
+            alt = (_("Pareto chart of {metric} defects by {by}: {groups} groups, {defects} defects (groups overlap: "
+                     "an order can count in several), largest first, with the cumulative share") if overlapping else
+                   _("Pareto chart of {metric} defects by {by}: {groups} groups, {defects} defects, largest first, "
+                     "with the cumulative share")).format(**values)
         else:
             if order:
                 rank = {name: i for i, name in enumerate(order)}
                 data = data.assign(_rank=[rank.get(str(v), len(rank)) for v in data[label_col]])
                 data = data.sort_values("_rank", kind="stable").drop(columns="_rank")
             fig = _bars(data, label_col, value_col, by_text, by_words, metric_label, set(highlight))
-            alt = f"Bar chart of {metric_label} by {by_words} for {len(data)} groups"
+            alt = _("Bar chart of {metric} by {by} for {groups} groups").format(
+                metric=metric_label, by=by_words, groups=formats.decimal(len(data)))
         return to_svg(fig, chart_id, alt)
 
 
@@ -216,7 +286,7 @@ def _pareto(data: pd.DataFrame, label_col: str, value_col: str, by_text: str, by
     values = list(data[value_col].head(MAX_BARS))
     rest = data[value_col].iloc[MAX_BARS:]
     if len(rest):
-        labels.append(f"{len(rest)} others")
+        labels.append(ngettext("{n} other", "{n} others", len(rest)).format(n=formats.decimal(len(rest))))
         colours.append(BAR)
         values.append(float(rest.sum()))
     cumulative = pd.Series(values).cumsum() / total if total else pd.Series([0.0] * len(values))
@@ -232,17 +302,17 @@ def _pareto(data: pd.DataFrame, label_col: str, value_col: str, by_text: str, by
     ax.bar(positions, values, color=colours, width=0.7)
     ax.set_xticks(list(positions), labels, rotation=35 if len(labels) > 5 else 0,
                   ha="right" if len(labels) > 5 else "center")
-    ax.set_ylabel("Defective orders")
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))   # whole orders: no 0.25 ... 1.75 ticks
+    ax.set_ylabel(_("Defective orders"))
+    _counts_axis(ax)
     ax.set_xlabel(by_text)
-    ax.set_title(f"{metric_label}: defects by {by_words}"
-                 + (" (groups overlap: a defect that names no item counts under each item of its order)"
-                    if overlap else ""))
+    ax.set_title((_("{metric}: defects by {by} (groups overlap: a defect that names no item counts under each item "
+                    "of its order)") if overlap else _("{metric}: defects by {by}")).format(metric=metric_label,
+                                                                                           by=by_words))
     ax2 = ax.twinx()
     ax2.plot(list(positions), list(cumulative), color=CUMULATIVE, marker="o", ms=3.5, lw=1.4)
     ax2.set_ylim(0, 1.05)
-    ax2.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
-    ax2.set_ylabel("Cumulative share", color=CUMULATIVE)
+    ax2.yaxis.set_major_formatter(percent_formatter(0))
+    ax2.set_ylabel(_("Cumulative share"), color=CUMULATIVE)
     ax2.tick_params(axis="y", colors=CUMULATIVE)
     ax2.grid(False)
     ax2.spines["right"].set_visible(True)
@@ -263,15 +333,15 @@ def _bars(data: pd.DataFrame, label_col: str, value_col: str, by_text: str, by_w
     ax.set_xticks(positions, labels, rotation=30 if len(labels) > 8 else 0,
                   ha="right" if len(labels) > 8 else "center")
     if use_rate:
-        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1))
-        ax.set_ylabel("Defect rate")
-        ax.set_title(f"{metric_label}: defect rate by {by_words}")
+        ax.yaxis.set_major_formatter(percent_formatter())
+        ax.set_ylabel(_("Defect rate"))
+        ax.set_title(_("{metric}: defect rate by {by}").format(metric=metric_label, by=by_words))
     else:
-        ax.set_ylabel("Defective orders")
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))   # whole orders
-        ax.set_title(f"{metric_label}: defects by {by_words}")
+        ax.set_ylabel(_("Defective orders"))
+        _counts_axis(ax)   # whole orders
+        ax.set_title(_("{metric}: defects by {by}").format(metric=metric_label, by=by_words))
     ax.set_xlabel(by_text)
     return fig
 
 
-__all__ = ["daily_chart", "breakdown_chart", "MAX_BARS"]
+__all__ = ["daily_chart", "breakdown_chart", "chart_rc", "count_formatter", "date_formatter", "percent_formatter", "MAX_BARS"]

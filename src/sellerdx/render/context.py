@@ -23,6 +23,7 @@ import pandas as pd
 from sellerdx.assets import load_toml
 from sellerdx.i18n import formats
 from sellerdx.i18n.active import current, gettext
+from sellerdx.i18n.languages import get as get_language
 from sellerdx.model import FileReport, Finding, MetricResult, SkippedFile
 from sellerdx.result import ExportNeeded, MetricGaps, WhatIf
 from sellerdx.version import __version__
@@ -90,6 +91,20 @@ def code_words(code: str) -> str:
     """A code as words ("a_to_z_claim" -> "A-to-z claim"; "x+y" -> "X + Y")."""
     words = vocabulary()["codes"]
     return " + ".join(gettext(words.get(part, part.replace("_", " "))) for part in str(code).split("+"))
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def weekday_name(value: Any) -> str:
+    """An English weekday name (the breakdowns' and evidence's ``weekday`` values) in the language being written
+    (CLDR's wide day names: ``Freitag``, ``金曜日``); anything else as it is."""
+    text = str(value)
+    if current() == "en" or text not in WEEKDAYS:
+        return text
+    from babel.dates import get_day_names  # noqa: PLC0415 - Babel only outside English
+
+    return str(get_day_names("wide", locale=get_language(current()).locale)[WEEKDAYS.index(text)])
 
 
 def group_order(by: str | None) -> list[str] | None:

@@ -38,6 +38,7 @@ from sellerdx.render.context import (
     status_label,
     upper_bound_text,
     upper_bound_why,
+    weekday_name,
 )
 from sellerdx.result import AnalysisResult
 from sellerdx.text import EMPTY
@@ -130,6 +131,8 @@ def cell(value: Any, column: str) -> str:
         return datetime(value)
     if fmt == "code":
         return code_words(value)
+    if fmt == "weekday":
+        return weekday_name(value)
     if spec["translate"] and isinstance(value, str):
         return gettext(value)
     if isinstance(value, bool):
@@ -161,6 +164,18 @@ def t(value: Any) -> Any:
     if isinstance(value, str) and value:
         return gettext(value)
     return value
+
+
+def _template_gettext(message: str) -> str:
+    """gettext for the templates. A ``{% trans %}`` block without variables reaches newstyle gettext with its
+    ``%`` doubled (``95%% interval``) while Babel extracts it with one: look that msgid up too."""
+    text = gettext(message)
+    if text == message and "%%" in message:
+        plain = message.replace("%%", "%")
+        translated = gettext(plain)
+        if translated != plain:
+            return translated.replace("%", "%%")
+    return text
 
 
 def _finalize(value: Any) -> Any:
@@ -282,7 +297,7 @@ def environment() -> Environment:
     )
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=gettext, ngettext=ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
+        gettext=_template_gettext, ngettext=ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
     env.filters.update(
         pct=pct, number=number, date=date, datetime=datetime, cell=cell, column_label=column_label,
         status_label=status_label, defect_noun=defect_noun, count_words=count_words,
