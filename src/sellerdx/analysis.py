@@ -31,6 +31,7 @@ from .cache import FileCache, resolve
 from .describe import describe
 from .diagnose import diagnose
 from .errors import BadOptionError
+from .i18n import use
 from .metrics import (
     METRIC_KEYS,
     MetricParams,
@@ -173,7 +174,7 @@ class Analysis:
         lsr_30d, vtr, otdr, otdr_units. The same metrics as a table: :attr:`metrics`."""
         con, params = self.con, self.params
         self._step("computing metrics")
-        with self._timed("metrics"):
+        with self._timed("metrics"), use("en"):   # see `result`: what the pipeline composes is language-neutral
             results = compute_metrics(con, params)
         check_windows_hold_orders(con, results)   # no window holds an order: exit 2, never "all is well"
         return results
@@ -224,7 +225,7 @@ class Analysis:
         table: :attr:`findings`."""
         metrics = self.metric_results
         self._step("diagnosing root causes")
-        with self._timed("diagnose"):
+        with self._timed("diagnose"), use("en"):   # see `result`
             return diagnose(self.con, metrics, self.params)
 
     @property
@@ -238,10 +239,14 @@ class Analysis:
     @functools.cached_property
     def result(self) -> AnalysisResult:
         """Stage 5: everything any output shows, computed once (every writer below renders this)."""
-        result = describe(self.con, folder=str(self.folder), options=self.options, params=self.params,
-                          inputs=self.inputs, performance_files=list(self._loaded[1].performance),
-                          metrics=self.metric_results, findings=self.finding_list,
-                          step=self._step, timed=self._timed)
+        metrics, findings = self.metric_results, self.finding_list
+        # The result is language-neutral: its sentences are Messages (English as str, written in any language
+        # by a renderer); a text still composed as a plain string is English, never half in the caller's
+        # language (the CLI runs inside `use(lang)`), so summary.json and the POA read the same in every run.
+        with use("en"):
+            result = describe(self.con, folder=str(self.folder), options=self.options, params=self.params,
+                              inputs=self.inputs, performance_files=list(self._loaded[1].performance),
+                              metrics=metrics, findings=findings, step=self._step, timed=self._timed)
         if self.language_warning:   # the reader asked for a language sellerdx cannot write: said in every output
             result = dataclasses.replace(result, data_warnings=(self.language_warning, *result.data_warnings))
         return result
@@ -277,11 +282,13 @@ class Analysis:
 
     def poa(self) -> str:
         """The Plan of Action draft (Markdown): one section per root cause, every counted defect answered."""
-        return render_poa(self.result)
+        with use(self.options.poa_lang):   # the language Amazon reads, whatever the report's
+            return render_poa(self.result)
 
     def poa_text(self) -> str:
         """The Plan of Action as plain text for Amazon's appeal form (what poa.txt holds)."""
-        return poa_text(self.result)
+        with use(self.options.poa_lang):
+            return poa_text(self.result)
 
     # ------------------------------------------------------------------------------------- outputs
     def summary(self) -> dict[str, Any]:
@@ -297,7 +304,7 @@ class Analysis:
         result = self.result
         self._step("rendering the report")
         with self._timed("html"):   # part of "render" (every output); `analyze --timings` shows it apart
-            return write_html(report_context(result, poa=poa_text(result)), path)
+            return write_html(report_context(result, poa=self.poa_text()), path)
 
     def write(self, out: str | os.PathLike[str] | None = None) -> dict[str, Path]:
         """Write every output into ``out`` (default: the ``out`` option): report.html, summary.json,
@@ -312,9 +319,9 @@ class Analysis:
         started = time.perf_counter()
         paths = {"summary": write_summary(result, folder / "summary.json")}
         poa_path = folder / "poa.md"
-        poa_path.write_text(render_poa(result), encoding="utf-8")
+        poa_path.write_text(self.poa(), encoding="utf-8")
         paths["poa"] = poa_path
-        plain = poa_text(result)
+        plain = self.poa_text()
         paths["poa_text"] = folder / "poa.txt"
         paths["poa_text"].write_text(plain, encoding="utf-8")
         write_evidence_csv(folder / "evidence.csv", result)

@@ -556,21 +556,27 @@ def poa_check(file: str, notice: str | None, lang: str | None, poa_lang: str) ->
     """Lint a Plan of Action (Markdown or plain text): blanks, the three answers of every root cause,
     tense, blame, apologies, questions, unmeasurable measures, metric manipulation, language, length."""
     from .errors import NoInputError
+    from .i18n import _, ngettext
+    from .options import Options
     from .poa_lint import lint_file, parse_notice
+    from .text import count
     families = parse_notice(notice)
+    poa_lang = Options(poa_lang=poa_lang).poa_lang      # one Amazon reads (exit 2 otherwise)
     if not os.path.isfile(file):
-        raise NoInputError("file not found", path=file, hint="pass the poa.md written by sellerdx analyze")
+        raise NoInputError(_("file not found"), path=file, hint=_("pass the poa.md written by sellerdx analyze"))
     from .poa_lint import not_a_plan
     text = Path(file).read_bytes().decode("utf-8-sig", errors="replace")
     reason = not_a_plan(text)
     if reason:
-        raise _usage_error(f"not a Plan of Action: {reason}", path=file,
-                           hint="pass the poa.md or poa.txt written by sellerdx analyze (or your edited copy)")
-    problems = lint_file(file, notice=families)
+        raise _usage_error(_("not a Plan of Action: {reason}").format(reason=_(reason)), path=file,
+                           hint=_("pass the poa.md or poa.txt written by sellerdx analyze (or your edited copy)"))
+    problems = lint_file(file, notice=families, poa_lang=poa_lang)
     if not _quiet():
         for p in problems:
             _out().print(f"{file}:{p.line}: {p.code}: {p.message}", markup=False, soft_wrap=True)
-        _out().print(f"{len(problems)} problem(s)" if problems else "no problems found", markup=False)
+        # English has always written "1 problem(s)": the plural form is the catalog's business
+        _out().print(ngettext("{n} problem(s)", "{n} problem(s)", len(problems)).format(n=count(len(problems)))
+                     if problems else _("no problems found"), markup=False)
     return EXIT_FINDINGS if problems else EXIT_OK
 
 

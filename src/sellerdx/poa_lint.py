@@ -42,6 +42,8 @@ from typing import Any
 
 from sellerdx.assets import load_toml
 from sellerdx.errors import BadOptionError, UnreadableFileError
+from sellerdx.i18n import N_, _
+from sellerdx.i18n.languages import languages
 
 RULES_FILE = "poa_lint.toml"
 
@@ -71,8 +73,9 @@ _TERM_CODES = {             # [terms.<section>] -> problem code, checked on ever
     "support_case": "support-case",
     "manipulation": "metric-manipulation",
 }
-_LANGUAGE_NAMES = {"de": "German", "fr": "French", "it": "Italian", "es": "Spanish", "vi": "Vietnamese",
-                   "ja": "Japanese", "zh": "Chinese"}
+# TRANSLATORS: the language a paragraph of a Plan of Action reads as ("This line reads as German: …")
+_LANGUAGE_NAMES = {"en": N_("English"), "de": N_("German"), "fr": N_("French"), "it": N_("Italian"),
+                   "es": N_("Spanish"), "vi": N_("Vietnamese"), "ja": N_("Japanese"), "zh": N_("Chinese")}
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,7 @@ class _Rules:
     min_hits: int
     min_words: int
     messages: dict[str, str]
+    scripts: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = ()   # script -> code point ranges
     attachment_section: re.Pattern[str] | None = None   # headings that open attachments (not counted in length)
 
 
@@ -228,6 +232,8 @@ def _rules() -> _Rules:
         min_hits=int(lang["min_hits"]),
         min_words=int(lang["min_words"]),
         messages=dict(data["messages"]),
+        scripts=tuple((name, tuple((int(a, 16), int(b, 16)) for a, b in (r.split("-") for r in ranges)))
+                      for name, ranges in data["scripts"].items()),
     )
 
 
@@ -425,6 +431,80 @@ def _language(rules: _Rules, text: str) -> tuple[str, dict[str, int]] | None:
     return max((lang for lang in hits if lang != "en"), key=lambda lang: hits[lang]), hits
 
 
+def _script(rules: _Rules, ch: str) -> str | None:
+    point = ord(ch)
+    return next((name for name, ranges in rules.scripts for a, b in ranges if a <= point <= b), None)
+
+
+def paragraph_language(text: str, rules: _Rules | None = None) -> str | None:
+    """The language a paragraph is written in, or ``None`` when it cannot tell (too little text).
+
+    First its script (``[scripts]`` in poa_lint.toml, each language's scripts in data/languages.toml): the
+    languages whose scripts hold every script of the text, preferring those with no script the text lacks
+    (kana -> Japanese; Han alone -> Chinese); then, between languages of the same script, the function words
+    of each (``[language]``): the one with at least ``min_hits`` of them and more than any other."""
+    rules = rules or _rules()
+    folded = fold(_strip_quotes(text))
+    counts: dict[str, int] = {}
+    for ch in folded:
+        if ch.isalpha():
+            name = _script(rules, ch)
+            if name:
+                counts[name] = counts.get(name, 0) + 1
+    letters = sum(counts.values())
+    if not letters:
+        return None
+    present = {name for name, n in counts.items() if n * 10 >= letters}
+    table = languages()
+    # the languages whose scripts cover most of the letters (at least half), then those missing fewest scripts
+    covered = {code: sum(n for name, n in counts.items() if name in lang.scripts) for code, lang in table.items()}
+    best = max(covered.values())
+    fits = [code for code, n in covered.items() if n == best and n * 2 >= letters]
+    if not fits:
+        return None
+    missing = {code: len(set(table[code].scripts) - present) for code in fits}
+    fits = [code for code in fits if missing[code] == min(missing.values())]
+    if len(fits) == 1:
+        return fits[0] if letters >= 2 else None
+    words = _LATIN_WORD.findall(folded)
+    if len(words) < rules.min_words:
+        return None
+    hits = sorted(((sum(1 for w in words if w in rules.stopwords.get(code, ())), code) for code in fits),
+                  reverse=True)
+    best, runner_up = hits[0], hits[1]
+    return best[1] if best[0] >= rules.min_hits and best[0] > runner_up[0] else None
+
+
+def _without_label(rules: _Rules, raw: str) -> str:
+    """A line without its answer label ("Root cause:", "根本原因:") and field labels ("Owner:"), folded: the
+    skeleton's words are not the seller's."""
+    heading = _HEADING.match(raw)
+    label = _answer_label(rules, (heading.group(2) or "") if heading else _strip_decoration(raw))
+    text = fold(label[2] if label is not None else raw)
+    for rx in rules.fields.values():       # "Owner:", "Frequency:" … of a preventive measure
+        text = rx.sub(" ", text)
+    return text
+
+
+def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:
+    """(first line, text) of every paragraph: a run of lines up to a blank line; a heading is its own."""
+    out: list[tuple[int, list[str]]] = []
+    current: list[str] | None = None
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            current = None
+            continue
+        heading = _HEADING.match(raw)
+        if heading or current is None:
+            current = [raw]
+            out.append((number, current))
+            if heading:
+                current = None
+            continue
+        current.append(raw)
+    return [(number, " ".join(texts)) for number, texts in out]
+
+
 def _is_english_plan(rules: _Rules, lines: list[str]) -> bool:
     totals: dict[str, int] = {lang: 0 for lang in rules.stopwords}
     cjk = latin = 0
@@ -471,13 +551,16 @@ def _field_values(rules: _Rules, text: str) -> dict[str, str]:
 
 
 def lint_poa(text: str, *, max_words: int | None = None,
-             notice: str | Iterable[str] | None = None) -> list[LintProblem]:
+             notice: str | Iterable[str] | None = None, poa_lang: str | None = None) -> list[LintProblem]:
     """All problems in the Plan of Action ``text`` (Markdown or plain text), sorted by line.
 
     ``max_words`` overrides the limit in ``poa_lint.toml`` (``[length] max_words``); ``notice`` names the
     metric families of Amazon's notice (``"odr,lsr"`` or ``["odr", "lsr"]``, see :func:`parse_notice`)
-    that the plan must answer. A leading BOM and Windows or old-Mac line endings are accepted. An empty
-    list means the plan passes.
+    that the plan must answer. ``poa_lang`` is the language the plan is written in for Amazon (``--poa-lang``:
+    en, ja, de, fr, it, es): every paragraph that reads as another language is a problem; without it a plan
+    that reads as English has each line in another language flagged. A leading BOM and Windows or old-Mac
+    line endings are accepted. An empty list means the plan passes. Messages are written in the language
+    being written (``sellerdx.i18n.use``).
     """
     rules = _rules()
     families = parse_notice(notice)
@@ -490,7 +573,7 @@ def lint_poa(text: str, *, max_words: int | None = None,
         if (line, code) in reported:
             return
         reported.add((line, code))
-        template = rules.messages[message_key or code]
+        template = _(rules.messages[message_key or code])
         problems.append(LintProblem(line, code, template.format(found=found, **extra)))
 
     # Markers (inside comments), then the visible text with comments blanked out (newlines kept).
@@ -527,10 +610,11 @@ def lint_poa(text: str, *, max_words: int | None = None,
         elsewhere = ""
         if others:
             shown = ", ".join(str(n) for n in others[:8]) + (", …" if len(others) > 8 else "")
-            elsewhere = f" (here and on line{'s' if len(others) > 1 else ''} {shown})"
+            elsewhere = " " + (_("(here and on line {lines})") if len(others) == 1
+                               else _("(here and on lines {lines})")).format(lines=shown)
         problems.append(LintProblem(where[0], "unfilled-blank",
-                                    rules.messages["unfilled-blank"].format(found=first_blank[key],
-                                                                            elsewhere=elsewhere)))
+                                    _(rules.messages["unfilled-blank"]).format(found=first_blank[key],
+                                                                               elsewhere=elsewhere)))
 
     # Wording, language and length, line by line.
     words = 0
@@ -554,12 +638,12 @@ def lint_poa(text: str, *, max_words: int | None = None,
                     found = [bare.split(".")[-1].strip()[-60:]]
             if found:
                 report(number, code, "\", \"".join(dict.fromkeys(found)))
-        if english:
+        if english and poa_lang is None:
             lang = _language(rules, probe)
             if lang is not None:
                 best, hits = lang
                 if not hits or (hits[best] >= rules.min_hits and hits[best] > hits.get("en", 0)):
-                    report(number, "not-english", _LANGUAGE_NAMES.get(best, best))
+                    report(number, "not-english", _(_LANGUAGE_NAMES.get(best, best)))
         title = (heading.group(2) or "") if heading else _strip_decoration(raw)
         if rules.attachment_section is not None and rules.attachment_section.match(fold(title).strip()):
             attached = True
@@ -574,6 +658,15 @@ def lint_poa(text: str, *, max_words: int | None = None,
     if too_long_line:
         total = sum(len(_WORD.findall(raw)) for raw in counted)
         report(too_long_line, "too-long", str(total), limit=limit)
+
+    # The plan's language (--poa-lang): every paragraph in another language, on its first line.
+    if poa_lang is not None:
+        code = "not-english" if poa_lang == "en" else "not-poa-language"
+        for number, paragraph in _paragraphs([_without_label(rules, _BLANK.sub(" ", raw)) for raw in lines]):
+            found = paragraph_language(paragraph, rules)
+            if found is not None and found != poa_lang:
+                report(number, code, _(_LANGUAGE_NAMES.get(found, found)),
+                       language=_(_LANGUAGE_NAMES.get(poa_lang, poa_lang)))
 
     # The three answers of every root cause.
     causes, spans = _parse(rules, lines)
@@ -606,7 +699,7 @@ def lint_poa(text: str, *, max_words: int | None = None,
     for fam in families:
         label, cats = rules.families[fam]
         if not answered & set(cats):
-            problems.append(LintProblem(1, "missing-category", rules.messages["missing-notice"].format(
+            problems.append(LintProblem(1, "missing-category", _(rules.messages["missing-notice"]).format(
                 found=f"{label} ({fam})")))
 
     problems.sort(key=lambda p: (p.line, p.code, p.message))
@@ -710,7 +803,7 @@ def _answered_categories(rules: _Rules, causes: list[_Cause], spans: list[tuple[
 
 
 def lint_file(path: str | os.PathLike[str], *, notice: str | Iterable[str] | None = None,
-              max_words: int | None = None) -> list[LintProblem]:
+              max_words: int | None = None, poa_lang: str | None = None) -> list[LintProblem]:
     """``lint_poa`` of a UTF-8 file (with or without BOM; LF or CRLF line endings)."""
     p = Path(path)
     try:
@@ -724,7 +817,7 @@ def lint_file(path: str | os.PathLike[str], *, notice: str | Iterable[str] | Non
         line = data.count(b"\n", 0, err.start) + 1
         raise UnreadableFileError("the plan is not UTF-8 text", path=str(p), line=line,
                                   hint="Save the Plan of Action as UTF-8 (Markdown/plain text).") from err
-    return lint_poa(text, notice=notice, max_words=max_words)
+    return lint_poa(text, notice=notice, max_words=max_words, poa_lang=poa_lang)
 
 
 
@@ -738,12 +831,12 @@ def not_a_plan(text: str) -> str | None:
     """
     head = text.lstrip("\ufeff \t\r\n")[:200].lower()
     if head.startswith(("<!doctype html", "<html")):
-        return "this is an HTML page, not a Plan of Action"
+        return N_("this is an HTML page, not a Plan of Action")
     if not head:
-        return "the file is empty"
+        return N_("the file is empty")
     if _MARKER.search(text) or "plan of action" in text.lower():
         return None
     rules = _rules()
     if any(_answer_label(rules, _strip_decoration(line)) for line in text.splitlines()):
         return None
-    return "no heading or label of a Plan of Action (e.g. 'Plan of Action', 'Root cause:')"
+    return N_("no heading or label of a Plan of Action (e.g. 'Plan of Action', 'Root cause:')")
