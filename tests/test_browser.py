@@ -294,3 +294,76 @@ def test_print_output_fits_the_page(browser_run: dict[str, Any]) -> None:
     # sections flow on (no page break before each, folded rows print as a pointer): the fixture's 9
     # sections and 72 evidence rows fit in fewer pages than it has sections
     assert 1 < browser_run["pdf_pages"] < 9
+
+
+# --- every language (issue 15): a screenshot each, <html lang>, CJK text drawn with a real CJK font -----------
+LANGUAGES = {"en": "en", "zh": "zh-Hans", "ja": "ja", "de": "de", "fr": "fr", "it": "it", "es": "es", "vi": "vi"}
+CJK_SELLER = "山田商店 测试"   # a seller folder named in Japanese/Chinese: CJK text on every page, whatever the catalogs
+# The CJK family the page's font stack reaches first for CJK text (report.css): Japanese glyph forms on a
+# Japanese page, Simplified Chinese ones on a Chinese page and on every other page (the default order).
+CJK_FAMILY = {"ja": "Noto Sans CJK JP", "zh": "Noto Sans CJK SC"}
+LANG_FACTS_JS = """
+(() => ({lang: document.documentElement.lang, h1: document.querySelector('h1').textContent,
+         h1Width: document.querySelector('h1').getBoundingClientRect().width,
+         pageWidth: document.documentElement.scrollWidth, pageHeight: document.documentElement.scrollHeight}))()
+"""
+
+
+def _noto_cjk_installed() -> bool:
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    families = subprocess.run([fc_list, ":", "family"], capture_output=True, text=True, check=False).stdout
+    return all(family in families for family in CJK_FAMILY.values())
+
+
+@pytest.fixture(scope="module")
+def language_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
+    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
+        pytest.skip("chromium is not installed (/usr/bin/chromium); run scripts/install-browser.sh")
+    if not _noto_cjk_installed():
+        pytest.skip("fonts-noto-cjk is not installed (Noto Sans CJK JP/SC); run scripts/install-browser.sh")
+    work = tmp_path_factory.mktemp("languages")
+    cdp = DevToolsPipe(work / "profile")
+    runs: dict[str, dict[str, Any]] = {}
+    try:
+        for lang in LANGUAGES:
+            report = write_html(make_context(seller=CJK_SELLER, lang=lang), work / f"report-{lang}.html")
+            cdp.events.clear()   # wait_for("Page.loadEventFired") must see this page's event, not the last one's
+            session, _, facts = open_page(cdp, report.resolve().as_uri(), ("DOM", "CSS"), LANG_FACTS_JS)
+            root = cdp.send("DOM.getDocument", {"depth": -1}, session=session)["root"]["nodeId"]
+            h1 = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "h1"}, session=session)["nodeId"]
+            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": h1}, session=session)["fonts"]
+            ARTIFACTS.mkdir(exist_ok=True)
+            shot = cdp.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True,
+                                                       "clip": {"x": 0, "y": 0, "width": VIEWPORT["width"],
+                                                                "height": min(facts["pageHeight"], 4000), "scale": 1}},
+                            session=session)
+            (ARTIFACTS / f"report-{lang}.png").write_bytes(base64.b64decode(shot["data"]))
+            runs[lang] = {**facts, "fonts": fonts}
+    finally:
+        cdp.close()
+    (ARTIFACTS / "browser-languages.json").write_text(json.dumps(runs, indent=2, ensure_ascii=False), encoding="utf-8")
+    yield runs
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_each_language_renders_with_its_lang_and_a_screenshot(language_runs: dict[str, dict[str, Any]],
+                                                              lang: str) -> None:
+    run = language_runs[lang]
+    assert run["lang"] == LANGUAGES[lang]
+    assert run["h1"] == CJK_SELLER and run["h1Width"] > 0
+    assert run["pageWidth"] <= VIEWPORT["width"]
+    assert (ARTIFACTS / f"report-{lang}.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_cjk_text_is_drawn_with_a_real_cjk_font(language_runs: dict[str, dict[str, Any]], lang: str) -> None:
+    # Chromium's own account of the fonts that drew the heading's glyphs: the six CJK characters come from a
+    # CJK font of the stack (not a fallback box), in the glyph forms of the page's language
+    fonts = language_runs[lang]["fonts"]
+    cjk = [f for f in fonts if "CJK" in f["familyName"]]
+    assert cjk, fonts
+    assert sum(f["glyphCount"] for f in cjk) >= len([c for c in CJK_SELLER if ord(c) > 0x2E80])
+    assert cjk[0]["familyName"] == CJK_FAMILY.get(lang, "Noto Sans CJK SC"), fonts
+    assert not any(f["isCustomFont"] for f in fonts)    # system fonts only: no web font
