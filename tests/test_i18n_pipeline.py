@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 import sellerdx
 from sellerdx import cli
-from sellerdx.i18n import Count, Day, Items, Message, Rate, Term, active, localize, use
+from sellerdx.i18n import Count, Items, Message, Rate, Term, active, localize, use
 from sellerdx.i18n.catalogs import translations
 from sellerdx.i18n.fields import Clause, Number, Plural
 from sellerdx.poa_lint import lint_poa, paragraph_language
@@ -277,3 +277,32 @@ def test_poa_check_cli_takes_poa_lang_and_refuses_a_language_amazon_does_not_rea
     assert "not-english" not in german.stdout and "not-poa-language" not in german.stdout
     chinese = CliRunner().invoke(cli.main, ["poa", "check", str(plan), "--poa-lang", "zh"])
     assert chinese.exit_code == cli.EXIT_USAGE and "--poa-lang" in chinese.stderr
+
+
+def test_the_plan_of_action_is_written_in_messages(us_analysis):
+    """Every sentence of the plan is a Message: English as str (poa.md unchanged), its days and numbers in
+    the conventions of the language it is written in (--poa-lang, the report's translation)."""
+    plan = us_analysis.result.plan
+    section = next(s for s in plan.sections if re.search(r"between \d{4}-\d\d-\d\d and", s.root_cause))
+    assert isinstance(section.root_cause, Message) and isinstance(section.title, Message)
+    assert all(isinstance(c, Message) for c in section.corrective)
+    first, last = re.search(r"between (\d{4}-\d\d-\d\d) and (\d{4}-\d\d-\d\d)", section.root_cause).groups()
+    with use("de"):
+        german = localize(section.root_cause)
+    assert f"{dt.date.fromisoformat(first):%d.%m.%Y}" in german and f"{dt.date.fromisoformat(last):%d.%m.%Y}" in german
+    assert first not in german
+    step = section.preventive[0]
+    assert isinstance(step.action, Message) and isinstance(step.owner, Message)
+
+
+def test_the_composed_texts_survive_pickling(us_analysis):
+    """Portfolio workers send results between processes: every typed field pickles."""
+    import pickle  # noqa: PLC0415
+
+    result = us_analysis.result
+    plan, findings = pickle.loads(pickle.dumps((result.plan, us_analysis.finding_list)))
+    assert plan == result.plan and [f.statement for f in findings] == [f.statement for f in us_analysis.finding_list]
+    with use("de"):
+        assert [localize(s.root_cause) for s in plan.sections] == [localize(s.root_cause) for s in result.plan.sections]
+    notes = [m.note for m in us_analysis.metric_results.values() if m.note]
+    assert pickle.loads(pickle.dumps(notes)) == notes

@@ -18,6 +18,9 @@ The root cause is written as the seller ("Our packing did not protect …") from
 templates filled with the mechanism the data shows (dates, timing, counts, the buyers' words); ``[[…]]``
 marks only what the seller alone knows. :mod:`sellerdx.render.poa` writes the result as Markdown and as
 plain text; this module decides what the plan says.
+
+Every sentence of the plan is a :class:`sellerdx.i18n.Message` (its ``str`` the English text, as always):
+the plan is written in its own language (``--poa-lang``) and the report can show a translation beside it.
 """
 
 from __future__ import annotations
@@ -34,9 +37,11 @@ import pandas as pd
 
 from .assets import load_toml
 from .catalog import metric_family
+from .i18n import N_, Count, Day, Items, Message, Share, Term
+from .i18n.fields import Alternatives, Clause, Sentence
 from .model import Finding, MetricResult
 from .result import AnsweredDefect, CauseSection, MetricFigure, PlanOfAction, PreventiveStep
-from .text import is_missing, neutralize_text, share
+from .text import EMPTY, is_missing, neutralize_text
 
 _PREVENTIVE = re.compile(r"^(?P<action>.*?) — Owner: (?P<owner>.*?) · Frequency: (?P<frequency>.*?) · "
                          r"Measure: (?P<target>.*)$", re.DOTALL)
@@ -260,18 +265,31 @@ def attribute(drafts: list[_Draft], defects: Mapping[str, pd.DataFrame], keys: S
 # Words
 
 
-def _human(items: Sequence[str], limit: int = 4, conj: str = "and") -> str:
-    items = [neutralize_text(i, 80) for i in items if i]
-    if not items:
-        return ""
-    if len(items) > limit:
-        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {conj} " + items[-1]
+def _human(items: Sequence[Any], limit: int = 4) -> Items | str:
+    """Names in a sentence: ``a, b and c`` (in the language written), beyond ``limit`` "and N more"; "" for
+    none. Untrusted names are made inert; our own words (a :class:`Term`, a :class:`Message`) stay words."""
+    items = [i if isinstance(i, Term | Message) else neutralize_text(i, 80) for i in items if i]
+    return Items(items, limit=limit) if items else ""
 
 
-def _words(label: str, n: int) -> str:
+def _words(label: str, n: int) -> Message:
     spec = settings()["defects"].get(label, {"one": label.replace("_", " "), "many": label.replace("_", " ")})
-    return f"{n:,} {spec['one'] if n == 1 else spec['many']}"
+    # TRANSLATORS: a number of defects of one kind, e.g. "19 negative feedback", "2 A-to-z claims"
+    return Message("{n} {defects}", {"n": Count(n), "defects": Term(spec["one"] if n == 1 else spec["many"])})
+
+
+def _text(value: str) -> Message:
+    """A sentence of data/poa.toml as written there (its msgid)."""
+    return Message(value)
+
+
+def _taken(action: str) -> Message:
+    """A corrective action of data/poa.toml in the plan's form: ``[[date]]: We <past-tense action>``."""
+    return Message("[[date]]: We {action:lower}", {"action": Clause(_text(action))})
+
+
+def _step(spec: Mapping[str, str]) -> PreventiveStep:
+    return PreventiveStep(**{k: _text(v) for k, v in spec.items()})
 
 
 def defect_counts(rows: Sequence[tuple[str, str, dict[str, Any]]]) -> dict[str, int]:
@@ -283,29 +301,30 @@ def defect_counts(rows: Sequence[tuple[str, str, dict[str, Any]]]) -> dict[str, 
     return {k: counts[k] for k in sorted(counts, key=lambda c: order.index(c) if c in order else len(order))}
 
 
-_WEEK = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEK = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
 
 
-def _weekdays(stamps: Iterable[Any]) -> str:
+def _weekdays(stamps: Iterable[Any]) -> Message | str:
     """"on Monday", "on Tuesday or Wednesday": the weekdays that hold most of the timestamps (each at least a
     quarter of the most common one's count), in week order."""
     days = Counter(pd.Timestamp(s).day_name() for s in stamps if not is_missing(s))
     if not days:
         return ""
     top = [d for d, n in days.most_common() if n >= max(days.values()) * 0.25][:3]
-    return "on " + _human(sorted(top, key=_WEEK.index), conj="or")
+    return Message("on {weekdays}", {"weekdays": Alternatives([Term(d) for d in sorted(top, key=_WEEK.index)],
+                                                              limit=4)})
 
 
-def _delay(rows: Sequence[dict[str, Any]]) -> str:
+def _delay(rows: Sequence[dict[str, Any]]) -> Message | str:
     hours = [(pd.Timestamp(r["ship_confirm_ts"]) - pd.Timestamp(r["expected_ship_ts"])).total_seconds() / 3600
              for r in rows if not is_missing(r.get("ship_confirm_ts")) and not is_missing(r.get("expected_ship_ts"))]
     if not hours:
         return "[[how long]]"
     median = statistics.median(hours)
     if median < 36:
-        return f"{max(round(median), 1)} hours"
-    days = round(median / 24)
-    return f"{days} day" + ("" if days == 1 else "s")
+        # TRANSLATORS: a median delay in hours (English writes "hours" for any number here, 1 included)
+        return Message("{n} hours", {"n": Count(max(round(median), 1))})
+    return Message("{n:day|days}", {"n": Count(round(median / 24))})
 
 
 def _in_plan_language(text: str) -> bool:
@@ -330,8 +349,24 @@ def _quotes(rows: Sequence[dict[str, Any]], limit: int = 2) -> list[str]:
     return out
 
 
-def _date(value: Any) -> str:
-    return pd.Timestamp(value).date().isoformat() if not is_missing(value) else "[[date]]"
+def _date(value: Any) -> Day | str:
+    return Day.of(pd.Timestamp(value).date()) if not is_missing(value) else "[[date]]"
+
+
+def _period(dates: Sequence[dt.date]) -> tuple[Any, Any]:
+    """({between_dates}, {from_to_dates}): "between <first> and <last>" / "from <first> to <last> (<n> days)",
+    "on <day>" when the orders are of one day."""
+    if not dates:
+        return (Message("between {first} and {last}", {"first": "[[date]]", "last": "[[date]]"}),
+                Message("from {first} to {last} ({days} days)", {"first": "[[date]]", "last": "[[date]]",
+                                                                  "days": "[[number]]"}))
+    first, last = Day.of(dates[0]), Day.of(dates[-1])
+    if first == last:
+        one = Message("on {day}", {"day": first})
+        return one, one
+    return (Message("between {first} and {last}", {"first": first, "last": last}),
+            Message("from {first} to {last} ({days} days)",
+                    {"first": first, "last": last, "days": Count((last - first).days + 1)}))
 
 
 def _fields(draft: _Draft, metrics: Mapping[str, MetricResult]) -> dict[str, Any]:
@@ -345,56 +380,59 @@ def _fields(draft: _Draft, metrics: Mapping[str, MetricResult]) -> dict[str, Any
     products = [str(r["product_name"]) for r in rows if str(r.get("asin")) in asins and not is_missing(r.get("product_name"))]
     products = [p for p, _ in Counter(products).most_common(2)]
     keys = sorted({k for k, _, _ in draft.rows}, key=list(metrics).index)
+    between, from_to = _period(dates)
     return {
-        "orders": len({o for _, o, _ in draft.rows}),
-        "first_date": dates[0].isoformat() if dates else "[[date]]",
-        "last_date": dates[-1].isoformat() if dates else "[[date]]",
-        "span_days": (dates[-1] - dates[0]).days + 1 if dates else "[[number]]",
+        "orders": Count(len({o for _, o, _ in draft.rows})),
+        "first_date": Day.of(dates[0]) if dates else "[[date]]",
+        "last_date": Day.of(dates[-1]) if dates else "[[date]]",
+        "span_days": Count((dates[-1] - dates[0]).days + 1) if dates else "[[number]]",
+        "between_dates": between, "from_to_dates": from_to,
         "by_defect": _human([_words(label, n) for label, n in counts.items()], limit=6),
-        "metric_names": _human([metrics[k].label for k in keys]),
+        "metric_names": _human([Term(metrics[k].label) for k in keys]),
         "asins": _human(asins), "skus": _human(draft.entities("skus")),
         "carriers": _human(draft.entities("carriers")), "weekdays": _human(draft.entities("weekdays")),
         "services": _human(draft.entities("shipping_services")), "products": _human(products, 2) or "[[product]]",
         "due_weekdays": _weekdays(r.get("expected_ship_ts") for r in late) or "[[when]]",
         "confirm_weekdays": _weekdays(r.get("ship_confirm_ts") for r in late) or "[[when]]",
         "median_delay": _delay(late),
-        "never_delivered": len({o for _, o, r in draft.rows if _value(r, "never_delivered")}),
-        "shipped_late": sum(1 for k, _, r in draft.rows if family_of(k) == "otdr" and _value(r, "shipped_late")),
-        "defects": sum(counts.values()),
-        "quote": ("Buyers wrote: " + ", ".join(f"\u201c{q}\u201d" for q in quotes) + ".") if quotes else "",
-        "n_products": len({str(r.get("asin")) for r in rows if not is_missing(r.get("asin"))}),
+        "never_delivered": Count(len({o for _, o, r in draft.rows if _value(r, "never_delivered")})),
+        "shipped_late": Count(sum(1 for k, _, r in draft.rows
+                                  if family_of(k) == "otdr" and _value(r, "shipped_late"))),
+        "defects": Count(sum(counts.values())),
+        # TRANSLATORS: {quotes} are the buyers' own words, each in quotation marks, never translated
+        "quote": Message("Buyers wrote: {quotes}.", {"quotes": ", ".join(f"\u201c{q}\u201d" for q in quotes)})
+        if quotes else "",
+        "n_products": Count(len({str(r.get("asin")) for r in rows if not is_missing(r.get("asin"))})),
         "statement": draft.findings[0].statement if draft.findings else "",
         "window": "",
     }
 
 
-class _Fields(dict):
-    def __missing__(self, key: str) -> str:
-        raise KeyError(f"data/poa.toml uses unknown field {{{key}}}")
-
-
-_ONE_DAY = ((re.compile(r"between (\d{4}-\d\d-\d\d) and \1"), r"on \1"),
-            (re.compile(r"from (\d{4}-\d\d-\d\d) to \1 \(1 days\)"), r"on \1"),
-            (re.compile(r"\b1 days\b"), "1 day"))
-
-
-def _fill(template: str, fields: Mapping[str, Any]) -> str:
-    """A template filled with the section's fields; a one-day period reads "on <date>"."""
-    text = " ".join(template.split()).format_map(_Fields(fields))
-    for pattern, replacement in _ONE_DAY:
-        text = pattern.sub(replacement, text)
-    return re.sub(r"\s+\.", ".", re.sub(r" {2,}", " ", text)).strip()
+def _fill(template: str, fields: Mapping[str, Any]) -> Sentence:
+    """A template of data/poa.toml filled with the section's fields (an empty field leaves no double space
+    and no space before a full stop, in every language)."""
+    try:
+        return Sentence(template, fields)
+    except KeyError as exc:
+        raise KeyError(f"data/poa.toml uses an unknown field: {exc.args[0]}") from None
 
 
 def preventive_step(text: str) -> PreventiveStep:
     """A finding's preventive action line (``<action> — Owner: … · Frequency: … · Measure: …``) as a step."""
+    fields = getattr(text, "fields", None)
+    if isinstance(text, Message) and fields is not None and set(fields) == {"action", "owner", "frequency", "measure"}:
+        return PreventiveStep(fields["action"], fields["owner"], fields["frequency"], fields["measure"])
     m = _PREVENTIVE.match(text)
     if not m:
         return PreventiveStep(text, "[[role]]", "[[how often]]", "[[measurable target]]")
     return PreventiveStep(m["action"], m["owner"], m["frequency"], m["target"])
 
 
-def _group_fact(f: Finding) -> str | None:
+def _share(value: Any) -> Share | str:
+    return EMPTY if is_missing(value) else Share(value)
+
+
+def _group_fact(f: Finding) -> Message | None:
     ev = f.evidence
     if not ev.get("group_orders") or ev.get("rest_orders") is None:
         return None
@@ -403,12 +441,15 @@ def _group_fact(f: Finding) -> str | None:
     names = {"asins": _human(f.entities.get("asins", [])), "skus": _human(f.entities.get("skus", [])),
              "carriers": _human(f.entities.get("carriers", [])), "weekdays": _human(f.entities.get("weekdays", [])),
              "services": _human(f.entities.get("shipping_services", []))}
-    phrase = phrases.get(kind, phrases["default"]).format_map(names)
-    noun = settings()["fact_nouns"].get(family_of(f.metric) or "", "this defect")
-    rest_defects = int(ev.get("rest_defects") or 0)
-    return (f"{int(ev['group_defects']):,} of the {int(ev['group_orders']):,} orders {phrase} "
-            f"({share(ev.get('rate_in'))}) had {noun}, against {rest_defects:,} of the "
-            f"{int(ev['rest_orders']):,} other orders ({share(ev.get('rate_out'))}).")
+    phrase = Message(phrases.get(kind, phrases["default"]), names)
+    noun = settings()["fact_nouns"].get(family_of(f.metric) or "", N_("this defect"))
+    # TRANSLATORS: {phrase} names the group ("of B0…", "shipped with DHL"); {noun} is "a late shipment", …
+    return Message("{group_defects} of the {group_orders} orders {phrase} ({rate_in}) had {noun}, against "
+                   "{rest_defects} of the {rest_orders} other orders ({rate_out}).", {
+                       "group_defects": Count(int(ev["group_defects"])), "group_orders": Count(int(ev["group_orders"])),
+                       "phrase": phrase, "rate_in": _share(ev.get("rate_in")), "noun": Term(noun),
+                       "rest_defects": Count(int(ev.get("rest_defects") or 0)),
+                       "rest_orders": Count(int(ev["rest_orders"])), "rate_out": _share(ev.get("rate_out"))})
 
 
 def _section(draft: _Draft, metrics: Mapping[str, MetricResult]) -> CauseSection:
@@ -423,22 +464,23 @@ def _section(draft: _Draft, metrics: Mapping[str, MetricResult]) -> CauseSection
         by_reason: dict[str, list[str]] = {}
         for key, order_id, row in draft.rows:
             reason = _reason(defect_tags(row, family_of(key) or key))
-            label = other["reasons"].get(reason) or reason.replace("_", " ").replace(":", ": ")
+            known = other["reasons"].get(reason)
+            label = Term(known) if known else reason.replace("_", " ").replace(":", ": ")
             by_reason.setdefault(label, []).append(order_id)
         return CauseSection(
-            code="other", title=other["title"], findings=(), metrics=keys, defect_counts=counts,
-            root_cause=other["intro"], corrective=tuple(f"[[date]]: We {c[:1].lower()}{c[1:]}" for c in other["corrective"]),
-            preventive=tuple(PreventiveStep(**p) for p in other["preventive"]),
-            attachments=tuple(other["attachments"]), orders=orders,
+            code="other", title=_text(other["title"]), findings=(), metrics=keys, defect_counts=counts,
+            root_cause=_text(other["intro"]), corrective=tuple(_taken(c) for c in other["corrective"]),
+            preventive=tuple(_step(p) for p in other["preventive"]),
+            attachments=tuple(_text(a) for a in other["attachments"]), orders=orders,
             reasons=tuple((label, tuple(ids)) for label, ids in by_reason.items()))
     if draft.kind == "account":
         spec = cfg["account"]["causes"][draft.theme]
         return CauseSection(
-            code=draft.code, title=spec["title"], findings=(), metrics=keys, defect_counts=counts,
+            code=draft.code, title=_text(spec["title"]), findings=(), metrics=keys, defect_counts=counts,
             root_cause=_fill(spec["root_cause"], fields), quotes=quotes,
-            corrective=tuple(f"[[date]]: We {c[:1].lower()}{c[1:]}" for c in spec["corrective"]),
-            preventive=tuple(PreventiveStep(**p) for p in spec["preventive"]),
-            attachments=tuple(spec["attachments"]), orders=orders)
+            corrective=tuple(_taken(c) for c in spec["corrective"]),
+            preventive=tuple(_step(p) for p in spec["preventive"]),
+            attachments=tuple(_text(a) for a in spec["attachments"]), orders=orders)
     main = draft.findings[0]
     merged_carrier = len(draft.findings) > 1 and bool(draft.entities("carriers"))
     spec = cfg["cause_carrier"] if merged_carrier else cfg["cause"].get(main.code, cfg["cause_default"])
@@ -454,7 +496,8 @@ def _section(draft: _Draft, metrics: Mapping[str, MetricResult]) -> CauseSection
     return CauseSection(
         code=draft.code, title=title, findings=tuple(f.code for f in draft.findings), metrics=keys,
         defect_counts=counts, root_cause=_fill(spec["root_cause"], fields), facts=tuple(facts), quotes=quotes,
-        corrective=tuple(corrective), preventive=tuple(preventive), attachments=tuple(spec.get("attachments", ())),
+        corrective=tuple(corrective), preventive=tuple(preventive),
+        attachments=tuple(_text(a) for a in spec.get("attachments", ())),
         orders=orders, confidence=main.confidence)
 
 

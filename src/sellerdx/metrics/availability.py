@@ -1,4 +1,8 @@
-"""What the supplied data can support: exports missing or unusable, window coverage, enforcement notes, data warnings."""
+"""What the supplied data can support: exports missing or unusable, window coverage, enforcement notes, data warnings.
+
+Every note and warning is a :class:`sellerdx.i18n.Message` (its ``str`` the English text): the report and the
+terminal write it in the reader's language.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +15,21 @@ import pandas as pd
 
 from sellerdx import store
 from sellerdx.errors import NoOrdersInWindowError
+from sellerdx.i18n import Count, Day, Items, Message, Term
+from sellerdx.i18n.fields import Joined
 from sellerdx.metrics.config import MetricParams, metric_config, metric_configs, metrics_config
 from sellerdx.metrics.prepared import order_span, prepare, resolve_as_of, shipment_coverage
 from sellerdx.metrics.runner import query_frame, query_rows
 from sellerdx.model import MetricResult
 
 
-def _export_name(kind: str) -> str:
-    return f"the {kind} export ({metrics_config()['exports'].get(kind, kind)})"
+def _export_name(kind: str) -> Message:
+    # TRANSLATORS: {kind} is sellerdx's name of an export ("feedback"), {name} Seller Central's report name
+    return Message("the {kind} export ({name})", {"kind": kind, "name": Term(metrics_config()["exports"].get(kind, kind))})
+
+
+def _not_computed(why: Any) -> Message:
+    return Message("not computed: {why}", {"why": why})
 
 
 def availability(cfg: Mapping[str, Any], supplied: set[str],
@@ -28,29 +39,31 @@ def availability(cfg: Mapping[str, Any], supplied: set[str],
     unusable = unusable or {}
     missing = [k for k in cfg["requires"] if k not in supplied]
     if missing:
-        return False, ["not computed: " + _not_supplied(missing, unusable)]
+        return False, [_not_computed(_not_supplied(missing, unusable))]
     need = cfg.get("requires_data")
     if need and not coverage.get(need):
-        return False, ["not computed: " + metrics_config()["requires_data"][need]["note"]]
+        return False, [_not_computed(Message(metrics_config()["requires_data"][need]["note"]))]
     notes: list[str] = []
     sources = cfg.get("defect_sources")
     if sources:
         absent = [k for k in sources if k not in supplied]
         if len(absent) == len(sources):
             if any(k in unusable for k in absent):
-                return False, ["not computed: no defect export has a usable row ("
-                               + _not_supplied(absent, unusable) + "), so defects cannot be counted"]
-            return False, ["not computed: none of the defect exports was supplied ("
-                           + "; ".join(_export_name(k) for k in absent) + "), so defects cannot be counted"]
+                return False, [_not_computed(Message(
+                    "no defect export has a usable row ({why}), so defects cannot be counted",
+                    {"why": _not_supplied(absent, unusable)}))]
+            return False, [_not_computed(Message(
+                "none of the defect exports was supplied ({exports}), so defects cannot be counted",
+                {"exports": Joined(_export_name(k) for k in absent)}))]
         if absent:
-            notes.append("computed without " + " and ".join(_export_name(k) for k in absent)
-                         + ": those defects are not counted, so the rate may be understated"
-                         + _unusable_suffix(absent, unusable))
+            notes.append(Message("computed without {exports}: those defects are not counted, so the rate may be "
+                                 "understated{unusable}", {"exports": Items(_export_name(k) for k in absent),
+                                                           "unusable": _unusable_suffix(absent, unusable)}))
     upper = cfg.get("upper_bound_without")
     if upper and upper not in supplied:
-        notes.append(f"{_export_name(upper)} was not supplied: every order with status Cancelled is counted, "
-                     "including cancellations the buyer requested, so this rate is an upper bound"
-                     + _unusable_suffix([upper], unusable))
+        notes.append(Message("{export} was not supplied: every order with status Cancelled is counted, including "
+                             "cancellations the buyer requested, so this rate is an upper bound{unusable}",
+                             {"export": _export_name(upper), "unusable": _unusable_suffix([upper], unusable)}))
     return True, notes
 
 
@@ -62,22 +75,26 @@ def missing_exports(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return store.unusable_kinds(con)
 
 
-def _not_supplied(kinds: list[str], unusable: Mapping[str, str]) -> str:
+def _not_supplied(kinds: list[str], unusable: Mapping[str, str]) -> Joined:
     """"X was not supplied", "X and Y were not supplied", "X had no usable row (why)", joined by "; "."""
     plain = [k for k in kinds if k not in unusable]
-    parts = []
+    parts: list[Message] = []
     if plain:
-        parts.append(" and ".join(_export_name(k) for k in plain) + (" was" if len(plain) == 1 else " were")
-                     + " not supplied")
-    parts += [f"{_export_name(k)} had no usable row ({unusable[k]})" for k in kinds if k in unusable]
-    return "; ".join(parts)
+        names = Items(_export_name(k) for k in plain)
+        parts.append(Message("{exports} was not supplied", {"exports": names}) if len(plain) == 1
+                     else Message("{exports} were not supplied", {"exports": names}))
+    parts += [Message("{export} had no usable row ({why})", {"export": _export_name(k), "why": unusable[k]})
+              for k in kinds if k in unusable]
+    return Joined(parts)
 
 
-def _unusable_suffix(kinds: list[str], unusable: Mapping[str, str]) -> str:
+def _unusable_suffix(kinds: list[str], unusable: Mapping[str, str]) -> Message | str:
     bad = [k for k in kinds if k in unusable]
     if not bad:
         return ""
-    return " (" + "; ".join(f"the {k} export was supplied but had no usable row: {unusable[k]}" for k in bad) + ")"
+    return Message(" ({reasons})", {"reasons": Joined(
+        Message("the {kind} export was supplied but had no usable row: {why}", {"kind": k, "why": unusable[k]})
+        for k in bad)})
 
 
 def window_coverage(span: tuple[dt.date | None, dt.date | None], start: dt.date,
@@ -94,7 +111,7 @@ def window_coverage(span: tuple[dt.date | None, dt.date | None], start: dt.date,
     return max(0, (hi - lo).days + 1), days
 
 
-def coverage_note(span: tuple[dt.date | None, dt.date | None], start: dt.date, end: dt.date) -> str | None:
+def coverage_note(span: tuple[dt.date | None, dt.date | None], start: dt.date, end: dt.date) -> Message | None:
     """Plain words when the orders do not cover the whole window (None when they do): how many days they
     cover, which export would complete it, and that the rate is then not Amazon's figure."""
     covered, days = window_coverage(span, start, end)
@@ -102,21 +119,23 @@ def coverage_note(span: tuple[dt.date | None, dt.date | None], start: dt.date, e
         return None
     first, last = span
     if first is None or last is None:
-        return f"the orders data is empty, so none of the {days} days of the window is covered"
+        return Message("the orders data is empty, so none of the {days} days of the window is covered",
+                       {"days": Count(days)})
     fixes = []
     if first > start:
-        fixes.append(f"download All Orders from {start.isoformat()}")
+        fixes.append(Message("download All Orders from {day}", {"day": Day.of(start)}))
     if last < end:
-        fixes.append(f"download All Orders up to {end.isoformat()} (the orders end on {last.isoformat()}) "
-                     f"or pick an --as-of the orders reach")
+        fixes.append(Message("download All Orders up to {end} (the orders end on {last}) or pick an --as-of the "
+                             "orders reach", {"end": Day.of(end), "last": Day.of(last)}))
     if covered == 0:
-        head = (f"the orders ({first.isoformat()} – {last.isoformat()}) cover none of the {days} days of this "
-                f"window ({start.isoformat()} – {end.isoformat()})")
-        return head + ": " + "; ".join(fixes)
+        return Message("the orders ({first} – {last}) cover none of the {days} days of this window ({start} – "
+                       "{end}): {fixes}", {"first": Day.of(first), "last": Day.of(last), "days": Count(days),
+                                           "start": Day.of(start), "end": Day.of(end), "fixes": Joined(fixes)})
     lo, hi = max(start, first), min(end, last)
-    return (f"the orders cover {covered} of the {days} days: " + "; ".join(fixes)
-            + f" (this rate counts only the orders of {lo.isoformat()} – {hi.isoformat()}, so it is not "
-              "Amazon's figure)")
+    return Message("the orders cover {covered} of the {days} days: {fixes} (this rate counts only the orders of "
+                   "{lo} – {hi}, so it is not Amazon's figure)",
+                   {"covered": Count(covered), "days": Count(days), "fixes": Joined(fixes), "lo": Day.of(lo),
+                    "hi": Day.of(hi)})
 
 
 def unmatched_notes(con: duckdb.DuckDBPyConnection, span: tuple[dt.date | None, dt.date | None]) -> list[str]:
@@ -125,9 +144,9 @@ def unmatched_notes(con: duckdb.DuckDBPyConnection, span: tuple[dt.date | None, 
     early = int((frame["why"] == "before_orders_start").sum()) if len(frame) else 0
     if not early or span[0] is None:
         return []
-    return [f"{early} defect{'s' if early != 1 else ''} (feedback, claims, chargebacks, cancellations, late "
-            f"shipments) belong to orders probably purchased before the orders' first day "
-            f"({span[0].isoformat()}); they are not counted: download All Orders from earlier"]
+    return [Message("{n:defect|defects} (feedback, claims, chargebacks, cancellations, late shipments) belong to "
+                    "orders probably purchased before the orders' first day ({day}); they are not counted: "
+                    "download All Orders from earlier", {"n": Count(early), "day": Day.of(span[0])})]
 
 
 def enforced_marketplaces(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -150,11 +169,13 @@ def enforcement_notes(con: duckdb.DuckDBPyConnection, cfg: Mapping[str, Any]) ->
         if cfg["family"] != "otdr_units":
             return []
         channels = [str(r["sales_channel"]) for r in query_rows(con, "sales_channels")]
-        return [units["not_enforced_note"].format(marketplaces=", ".join(channels) or "these orders' marketplace")]
+        return [Message(units["not_enforced_note"], {"marketplaces": ", ".join(channels)
+                                                     or Message("these orders' marketplace")})]
     if cfg["family"] == "otdr_units":
-        return [units["enforced_note"].format(marketplaces=", ".join(where))]
-    return [f"in {', '.join(where)} Amazon enforces the unit-based rate ({units['label']}, 14 days ending 7 days "
-            "before as-of); this order-based 30-day rate is kept beside it"]
+        return [Message(units["enforced_note"], {"marketplaces": ", ".join(where)})]
+    return [Message("in {marketplaces} Amazon enforces the unit-based rate ({label}, 14 days ending 7 days before "
+                    "as-of); this order-based 30-day rate is kept beside it",
+                    {"marketplaces": ", ".join(where), "label": Term(units["label"])})]
 
 
 def data_warnings(con: duckdb.DuckDBPyConnection, params: MetricParams | None = None) -> list[str]:
@@ -167,11 +188,13 @@ def data_warnings(con: duckdb.DuckDBPyConnection, params: MetricParams | None = 
     as_of = resolve_as_of(con, params.as_of)
     if as_of > last:
         gap = (as_of - last).days
-        return [f"--as-of {as_of.isoformat()} is {gap} day{'s' if gap != 1 else ''} after the orders' last "
-                f"purchase day ({last.isoformat()}): the days after it hold no orders, so the windows that "
-                f"reach past it are only partly covered (each metric's coverage says how much)"]
+        return [Message("--as-of {as_of} is {gap:day|days} after the orders' last purchase day ({last}): the days "
+                        "after it hold no orders, so the windows that reach past it are only partly covered (each "
+                        "metric's coverage says how much)",
+                        {"as_of": Day.of(as_of), "gap": Count(gap), "last": Day.of(last)})]
     if as_of < first:
-        return [f"--as-of {as_of.isoformat()} is before the orders' first purchase day ({first.isoformat()})"]
+        return [Message("--as-of {as_of} is before the orders' first purchase day ({first})",
+                        {"as_of": Day.of(as_of), "first": Day.of(first)})]
     return []
 
 
@@ -183,23 +206,25 @@ def check_windows_hold_orders(con: duckdb.DuckDBPyConnection, results: Mapping[s
     if any(r.status in ("ok", "at_risk", "not_enforced") for r in results.values()):
         return
     if any(r.denominator > 0 or (r.coverage or 0) > 0 for r in results.values()):
-        missing = sorted({r.note for r in results.values() if r.status == "not_computed" and r.note})
+        notes = {str(r.note): r.note for r in results.values() if r.status == "not_computed" and r.note}
+        missing = [notes[k] for k in sorted(notes)]
         raise NoOrdersInWindowError(
-            "no metric could be computed: " + ("; ".join(missing) if missing else
-                                               "no window holds an order the metrics count"),
-            hint="add the exports named above (every metric needs the All Orders report; ODR needs feedback, "
-                 "claims or chargebacks; LSR, VTR and OTDR need shipments)")
+            Message("no metric could be computed: {why}", {"why": Joined(missing) if missing else
+                                                           Message("no window holds an order the metrics count")}),
+            hint=Message("add the exports named above (every metric needs the All Orders report; ODR needs feedback, "
+                         "claims or chargebacks; LSR, VTR and OTDR need shipments)"))
     first, last = order_span(con)
     if first is None or last is None:
-        raise NoOrdersInWindowError("the orders data holds no order, so no metric can be computed",
-                                    hint="add the All Orders report (Reports > Fulfillment > All Orders)")
+        raise NoOrdersInWindowError(Message("the orders data holds no order, so no metric can be computed"),
+                                    hint=Message("add the All Orders report (Reports > Fulfillment > All Orders)"))
     ends = sorted({r.window_end for r in results.values() if r.window_end is not None})
-    when = f" (windows ending {ends[0].isoformat()} – {ends[-1].isoformat()})" if ends else ""
+    when = (Message(" (windows ending {first} – {last})", {"first": Day.of(ends[0]), "last": Day.of(ends[-1])})
+            if ends else "")
     raise NoOrdersInWindowError(
-        f"no metric window holds a single order{when}: the orders run from {first.isoformat()} to "
-        f"{last.isoformat()}",
-        hint=f"pick --as-of between {first.isoformat()} and {last.isoformat()} (the default is the orders' "
-             f"last day), or add the All Orders report that covers the windows")
+        Message("no metric window holds a single order{when}: the orders run from {first} to {last}",
+                {"when": when, "first": Day.of(first), "last": Day.of(last)}),
+        hint=Message("pick --as-of between {first} and {last} (the default is the orders' last day), or add the "
+                     "All Orders report that covers the windows", {"first": Day.of(first), "last": Day.of(last)}))
 
 
 def metric_computable(con: duckdb.DuckDBPyConnection, metric: str) -> bool:

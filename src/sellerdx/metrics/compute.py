@@ -11,6 +11,7 @@ import duckdb
 
 from sellerdx import store
 from sellerdx.errors import BadOptionError
+from sellerdx.i18n.fields import joined
 from sellerdx.metrics.availability import (
     availability,
     coverage_note,
@@ -72,7 +73,7 @@ def _result(key: str, cfg: Mapping[str, Any], row: Mapping[str, Any], computable
         coverage_text = coverage_note(span, start, end) if computable else None
     common = dict(key=key, label=cfg["label"], window_start=start,
                   window_end=end, target=target, direction=direction,
-                  note="; ".join(notes) or None, coverage=coverage, coverage_note=coverage_text)
+                  note=joined(notes), coverage=coverage, coverage_note=coverage_text)
     if not computable:
         return MetricResult(rate=None, numerator=0, denominator=0, status="not_computed", **common)
     k, n = int(row["numerator"]), int(row["denominator"])
