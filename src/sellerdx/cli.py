@@ -226,33 +226,35 @@ def _usage_error(message: str, hint: str, path: str | None = None) -> SellerdxEr
 
 def _check_out(out: str) -> None:
     """The output folder must be a folder we can write, checked before any work is done."""
+    from .i18n import _
     path = Path(out).expanduser()
     if path.exists() and not path.is_dir():
-        raise _usage_error("--out names a file, not a folder", path=out,
-                           hint="pass a folder (new or existing); sellerdx writes report.html, summary.json, "
-                                "poa.md, evidence.csv and rejected_rows.csv into it")
+        raise _usage_error(_("--out names a file, not a folder"), path=out,
+                           hint=_("pass a folder (new or existing); sellerdx writes report.html, summary.json, "
+                                  "poa.md, evidence.csv and rejected_rows.csv into it"))
     parent = path
     while not parent.exists():
         parent = parent.parent
     if not parent.is_dir():
-        raise _usage_error(f"--out cannot be created: {parent} is a file", path=out,
-                           hint="choose a folder path whose parents are folders")
+        raise _usage_error(_("--out cannot be created: {folder} is a file").format(folder=parent), path=out,
+                           hint=_("choose a folder path whose parents are folders"))
     if path.exists():
         try:
             with tempfile.TemporaryFile(dir=path):
                 pass
         except OSError as exc:
-            raise _usage_error(f"--out folder is not writable ({exc.strerror or exc})", path=out,
-                               hint="choose a folder you can write to, e.g. --out ~/sellerdx-report") from None
+            raise _usage_error(_("--out folder is not writable ({why})").format(why=exc.strerror or exc), path=out,
+                               hint=_("choose a folder you can write to, e.g. --out ~/sellerdx-report")) from None
     elif not os.access(parent, os.W_OK | os.X_OK):
-        raise _usage_error(f"--out cannot be created: {parent} is not writable", path=out,
-                           hint="choose a folder you can write to, e.g. --out ~/sellerdx-report")
+        raise _usage_error(_("--out cannot be created: {folder} is not writable").format(folder=parent), path=out,
+                           hint=_("choose a folder you can write to, e.g. --out ~/sellerdx-report"))
 
 
 def _check_cache(cache: str | None) -> None:
+    from .i18n import _
     if cache and Path(cache).expanduser().exists() and not Path(cache).expanduser().is_dir():
-        raise _usage_error("--cache names a file, not a folder", path=cache,
-                           hint="pass a folder for the cache, or --no-cache to run without one")
+        raise _usage_error(_("--cache names a file, not a folder"), path=cache,
+                           hint=_("pass a folder for the cache, or --no-cache to run without one"))
 
 
 # ------------------------------------------------------------------------------------------------ progress
@@ -409,16 +411,18 @@ def history_cmd(cache: str | None, as_json: bool) -> int:
         click.echo(json.dumps({"folder": str(folder), "snapshots": [s.to_dict() for s, _ in pairs],
                                "skipped": skipped}, ensure_ascii=False, indent=2))
         return EXIT_OK
+    from .i18n import _, ngettext
     out = _out()
     if not pairs:
-        out.print(f"no snapshot of Amazon's performance report in {folder} yet (sellerdx analyze stores each "
-                  "one it reads)", markup=False)
+        out.print(_("no snapshot of Amazon's performance report in {folder} yet (sellerdx analyze stores each "
+                    "one it reads)").format(folder=folder), markup=False)
     else:
-        out.print(f"{len(pairs)} snapshot{'s' if len(pairs) != 1 else ''} of Amazon's performance report in "
-                  f"{folder}:", markup=False)
+        out.print(ngettext("{n} snapshot of Amazon's performance report in {folder}:",
+                           "{n} snapshots of Amazon's performance report in {folder}:", len(pairs))
+                  .format(n=len(pairs), folder=folder), markup=False)
         print_history(out, pairs)
     for s in skipped:
-        out.print(f"skipped: {s}", markup=False)
+        out.print(_("skipped: {what}").format(what=s), markup=False)
     return EXIT_OK
 
 
@@ -437,9 +441,10 @@ def history_cmd(cache: str | None, as_json: bool) -> int:
 def validate_cmd(folder: str, marketplace: str | None, rejected_path: str | None, as_json: bool,
                  lang: str | None) -> int:
     """Read and check every export in FOLDER without computing metrics (exit 1 when rows were rejected)."""
+    from .i18n import _
     if rejected_path and Path(rejected_path).is_dir():
-        raise _usage_error("--rejected names a folder, not a file", path=rejected_path,
-                           hint="pass a file name, e.g. --rejected rejected_rows.csv")
+        raise _usage_error(_("--rejected names a folder, not a file"), path=rejected_path,
+                           hint=_("pass a file name, e.g. --rejected rejected_rows.csv"))
     from .analysis import analyze as run  # here, not at the top: keeps --help fast
     with _progress() as progress:
         analysis = run(folder, marketplace=marketplace, cache=False, lang=lang, progress=progress)
@@ -475,18 +480,20 @@ def validate_cmd(folder: str, marketplace: str | None, rejected_path: str | None
 def sample(folder: str, variant: str, n_orders: int, seed: int, days: int, damaged_rows: int,
            force: bool) -> int:
     """Write a folder of realistic sample exports with planted problems (and planted.json)."""
+    from .i18n import _
     path = Path(folder).expanduser()
     if path.exists() and not path.is_dir():
-        raise _usage_error("is a file, not a folder", path=folder, hint="pass a new folder name")
+        raise _usage_error(_("is a file, not a folder"), path=folder, hint=_("pass a new folder name"))
     if path.is_dir() and any(path.iterdir()) and not force:
-        raise _usage_error("folder is not empty; the sample would replace files in it", path=folder,
-                           hint="pass a new or empty folder, or --force to write into it anyway")
+        raise _usage_error(_("folder is not empty; the sample would replace files in it"), path=folder,
+                           hint=_("pass a new or empty folder, or --force to write into it anyway"))
     from .samplegen import SampleSpec, generate  # here, not at the top: keeps --help fast
     manifest = generate(folder, SampleSpec(seed=seed, n_orders=n_orders, days=days, variant=variant,
                                            damaged_rows=damaged_rows))
     if not _quiet():
-        _out().print(f"wrote {len(manifest['files'])} files to {folder}; planted: "
-                     + ", ".join(p["code"] for p in manifest["problems"]), markup=False)
+        _out().print(_("wrote {n} files to {folder}; planted: {codes}").format(
+            n=len(manifest["files"]), folder=folder, codes=", ".join(p["code"] for p in manifest["problems"])),
+            markup=False)
     return EXIT_OK
 
 
@@ -521,13 +528,15 @@ def portfolio_cmd(root: str, out_dir: str, workers: int | None, scheduler: str |
     their previous outputs. Exit status: 0 no account at risk, 1 an account is at risk or could not be
     analysed, 2 no account could be analysed (or unusable options).
     """
+    from .i18n import _
     from .portfolio import run_portfolio  # here, not at the top: keeps --help fast
     defaults = {k: v for k, v in (("as_of", as_of), ("odr_lag_days", odr_lag_days), ("marketplace", marketplace),
                                   ("lang", lang)) if v is not None}
     with _progress() as progress:
         def on_account(done: int, total: int, name: str) -> None:
             if progress:   # the bar shows done - 1 of total for its argument "done"
-                progress(f"accounts analysed{': ' + name if name else ''}", done + 1, total)
+                progress(_("accounts analysed: {name}").format(name=name) if name else _("accounts analysed"),
+                         done + 1, total)
         result = run_portfolio(root, out_dir, workers=workers, scheduler=scheduler, cache=cache, force=force,
                                options=defaults, progress=on_account)
     if not _quiet():
@@ -611,15 +620,17 @@ def _cache_root(cache_dir: str | None) -> Path:
 def cache_info(cache_dir: str | None) -> int:
     """Print the cache's location, number of entries and size."""
     from . import cache
+    from .i18n import _
     from .text import count
     root = _cache_root(cache_dir)
     found = cache.info(root)
     if not _quiet():
-        _out().print(f"location: {found.location}", markup=False)
-        _out().print(f"entries:  {count(found.entries)} ({count(found.folders)} folders, {count(found.files)} files)",
-                     markup=False)
-        _out().print(f"size:     {_bytes(found.size)} of at most {_bytes(found.max_bytes)} "
-                     f"(${cache.MAX_BYTES_ENV})", markup=False)
+        # TRANSLATORS: the three lines of `sellerdx cache info`; the labels are padded to one width
+        _out().print(_("location: {folder}").format(folder=found.location), markup=False)
+        _out().print(_("entries:  {entries} ({folders} folders, {files} files)").format(
+            entries=count(found.entries), folders=count(found.folders), files=count(found.files)), markup=False)
+        _out().print(_("size:     {size} of at most {limit} (${variable})").format(
+            size=_bytes(found.size), limit=_bytes(found.max_bytes), variable=cache.MAX_BYTES_ENV), markup=False)
     return EXIT_OK
 
 
@@ -630,19 +641,23 @@ def cache_info(cache_dir: str | None) -> int:
 def cache_clear(cache_dir: str | None) -> int:
     """Delete every cache entry (the next analyze reads every file again)."""
     from . import cache
+    from .i18n import _
     from .text import count
     root = _cache_root(cache_dir)
     entries, size = cache.clear(root)
     if not _quiet():
-        _out().print(f"deleted {count(entries)} entries ({_bytes(size)}) from {root}", markup=False)
+        _out().print(_("deleted {n} entries ({size}) from {folder}").format(n=count(entries), size=_bytes(size),
+                                                                          folder=root), markup=False)
     return EXIT_OK
 
 
 def _bytes(n: int) -> str:
+    from .i18n import _
+    from .i18n.formats import decimal
     for unit, size in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
         if n >= size:
-            return f"{n / size:,.1f} {unit}"
-    return f"{n:,} bytes"
+            return f"{decimal(n / size, 1)} {unit}"
+    return _("{n} bytes").format(n=decimal(n))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,10 +20,12 @@ from typing import Any
 import duckdb
 
 from .. import assets, metrics, store
+from ..i18n import Day, Message, Rate, Term
+from ..i18n.fields import Joined, JoinedText, Sentence, Ungrouped
 from ..metrics import MetricParams
 from ..model import MetricResult, Serializable
 from .report import AmazonMetric, PerformanceReport, amazon_cfg, performance_cfg
-from .verdict import marketplace_name
+from .verdict import marketplace_name, not_computed_reason
 
 
 @dataclass(frozen=True)
@@ -47,24 +49,29 @@ class Reconciliation(Serializable):
 # Reconciliation
 
 
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
+def _orders(count: int) -> Message:
+    return Message("{n:order|orders}", {"n": Ungrouped(count)})
 
 
-def _pct(rate: float | None) -> str:
-    return "no rate" if rate is None else f"{rate * 100:.2f}%"
+def _defects(count: int) -> Message:
+    return Message("{n:defect|defects}", {"n": Ungrouped(count)})
 
 
-def _frac(k: int | None, n: int | None, rate: float | None) -> str:
+def _pct(rate: float | None) -> Any:
+    return Message("no rate") if rate is None else Rate(rate)
+
+
+def _frac(k: int | None, n: int | None, rate: float | None) -> Any:
     if k is None or n is None:
         return _pct(rate)
-    return f"{k} of {n} ({_pct(rate)})"
+    return Message("{k} of {n} ({rate})", {"k": Ungrouped(k), "n": Ungrouped(n), "rate": _pct(rate)})
 
 
-def _days(start: dt.date | None, end: dt.date | None) -> str:
+def _days(start: dt.date | None, end: dt.date | None) -> Message:
     if start is None or end is None:
-        return "an unstated window"
-    return f"{start.isoformat()} to {end.isoformat()} ({(end - start).days + 1} days)"
+        return Message("an unstated window")
+    return Message("{start} to {end} ({days} days)", {"start": Day.of(start), "end": Day.of(end),
+                                                      "days": Ungrouped((end - start).days + 1)})
 
 
 _MAX_LAG_HINT = 60   # a larger distance is another period, not a lag (issue: "an ODR lag of 642 days")
@@ -81,56 +88,67 @@ def _unmatched_since(unmatched: list[dict[str, Any]], kind: str, start: dt.date 
 
 def _explain(amazon: AmazonMetric, ours: MetricResult, same: MetricResult | None, *,
              as_of: dt.date, params: MetricParams, span: tuple[dt.date | None, dt.date | None],
-             supplied: set[str], unmatched: list[dict[str, Any]]) -> list[str]:
-    out: list[str] = []
-    label = ours.label
+             supplied: set[str], unmatched: list[dict[str, Any]]) -> list[Any]:
+    out: list[Any] = []
+    label = Term(ours.label)
     if amazon.rate is None and amazon.denominator is None:
-        return [f"Amazon's report gives no number for {label}."]
+        return [Message("Amazon's report gives no number for {metric}.", {"metric": label})]
     if ours.status == "not_computed":
-        reason = (ours.note or "").removeprefix("not computed: ")
-        out.append(f"sellerdx could not recompute {label}: {reason}. Amazon reports "
-                   f"{_frac(amazon.numerator, amazon.denominator, amazon.rate)}.")
+        out.append(Message("sellerdx could not recompute {metric}: {reason}. Amazon reports {amazon}.",
+                           {"metric": label, "reason": not_computed_reason(ours.note),
+                            "amazon": _frac(amazon.numerator, amazon.denominator, amazon.rate)}))
         return out
     # 1. windows
     same_window = (amazon.window_start, amazon.window_end) == (ours.window_start, ours.window_end)
     if amazon.window_end is not None and not same_window:
-        text = (f"Different windows: Amazon counts purchases from {_days(amazon.window_start, amazon.window_end)}, "
-                f"sellerdx from {_days(ours.window_start, ours.window_end)} (as-of {as_of.isoformat()}")
-        if ours.key.startswith("odr"):
-            text += f", ODR lag {params.odr_lag_days} days"
-        text += ")."
+        fields = {"amazon": _days(amazon.window_start, amazon.window_end),
+                  "ours": _days(ours.window_start, ours.window_end), "as_of": Day.of(as_of),
+                  "lag": Ungrouped(params.odr_lag_days)}
+        parts: list[Any] = [
+            Message("Different windows: Amazon counts purchases from {amazon}, sellerdx from {ours} (as-of {as_of}, "
+                    "ODR lag {lag} days).", fields) if ours.key.startswith("odr") else
+            Message("Different windows: Amazon counts purchases from {amazon}, sellerdx from {ours} (as-of "
+                    "{as_of}).", fields)]
         if ours.key.startswith("odr"):
             lag = (as_of - amazon.window_end).days
             if lag != params.odr_lag_days and 0 <= lag <= _MAX_LAG_HINT:
-                text += (f" Amazon's window ends {lag} days before sellerdx's as-of; an ODR lag of {lag} days "
-                         "would align them.")
-        out.append(text)
+                parts.append(Message("Amazon's window ends {lag} days before sellerdx's as-of; an ODR lag of {lag} "
+                                     "days would align them.", {"lag": Ungrouped(lag)}))
+        out.append(_sentences(parts))
     if same is not None and not same_window:
-        out.append(f"On Amazon's window sellerdx counts {_frac(same.numerator, same.denominator, same.rate)} "
-                   f"(on its own window {_frac(ours.numerator, ours.denominator, ours.rate)}).")
+        out.append(Message("On Amazon's window sellerdx counts {same} (on its own window {ours}).",
+                           {"same": _frac(same.numerator, same.denominator, same.rate),
+                            "ours": _frac(ours.numerator, ours.denominator, ours.rate)}))
     ref = same if same is not None else ours
     # 2. coverage of the orders data
     first, last = span
     if amazon.window_start and first and first > amazon.window_start:
-        out.append(f"The orders data starts on {first.isoformat()}, {(first - amazon.window_start).days} days "
-                   f"after Amazon's window starts ({amazon.window_start.isoformat()}): the orders before it are "
-                   "missing from sellerdx's count.")
+        out.append(Message("The orders data starts on {first}, {days} days after Amazon's window starts ({start}): "
+                           "the orders before it are missing from sellerdx's count.",
+                           {"first": Day.of(first), "days": Ungrouped((first - amazon.window_start).days),
+                            "start": Day.of(amazon.window_start)}))
     if amazon.window_end and last and last < amazon.window_end:
-        out.append(f"The orders data ends on {last.isoformat()}, {(amazon.window_end - last).days} days before "
-                   f"Amazon's window ends ({amazon.window_end.isoformat()}).")
+        out.append(Message("The orders data ends on {last}, {days} days before Amazon's window ends ({end}).",
+                           {"last": Day.of(last), "days": Ungrouped((amazon.window_end - last).days),
+                            "end": Day.of(amazon.window_end)}))
     # 3. denominator
     if amazon.denominator is not None and ref.denominator != amazon.denominator:
         diff = ref.denominator - amazon.denominator
         gaps = performance_cfg()["denominator_gap"]
         gap = gaps.get(ours.key, gaps["default"])
-        why = " ".join((gap["fewer"] if diff < 0 else gap["more"]).split())
-        out.append(f"Denominator: Amazon counts {amazon.denominator} {gap['noun']}, sellerdx {ref.denominator} "
-                   f"on the same window ({diff:+d}). "
-                   + why.format(pending=int((ref.extras or {}).get("pending", 0))))
+        why = gap["fewer"] if diff < 0 else gap["more"]
+        # TRANSLATORS: {noun} is what the metric counts ("orders", "shipments"); {diff} is signed, e.g. "+3"
+        out.append(_sentences([
+            Message("Denominator: Amazon counts {amazon} {noun}, sellerdx {ours} on the same window ({diff}).",
+                    {"amazon": Ungrouped(amazon.denominator), "noun": Term(gap["noun"]),
+                     "ours": Ungrouped(ref.denominator), "diff": f"{diff:+d}"}),
+            Sentence(why, {"pending": Ungrouped(int((ref.extras or {}).get("pending", 0)))})]))
     # 4. numerator, with the ODR parts
     if amazon.numerator is not None and ref.numerator != amazon.numerator:
         diff = ref.numerator - amazon.numerator
-        out.append(f"Numerator: Amazon counts {amazon.numerator}, sellerdx {ref.numerator} ({diff:+d}).")
+        out.append(Message("Numerator: Amazon counts {amazon}, sellerdx {ours} ({diff}).",
+                           {"amazon": Ungrouped(amazon.numerator), "ours": Ungrouped(ref.numerator),
+                            "diff": f"{diff:+d}"}))
     if amazon.components:
         ref_extras = ref.extras or {}
         for comp, (kind, words, export) in _COMPONENT_KIND.items():
@@ -140,41 +158,58 @@ def _explain(amazon: AmazonMetric, ours: MetricResult, same: MetricResult | None
             if a == b:
                 continue
             if export not in supplied:
-                out.append(f"Amazon counts {_n(a, 'order')} with {words}; sellerdx {b} because no {export} "
-                           "export was supplied.")
+                out.append(Message("Amazon counts {orders} with {words}; sellerdx {ours} because no {export} export "
+                                   "was supplied.", {"orders": _orders(a), "words": Term(words), "ours": Ungrouped(b),
+                                                     "export": export}))
                 continue
-            text = f"Amazon counts {_n(a, 'order')} with {words}, sellerdx {b}."
+            parts = [Message("Amazon counts {orders} with {words}, sellerdx {ours}.",
+                             {"orders": _orders(a), "words": Term(words), "ours": Ungrouped(b)})]
             n_unmatched = _unmatched_since(unmatched, kind, amazon.window_start)
             if b < a and n_unmatched:
-                text += (f" {_n(n_unmatched, 'defect')} of this kind in the exports, dated from the window's start, "
-                         f"{'refers' if n_unmatched == 1 else 'refer'} to orders that are not in the orders data, "
-                         "so sellerdx cannot place them in a window.")
+                parts.append(Message("{n:# defect of this kind in the exports, dated from the window's start, refers "
+                                     "to orders that are not in the orders data|# defects of this kind in the "
+                                     "exports, dated from the window's start, refer to orders that are not in the "
+                                     "orders data}, so sellerdx cannot place them in a window.",
+                                     {"n": Ungrouped(n_unmatched)}))
             elif b < a:
-                text += " The export may be older than Amazon's report or cover a shorter period."
+                parts.append(Message("The export may be older than Amazon's report or cover a shorter period."))
             else:
-                text += (" Amazon may have removed feedback or decided claims since the export was made, "
-                         "or the export holds defects Amazon does not count.")
-            out.append(text)
+                parts.append(Message("Amazon may have removed feedback or decided claims since the export was made, "
+                                     "or the export holds defects Amazon does not count."))
+            out.append(_sentences(parts))
     elif amazon.numerator is not None and ref.numerator < amazon.numerator:
         kinds = {"pfcr": "seller_cancellation", "lsr_10d": "late_shipment", "lsr_30d": "late_shipment"}
         kind = kinds.get(ours.key)
         if kind:
             n_unmatched = _unmatched_since(unmatched, kind, amazon.window_start)
             if n_unmatched:
-                out.append(f"{_n(n_unmatched, kind.replace('_', ' ') + ' row')} in the exports "
-                           f"{'refers' if n_unmatched == 1 else 'refer'} to orders that are not in the orders data.")
+                out.append(_unmatched_rows(n_unmatched, kind))
     if amazon.numerator is None and amazon.denominator is None and amazon.rate is not None \
             and ref.rate is not None and abs(ref.rate - amazon.rate) > 1e-9:
-        out.append(f"Amazon reports {_pct(amazon.rate)} without counts; sellerdx {_pct(ref.rate)} on the same "
-                   "window.")
+        out.append(Message("Amazon reports {amazon} without counts; sellerdx {ours} on the same window.",
+                           {"amazon": _pct(amazon.rate), "ours": _pct(ref.rate)}))
     if ours.note:
-        out.append(f"Note on sellerdx's number: {ours.note}.")
+        out.append(Message("Note on sellerdx's number: {note}.", {"note": ours.note}))
     counts_match = (amazon.numerator is not None and amazon.denominator is not None
                     and ref.numerator == amazon.numerator and ref.denominator == amazon.denominator)
     if counts_match:
-        out.append(f"On Amazon's window sellerdx's recomputation matches: "
-                   f"{_frac(ref.numerator, ref.denominator, ref.rate)}.")
+        out.append(Message("On Amazon's window sellerdx's recomputation matches: {counts}.",
+                           {"counts": _frac(ref.numerator, ref.denominator, ref.rate)}))
     return out
+
+
+def _sentences(parts: list[Any]) -> Any:
+    """Sentences one after the other (each translated on its own)."""
+    return JoinedText(parts, " ") if len(parts) > 1 else parts[0]
+
+
+def _unmatched_rows(n: int, kind: str) -> Message:
+    """"3 late shipment rows in the exports refer to orders that are not in the orders data."."""
+    if kind == "seller_cancellation":
+        return Message("{n:# seller cancellation row in the exports refers|# seller cancellation rows in the exports "
+                       "refer} to orders that are not in the orders data.", {"n": Ungrouped(n)})
+    return Message("{n:# late shipment row in the exports refers|# late shipment rows in the exports refer} to "
+                   "orders that are not in the orders data.", {"n": Ungrouped(n)})
 
 
 def overlap_days(window: tuple[dt.date | None, dt.date | None],
@@ -198,8 +233,10 @@ def covers(window: tuple[dt.date | None, dt.date | None], span: tuple[dt.date | 
     return length > 0 and days / length >= float(amazon_cfg()["period"]["min_overlap_share"])
 
 
-def period_text(start: dt.date | None, end: dt.date | None) -> str:
-    return "an unknown period" if start is None or end is None else f"{start.isoformat()} to {end.isoformat()}"
+def period_text(start: dt.date | None, end: dt.date | None) -> Message:
+    if start is None or end is None:
+        return Message("an unknown period")
+    return Message("{start} to {end}", {"start": Day.of(start), "end": Day.of(end)})
 
 
 def another_period(perf: PerformanceReport, span: tuple[dt.date | None, dt.date | None]) -> str | None:
@@ -209,8 +246,9 @@ def another_period(perf: PerformanceReport, span: tuple[dt.date | None, dt.date 
     if not windows or span[0] is None or any(covers(w, span) for w in windows):
         return None
     start, end = perf.period
-    return (f"Amazon's performance report covers another period ({period_text(start, end)}) than the exports' "
-            f"orders ({period_text(*span)}): its metrics are shown as Amazon's figures and not compared.")
+    return Message("Amazon's performance report covers another period ({report}) than the exports' orders "
+                   "({orders}): its metrics are shown as Amazon's figures and not compared.",
+                   {"report": period_text(start, end), "orders": period_text(*span)})
 
 
 def _orders_by_channel(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date,
@@ -231,53 +269,60 @@ _UNMATCHED_KINDS = {"pfcr": ["seller_cancellation"], "lsr_10d": ["late_shipment"
 
 def _one_line(amazon: AmazonMetric, ours: MetricResult, same: MetricResult | None, *, marketplace_id: str | None,
               span: tuple[dt.date | None, dt.date | None], supplied: set[str], unmatched: list[dict[str, Any]],
-              con: duckdb.DuckDBPyConnection) -> tuple[str, bool]:
+              con: duckdb.DuckDBPyConnection) -> tuple[Any, bool]:
     """(the gap on Amazon's range explained in one line, whether the metric was compared)."""
-    label = ours.label
+    label = Term(ours.label)
     rng = _days(amazon.window_start, amazon.window_end)
     if not amazon.window_valid:
-        return (f"Not compared: Amazon's range for {label} is impossible ("
-                f"{period_text(amazon.window_start, amazon.window_end)} ends before it starts)."), False
+        return Message("Not compared: Amazon's range for {metric} is impossible ({period} ends before it starts).",
+                       {"metric": label, "period": period_text(amazon.window_start, amazon.window_end)}), False
     if amazon.window_start and amazon.window_end and not covers((amazon.window_start, amazon.window_end), span):
-        return (f"Not compared: Amazon's range {rng} lies outside the exports' orders "
-                f"({period_text(*span)}) — this report covers another period."), False
+        return Message("Not compared: Amazon's range {range} lies outside the exports' orders ({orders}) — this "
+                       "report covers another period.", {"range": rng, "orders": period_text(*span)}), False
     if not amazon.counts_valid:
-        return ("Not compared: Amazon's counts are impossible — " + "; ".join(amazon.problems)
-                .split(": ", 1)[-1] + "."), False
+        # TRANSLATORS: {problems} are the checks of Amazon's own figures that failed
+        return Message("Not compared: Amazon's counts are impossible — {problems}.",
+                       {"problems": "; ".join(amazon.problems).split(": ", 1)[-1]}), False
     if ours.status == "not_computed":
-        reason = (ours.note or "").removeprefix("not computed: ").split("; ")[0]
-        return (f"Not compared: sellerdx cannot recompute {label} — {reason}; Amazon reports "
-                f"{_frac(amazon.numerator, amazon.denominator, amazon.rate)}."), False
+        return Message("Not compared: sellerdx cannot recompute {metric} — {reason}; Amazon reports {amazon}.",
+                       {"metric": label, "reason": not_computed_reason(ours.note, first=True),
+                        "amazon": _frac(amazon.numerator, amazon.denominator, amazon.rate)}), False
     ref = same if same is not None else ours
-    where = f"on Amazon's range {rng}" if same is not None else "on sellerdx's own window (Amazon gives no range)"
+    where = (Message("on Amazon's range {range}", {"range": rng}) if same is not None
+             else Message("on sellerdx's own window (Amazon gives no range)"))
     if amazon.numerator is None and amazon.denominator is None:
         if amazon.rate is None:
-            return f"Amazon's report gives no number for {label}.", False
+            return Message("Amazon's report gives no number for {metric}.", {"metric": label}), False
         if ref.rate is not None and abs(ref.rate - amazon.rate) < 5e-5:
-            return f"Same rate {where}: {_pct(ref.rate)} (Amazon gives no counts); gap 0.", True
+            return Message("Same rate {where}: {rate} (Amazon gives no counts); gap 0.",
+                           {"where": where, "rate": _pct(ref.rate)}), True
     elif ref.numerator == amazon.numerator and ref.denominator == amazon.denominator:
-        return f"Same counts {where}: {_frac(ref.numerator, ref.denominator, ref.rate)}; gap 0.", True
-    causes: list[str] = []
+        return Message("Same counts {where}: {counts}; gap 0.",
+                       {"where": where, "counts": _frac(ref.numerator, ref.denominator, ref.rate)}), True
+    causes: list[Any] = []
     # an export missing
     for comp, (_kind, words, export) in _COMPONENT_KIND.items():
         a = amazon.components.get(comp)
         if a is not None and export not in supplied and a > int((ref.extras or {}).get(comp, 0)):
-            causes.append(f"no {export} export was supplied (Amazon counts {_n(a, 'order')} with {words})")
+            causes.append(Message("no {export} export was supplied (Amazon counts {orders} with {words})",
+                                  {"export": export, "orders": _orders(a), "words": Term(words)}))
     if ours.note and "computed without" in ours.note and not causes:
-        causes.append(ours.note.split("; ")[0])
+        note = ours.note
+        causes.append(note.parts[0] if isinstance(note, JoinedText) else
+                      note if isinstance(note, Message) else note.split("; ")[0])
     # the exports do not cover the whole range
     first, last = span
     if amazon.window_start and amazon.window_end and first and last and (
             first > amazon.window_start or last < amazon.window_end):
         covered = period_text(max(first, amazon.window_start), min(last, amazon.window_end))
-        causes.append(f"the orders data covers only {covered} of that range")
+        causes.append(Message("the orders data covers only {period} of that range", {"period": covered}))
     # defects whose order is not in the orders data
     if amazon.numerator is not None and ref.numerator < amazon.numerator:
         kinds = [k for k, *_ in _COMPONENT_KIND.values()] if amazon.components else _UNMATCHED_KINDS.get(ours.key, [])
         n_unmatched = sum(_unmatched_since(unmatched, k, amazon.window_start) for k in kinds)
         if n_unmatched:
-            causes.append(f"{_n(n_unmatched, 'defect')} in the exports "
-                          f"{'refers' if n_unmatched == 1 else 'refer'} to orders missing from the orders data")
+            causes.append(Message("{n:# defect in the exports refers|# defects in the exports refer} to orders "
+                                  "missing from the orders data", {"n": Ungrouped(n_unmatched)}))
     # orders of another marketplace
     if (amazon.denominator is not None and ref.denominator > amazon.denominator and marketplace_id
             and amazon.window_start and amazon.window_end):
@@ -286,31 +331,38 @@ def _one_line(amazon: AmazonMetric, ours: MetricResult, same: MetricResult | Non
         other = {ch: n for ch, n in by_channel.items() if ch and ch.lower() != home.lower()}
         if other and home != marketplace_id:
             n_other = sum(other.values())
-            causes.append(f"{_n(n_other, 'order')} of the range {'was' if n_other == 1 else 'were'} "
-                          f"sold on {', '.join(sorted(other))}, not on {home} (this report's marketplace)")
+            causes.append(Message("{n:# order of the range was|# orders of the range were} sold on {channels}, not on "
+                                  "{home} (this report's marketplace)",
+                                  {"n": Ungrouped(n_other), "channels": ", ".join(sorted(other)), "home": home}))
     if not causes:
         for comp, (_, words, export) in _COMPONENT_KIND.items():
             a = amazon.components.get(comp)
             b = int((ref.extras or {}).get(comp, 0))
             if a is not None and export in supplied and a != b:
-                causes.append(f"Amazon counts {_n(a, 'order')} with {words}, the {export} export {b}"
-                              + (": the export may be older than Amazon's report" if a > b else
-                                 ": Amazon may have removed feedback or decided claims since the export was made"))
+                fields = {"orders": _orders(a), "words": Term(words), "export": export, "ours": Ungrouped(b)}
+                causes.append(Message("Amazon counts {orders} with {words}, the {export} export {ours}: the export "
+                                      "may be older than Amazon's report", fields) if a > b else
+                              Message("Amazon counts {orders} with {words}, the {export} export {ours}: Amazon may "
+                                      "have removed feedback or decided claims since the export was made", fields))
     if not causes:
         if amazon.denominator is not None and ref.denominator < amazon.denominator:
-            causes.append(f"sellerdx counts {amazon.denominator - ref.denominator} fewer orders: the orders export "
-                          "may not hold every order of the range")
+            causes.append(Message("sellerdx counts {n} fewer orders: the orders export may not hold every order of "
+                                  "the range", {"n": Ungrouped(amazon.denominator - ref.denominator)}))
         elif amazon.denominator is not None and ref.denominator > amazon.denominator:
-            causes.append(f"sellerdx counts {ref.denominator - amazon.denominator} more orders: the export may hold "
-                          "orders Amazon leaves out")
+            causes.append(Message("sellerdx counts {n} more orders: the export may hold orders Amazon leaves out",
+                                  {"n": Ungrouped(ref.denominator - amazon.denominator)}))
         elif amazon.numerator is not None and ref.numerator > amazon.numerator:
-            causes.append("Amazon may have removed feedback or decided claims since the exports were made")
+            causes.append(Message("Amazon may have removed feedback or decided claims since the exports were made"))
         else:
-            causes.append("the exports may be older than Amazon's report")
+            causes.append(Message("the exports may be older than Amazon's report"))
     gap = (ref.rate - amazon.rate) * 100 if ref.rate is not None and amazon.rate is not None else None
-    head = (f"Gap {gap:+.2f} points {where}" if gap is not None else f"Different counts {where}")
-    return (f"{head} (Amazon {_frac(amazon.numerator, amazon.denominator, amazon.rate)}, sellerdx "
-            f"{_frac(ref.numerator, ref.denominator, ref.rate)}): " + "; ".join(causes) + "."), True
+    fields = {"where": where, "amazon": _frac(amazon.numerator, amazon.denominator, amazon.rate),
+              "ours": _frac(ref.numerator, ref.denominator, ref.rate), "causes": Joined(causes)}
+    if gap is not None:
+        # TRANSLATORS: {gap} is signed, in percentage points ("+0.25")
+        return Message("Gap {gap} points {where} (Amazon {amazon}, sellerdx {ours}): {causes}.",
+                       {**fields, "gap": f"{gap:+.2f}"}), True
+    return Message("Different counts {where} (Amazon {amazon}, sellerdx {ours}): {causes}.", fields), True
 
 
 def reconcile(perf: PerformanceReport, results: Mapping[str, MetricResult], con: duckdb.DuckDBPyConnection,

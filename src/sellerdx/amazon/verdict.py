@@ -12,11 +12,37 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from ..i18n import Count, Message, Rate, Term
+from ..i18n.fields import Joined, JoinedText, joined
 from ..model import MetricResult, Serializable
 from .report import AmazonMetric, MarketplacePerformance, PerformanceReport, amazon_cfg
 
 NOT_RECOMPUTABLE = "Amazon's figure — not recomputable from these exports"
+_NOT_COMPUTED = "not computed: {why}"      # sellerdx.metrics.availability's note of a metric not computed
+
+
+def not_computed_reason(note: Any, *, first: bool = False) -> Any:
+    """Why sellerdx did not compute a metric: its note without "not computed: " (a Message where the note is
+    one); ``first``: only the first reason."""
+    if not note:
+        return ""
+    parts = list(note.parts) if isinstance(note, JoinedText) else [note]
+    head = parts[0]
+    if isinstance(head, Message) and head.template == _NOT_COMPUTED:
+        head = head.fields["why"]
+        if first and isinstance(head, Joined) and head:
+            return head[0]
+    elif isinstance(head, str):
+        head = head.removeprefix("not computed: ")
+        if first:
+            return head.split("; ")[0]
+    return head if first else joined([head, *parts[1:]])
+
+
+def _not_recomputable(reason: Any) -> Message:
+    return Message(NOT_RECOMPUTABLE + ": {reason}", {"reason": reason})
 
 
 @dataclass(frozen=True)
@@ -95,25 +121,27 @@ class AmazonVerdict(Serializable):
 def marketplace_name(marketplace_id: str | None) -> str:
     """Amazon.com for ATVPDKIKX0DER, ...; the id itself when unknown."""
     if marketplace_id is None:
-        return "all marketplaces"
+        return Message("all marketplaces")
     return amazon_cfg()["marketplaces"].get(marketplace_id, marketplace_id)
 
 
-def _pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.2f}%"
+def _pct(rate: float | None) -> Any:
+    return "—" if rate is None else Rate(rate)
 
 
-def value_text(m: AmazonMetric) -> str:
+def value_text(m: AmazonMetric) -> Any:
     """Amazon's figure in words: counts with their denominator and rate, or the count alone."""
     if not m.counts_valid:
-        counts = (f"{m.numerator:,} of {m.denominator:,}" if m.numerator is not None and m.denominator is not None
-                  else (f"{m.numerator:,}" if m.numerator is not None else "—"))
-        return f"{counts} — impossible counts, rate not used"
+        counts = (Message("{k} of {n}", {"k": Count(m.numerator), "n": Count(m.denominator)})
+                  if m.numerator is not None and m.denominator is not None
+                  else (Message("{k}", {"k": Count(m.numerator)}) if m.numerator is not None else "—"))
+        return Message("{counts} — impossible counts, rate not used", {"counts": counts})
     if m.numerator is not None and m.denominator is not None:
-        return f"{m.numerator:,} of {m.denominator:,} ({_pct(m.rate)})"
+        return Message("{k} of {n} ({rate})", {"k": Count(m.numerator), "n": Count(m.denominator),
+                                               "rate": _pct(m.rate)})
     if m.numerator is not None:
-        return f"{m.numerator:,}"
-    return _pct(m.rate)
+        return Message("{k}", {"k": Count(m.numerator)})
+    return Message("{rate}", {"rate": _pct(m.rate)})
 
 
 def _needs(m: AmazonMetric, ours: MetricResult | None) -> str | None:
@@ -121,21 +149,20 @@ def _needs(m: AmazonMetric, ours: MetricResult | None) -> str | None:
     if m.group == "rate" and ours is not None and ours.status != "not_computed":
         return None
     if ours is not None and ours.note:
-        reason = ours.note.removeprefix("not computed: ")
-        return f"{NOT_RECOMPUTABLE}: {reason}"
+        return _not_recomputable(not_computed_reason(ours.note))
     fig = cfg["figures"].get(m.key)
     if fig and fig.get("needs"):
-        return f"{NOT_RECOMPUTABLE}: {fig['needs']}"
+        return _not_recomputable(Message(fig["needs"]))
     if not m.known:
-        return f"{NOT_RECOMPUTABLE}: a metric sellerdx does not know yet ({m.name})"
-    return NOT_RECOMPUTABLE
+        return _not_recomputable(Message("a metric sellerdx does not know yet ({name})", {"name": m.name}))
+    return Message(NOT_RECOMPUTABLE)
 
 
 def _figure(mp: MarketplacePerformance, m: AmazonMetric, results: Mapping[str, MetricResult]) -> Figure:
     ours = results.get(m.key)
     note = _needs(m, ours)
     return Figure(marketplace_id=mp.marketplace_id, marketplace=marketplace_name(mp.marketplace_id), key=m.key,
-                  label=m.label or m.key, group=m.group, status=m.status, bad=m.bad, value=value_text(m),
+                  label=Term(m.label) if m.label else m.key, group=m.group, status=m.status, bad=m.bad, value=value_text(m),
                   window_start=m.window_start, window_end=m.window_end, recomputable=note is None, note=note,
                   parts=dict(m.components), problems=m.problems, known=m.known)
 
@@ -167,7 +194,7 @@ def amazon_verdict(reports: Sequence[PerformanceReport],
             if mp.ahr_status or mp.ahr_score is not None:
                 bad = ((mp.ahr_status or "").strip().upper() in bad_ahr) or band_bad.get(mp.ahr_band or "", False)
                 ratings.append(HealthRating(mp.marketplace_id, name, mp.ahr_status, mp.ahr_score, mp.ahr_band, bad,
-                                            *mp.ahr_window, note=f"{NOT_RECOMPUTABLE}: {cfg['ahr']['needs']}"))
+                                            *mp.ahr_window, note=_not_recomputable(Message(cfg["ahr"]["needs"]))))
             for m in mp.metrics.values():
                 figures.append(_figure(mp, m, results))
                 problems.extend(f"{name}: {p}" if len(perf.marketplaces) > 1 else p for p in m.problems)
@@ -179,34 +206,37 @@ def amazon_verdict(reports: Sequence[PerformanceReport],
                          tuple(dict.fromkeys(problems)), at_risk, _headline(accounts, ratings, figures))
 
 
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
-def rating_text(r: HealthRating) -> str:
-    """"WARNED, 150 points (at risk: 100-199)"."""
-    parts = [r.status] if r.status else []
+def rating_text(r: HealthRating) -> Any:
+    """"WARNED, 150 points (at risk: 100-199)" (Amazon's status word is Amazon's, never translated)."""
+    parts: list[Any] = [r.status] if r.status else []
     if r.score is not None:
-        parts.append(f"{r.score:g} points" + (f" ({r.band})" if r.band else ""))
-    return ", ".join(parts) or "—"
+        # TRANSLATORS: an Account Health Rating score ("150 points"), then Amazon's band in brackets
+        parts.append(Message("{score} points ({band})", {"score": f"{r.score:g}", "band": Term(r.band)}) if r.band
+                     else Message("{score} points", {"score": f"{r.score:g}"}))
+    return joined(parts, ", ") or "—"
 
 
 def _headline(accounts: Iterable[AccountStatus], ratings: Iterable[HealthRating],
-              figures: Iterable[Figure]) -> str:
+              figures: Iterable[Figure]) -> Message:
     accounts, ratings, figures = list(accounts), list(ratings), list(figures)
-    parts = []
+    parts: list[Any] = []
     if accounts:
-        parts.append("account " + ", ".join(f"{a.status.replace('_', ' ')} in {a.marketplace}" for a in accounts))
+        # TRANSLATORS: {statuses} lists Amazon's status words with their marketplace ("SUSPENDED in Amazon.com")
+        parts.append(Message("account {statuses}", {"statuses": Joined(
+            (Message("{status} in {marketplace}", {"status": a.status.replace("_", " "), "marketplace": a.marketplace})
+             for a in accounts), ", ")}))
     for r in ratings:
-        parts.append(f"Account Health Rating {rating_text(r)}"
-                     + (f" in {r.marketplace}" if len(ratings) > 1 else ""))
+        parts.append(Message("Account Health Rating {rating} in {marketplace}",
+                             {"rating": rating_text(r), "marketplace": r.marketplace}) if len(ratings) > 1
+                     else Message("Account Health Rating {rating}", {"rating": rating_text(r)}))
     bad = [f for f in figures if f.bad]
     if bad:
-        parts.append(f"{_plural(len(bad), 'metric')} marked bad by Amazon: " + ", ".join(f.label for f in bad))
+        parts.append(Message("{n:metric|metrics} marked bad by Amazon: {labels}",
+                             {"n": Count(len(bad)), "labels": Joined((f.label for f in bad), ", ")}))
     else:
-        parts.append("no metric marked bad by Amazon")
-    return "Amazon says: " + "; ".join(parts) + "."
+        parts.append(Message("no metric marked bad by Amazon"))
+    return Message("Amazon says: {parts}.", {"parts": Joined(parts)})
 
 
 __all__ = ["AccountStatus", "AmazonVerdict", "Figure", "HealthRating", "NOT_RECOMPUTABLE", "amazon_verdict",
-           "marketplace_name", "rating_text", "value_text"]
+           "marketplace_name", "not_computed_reason", "rating_text", "value_text"]

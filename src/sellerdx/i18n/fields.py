@@ -34,6 +34,20 @@ class Plural(int):
         return form.replace("#", formats.decimal(int(self)))
 
 
+class Ungrouped(int):
+    """A count written without thousands separators, as some of sellerdx's sentences always have ("40 of
+    1414"); ``{n:order|orders}`` picks the plural form like :class:`~sellerdx.i18n.message.Count`."""
+
+    def __format__(self, spec: str) -> str:
+        number = str(int(self))
+        if not spec:
+            return number
+        if "|" not in spec:
+            return format(int(self), spec)
+        form = _plural_form(int(self), spec.split("|"))
+        return form.replace("#", number) if "#" in form else f"{number} {form}"
+
+
 class Number(float):
     """A number with ``decimals`` fixed digits: ``Number(3.25, 1)`` -> ``3.2`` / ``3,2``."""
 
@@ -133,6 +147,9 @@ class Joined(tuple):
     def __format__(self, spec: str) -> str:
         return self.sep.join(str(localize(v)) for v in self)
 
+    def __str__(self) -> str:
+        return self.sep.join(str(v) for v in self)
+
 
 class JoinedText(Message):
     """Several messages as one text, joined by ``sep`` in every language (a metric's notes: "a; b")."""
@@ -162,4 +179,4 @@ def joined(parts: Any, sep: str = "; ") -> Any:
     return parts[0] if len(parts) == 1 else JoinedText(parts, sep)
 
 
-__all__ = ["Alternatives", "Clause", "Joined", "JoinedText", "Number", "Plural", "Sentence", "joined"]
+__all__ = ["Alternatives", "Clause", "Joined", "JoinedText", "Number", "Plural", "Sentence", "Ungrouped", "joined"]
