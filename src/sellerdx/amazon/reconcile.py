@@ -141,14 +141,14 @@ def _explain(amazon: AmazonMetric, ours: MetricResult, same: MetricResult | None
         out.append(_sentences([
             Message("Denominator: Amazon counts {amazon} {noun}, sellerdx {ours} on the same window ({diff}).",
                     {"amazon": Ungrouped(amazon.denominator), "noun": Term(gap["noun"]),
-                     "ours": Ungrouped(ref.denominator), "diff": f"{diff:+d}"}),
+                     "ours": Ungrouped(ref.denominator), "diff": format(diff, "+d")}),
             Sentence(why, {"pending": Ungrouped(int((ref.extras or {}).get("pending", 0)))})]))
     # 4. numerator, with the ODR parts
     if amazon.numerator is not None and ref.numerator != amazon.numerator:
         diff = ref.numerator - amazon.numerator
         out.append(Message("Numerator: Amazon counts {amazon}, sellerdx {ours} ({diff}).",
                            {"amazon": Ungrouped(amazon.numerator), "ours": Ungrouped(ref.numerator),
-                            "diff": f"{diff:+d}"}))
+                            "diff": format(diff, "+d")}))
     if amazon.components:
         ref_extras = ref.extras or {}
         for comp, (kind, words, export) in _COMPONENT_KIND.items():
@@ -361,7 +361,7 @@ def _one_line(amazon: AmazonMetric, ours: MetricResult, same: MetricResult | Non
     if gap is not None:
         # TRANSLATORS: {gap} is signed, in percentage points ("+0.25")
         return Message("Gap {gap} points {where} (Amazon {amazon}, sellerdx {ours}): {causes}.",
-                       {**fields, "gap": f"{gap:+.2f}"}), True
+                       {**fields, "gap": format(gap, "+.2f")}), True
     return Message("Different counts {where} (Amazon {amazon}, sellerdx {ours}): {causes}.", fields), True
 
 

@@ -14,12 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..i18n import Count, Message, Rate, Term
+from ..i18n import N_, Count, Message, Rate, Term
 from ..i18n.fields import Joined, JoinedText, joined
 from ..model import MetricResult, Serializable
 from .report import AmazonMetric, MarketplacePerformance, PerformanceReport, amazon_cfg
 
-NOT_RECOMPUTABLE = "Amazon's figure — not recomputable from these exports"
+NOT_RECOMPUTABLE = N_("Amazon's figure — not recomputable from these exports")
 _NOT_COMPUTED = "not computed: {why}"      # sellerdx.metrics.availability's note of a metric not computed
 
 
@@ -42,7 +42,7 @@ def not_computed_reason(note: Any, *, first: bool = False) -> Any:
 
 
 def _not_recomputable(reason: Any) -> Message:
-    return Message(NOT_RECOMPUTABLE + ": {reason}", {"reason": reason})
+    return Message("Amazon's figure — not recomputable from these exports: {reason}", {"reason": reason})
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,9 @@ def marketplace_name(marketplace_id: str | None) -> str:
     return amazon_cfg()["marketplaces"].get(marketplace_id, marketplace_id)
 
 
+_ALONE = "{value}"    # a figure alone, as a text written in the reader's language (not a catalog message)
+
+
 def _pct(rate: float | None) -> Any:
     return "—" if rate is None else Rate(rate)
 
@@ -134,14 +137,14 @@ def value_text(m: AmazonMetric) -> Any:
     if not m.counts_valid:
         counts = (Message("{k} of {n}", {"k": Count(m.numerator), "n": Count(m.denominator)})
                   if m.numerator is not None and m.denominator is not None
-                  else (Message("{k}", {"k": Count(m.numerator)}) if m.numerator is not None else "—"))
+                  else (Message(_ALONE, {"value": Count(m.numerator)}) if m.numerator is not None else "—"))
         return Message("{counts} — impossible counts, rate not used", {"counts": counts})
     if m.numerator is not None and m.denominator is not None:
         return Message("{k} of {n} ({rate})", {"k": Count(m.numerator), "n": Count(m.denominator),
                                                "rate": _pct(m.rate)})
     if m.numerator is not None:
-        return Message("{k}", {"k": Count(m.numerator)})
-    return Message("{rate}", {"rate": _pct(m.rate)})
+        return Message(_ALONE, {"value": Count(m.numerator)})
+    return Message(_ALONE, {"value": _pct(m.rate)})
 
 
 def _needs(m: AmazonMetric, ours: MetricResult | None) -> str | None:
@@ -211,8 +214,9 @@ def rating_text(r: HealthRating) -> Any:
     parts: list[Any] = [r.status] if r.status else []
     if r.score is not None:
         # TRANSLATORS: an Account Health Rating score ("150 points"), then Amazon's band in brackets
-        parts.append(Message("{score} points ({band})", {"score": f"{r.score:g}", "band": Term(r.band)}) if r.band
-                     else Message("{score} points", {"score": f"{r.score:g}"}))
+        score = format(r.score, "g")
+        parts.append(Message("{score} points ({band})", {"score": score, "band": Term(r.band)}) if r.band
+                     else Message("{score} points", {"score": score}))
     return joined(parts, ", ") or "—"
 
 
