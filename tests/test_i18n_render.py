@@ -264,3 +264,29 @@ def test_the_untranslated_scan_finds_english(result: AnalysisResult, msgids: set
     text = _visible_text(report(result, "en"))
     assert _english_left(text, {sentence: "Jede Ursache wird mit ihren Zahlen genannt."}, msgids) == [sentence]
     assert _english_left(text, {sentence: sentence}, msgids) == []
+
+
+# --- the template environment ----------------------------------------------------------------------------
+def test_trans_block_with_a_percent_finds_the_extracted_msgid(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sellerdx.i18n.active import use  # noqa: PLC0415
+    from sellerdx.render.html import environment  # noqa: PLC0415
+
+    # Babel extracts "95% interval" (one %); newstyle gettext asks for "95%% interval"
+    monkeypatch.setattr(active, "translations", lambda code: _Fake({"95% interval": "95-%-Intervall"}))
+    template = environment().from_string("{% trans %}95% interval{% endtrans %}|{{ 'Rate'|t }}")
+    assert template.render() == "95% interval|Rate"
+    with use("de"):
+        assert template.render() == "95-%-Intervall|Rate"
+
+
+def test_t_filter_translates_our_words_and_leaves_data_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sellerdx.i18n import Count, Message, Term, use  # noqa: PLC0415
+    from sellerdx.render.html import t  # noqa: PLC0415
+
+    monkeypatch.setattr(active, "translations", lambda code: _Fake({
+        "Order Defect Rate": "Bestellmängelquote", "{n} late": "{n} verspätet"}))
+    with use("de"):
+        assert t("Order Defect Rate") == "Bestellmängelquote"
+        assert t(Term("Order Defect Rate")) == "Bestellmängelquote"
+        assert t(Message("{n} late", {"n": Count(1414)})) == "1.414 verspätet"
+        assert t("B0VASE0001") == "B0VASE0001" and t(3) == 3 and t(None) is None

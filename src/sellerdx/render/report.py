@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from sellerdx.i18n import formats
 from sellerdx.i18n.active import use
 from sellerdx.render.amazon import amazon_banner
 from sellerdx.render.context import FindingView, ReportContext, assemble, vocabulary
@@ -43,7 +44,7 @@ def evidence_table(item: FindingResult) -> pd.DataFrame | None:
 def _window_text(start: Any, end: Any) -> str | None:
     if start is None or end is None:
         return None
-    return f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
+    return f"{formats.date(start)} – {formats.date(end)}"   # ISO in English, the locale's days elsewhere
 
 
 def reconciliation_frame(rows: Iterable[Any]) -> pd.DataFrame | None:
