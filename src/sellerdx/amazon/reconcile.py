@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from .. import assets, metrics, store
-from ..i18n import Day, Message, Rate, Term
+from ..i18n import N_, Day, Message, Rate, Term
 from ..i18n.fields import Joined, JoinedText, Sentence, Ungrouped
 from ..metrics import MetricParams
 from ..model import MetricResult, Serializable
@@ -76,9 +76,9 @@ def _days(start: dt.date | None, end: dt.date | None) -> Message:
 
 _MAX_LAG_HINT = 60   # a larger distance is another period, not a lag (issue: "an ODR lag of 642 days")
 
-_COMPONENT_KIND = {"negative_feedback": ("negative_feedback", "negative feedback", "feedback"),
-                   "claims": ("a_to_z_claim", "A-to-z claims", "claims"),
-                   "chargebacks": ("chargeback", "chargebacks", "chargebacks")}
+_COMPONENT_KIND = {"negative_feedback": ("negative_feedback", N_("negative feedback"), "feedback"),
+                   "claims": ("a_to_z_claim", N_("A-to-z claims"), "claims"),
+                   "chargebacks": ("chargeback", N_("chargebacks"), "chargebacks")}
 
 
 def _unmatched_since(unmatched: list[dict[str, Any]], kind: str, start: dt.date | None) -> int:
