@@ -54,7 +54,7 @@ def test_cli_only_list_is_exact() -> None:
 def test_there_are_twins_to_check() -> None:
     # Written by hand from the issue / README: the flags an analyst can set from Python too.
     assert set(_twin_options()) == {"out", "as_of", "odr_lag_days", "marketplace", "cache", "notice", "timezone",
-                                    "lang", "poa_lang"}
+                                    "sales_channel", "lang", "poa_lang"}
 
 
 # Options whose CLI and analyze() default is "not given" (None) and whose Options field holds what it resolved to.
@@ -115,19 +115,19 @@ def test_cli_forwards_every_option_by_name(monkeypatch: pytest.MonkeyPatch) -> N
     result = CliRunner().invoke(cli.main, [
         "analyze", "some/folder", "--out", "elsewhere", "--as-of", "2026-10-01", "--odr-lag-days", "7",
         "--marketplace", "DE", "--cache", "cache-dir", "--notice", "odr,lsr", "--timezone", "Asia/Tokyo",
-        "--lang", "de", "--poa-lang", "fr"])
+        "--sales-channel", "Amazon.de", "--lang", "de", "--poa-lang", "fr"])
     assert "captured" in result.output, result.output
     assert result.exit_code == cli.EXIT_USAGE
     assert seen["folder"] == "some/folder"
     assert {k: seen[k] for k in _twin_options()} == {
         "out": "elsewhere", "as_of": "2026-10-01", "odr_lag_days": 7, "marketplace": "DE", "cache": "cache-dir",
-        "notice": "odr,lsr", "timezone": "Asia/Tokyo", "lang": "de", "poa_lang": "fr"}
+        "notice": "odr,lsr", "timezone": "Asia/Tokyo", "sales_channel": "Amazon.de", "lang": "de", "poa_lang": "fr"}
     # The same values are accepted by the library and land in Options under the same names.
     analysis = sellerdx.analyze("some/folder", **{k: seen[k] for k in _twin_options()})
     import datetime as dt
     assert analysis.options == Options(out="elsewhere", as_of=dt.date(2026, 10, 1), odr_lag_days=7,
                                        marketplace="DE", cache="cache-dir", notice=("odr", "lsr"),
-                                       timezone="Asia/Tokyo", lang="de", poa_lang="fr")
+                                       timezone="Asia/Tokyo", sales_channel="Amazon.de", lang="de", poa_lang="fr")
 
 
 def test_analyze_defaults_equal_options_defaults() -> None:

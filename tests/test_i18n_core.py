@@ -118,3 +118,10 @@ def test_only_sentences_of_listed_keys_are_extracted_from_data():
     assert translatable("rule.*.statement", "Late shipments cluster on {entities}", ["rule.*.statement"], [])
     assert not translatable("rule.*.statement", "late_shipment", ["rule.*.statement"], [])
     assert not translatable("rule.*.code", "Late shipments", ["rule.*.statement"], [])
+
+
+def test_a_language_with_one_plural_form_writes_it_without_a_bar():
+    assert format(Count(5), "件") == "5 件"
+    assert format(Count(5), "#件") == "5件"
+    assert format(Count(1234), ",") == "1,234"   # a number format stays one
+    assert format(Count(3), "chỉ số") == "3 chỉ số"

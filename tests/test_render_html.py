@@ -288,7 +288,8 @@ def test_every_context_field_is_documented_and_used_by_the_templates() -> None:
     sources = "".join((asset_dir("templates") / name).read_text(encoding="utf-8")
                       for name in ("report.html.j2", "_cards.html.j2", "_finding.html.j2", "_headline.html.j2",
                                    "_trends.html.j2", "_removable.html.j2", "_recovery.html.j2",
-                                   "_quality.html.j2", "_table.html.j2", "_poa_translation.html.j2"))
+                                   "_quality.html.j2", "_table.html.j2", "_poa_translation.html.j2",
+                                   "_marketplaces.html.j2"))
     doc = ReportContext.__doc__ or ""
     for f in dataclasses.fields(ReportContext):
         assert f"ctx.{f.name}" in sources, f"field {f.name} is not used by any template"

@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from . import ingest, store, validate
+from . import ingest, marketplaces, store, validate
 from .assets import load_toml
 from .cache import FileCache, resolve
 from .describe import describe
@@ -163,6 +163,28 @@ class Analysis:
         as_of = resolve_as_of(self.con, self.options.as_of)
         return MetricParams(as_of=as_of, odr_lag_days=self.options.odr_lag_days, timezone=self.options.timezone)
 
+    @functools.cached_property
+    def _split(self) -> marketplaces.Split:
+        """The orders' marketplaces, the top-level one (``sales_channel`` option, else most orders) and a view
+        of each when there are several (an unknown ``sales_channel`` raises, listing the marketplaces)."""
+        _ = self.params   # the orders are usable (else exit 2 naming the file) before their channels are read
+        split = marketplaces.split(self.con, self.options.sales_channel)
+        if split.views:   # closed before the work folder is removed (finalizers run newest first)
+            weakref.finalize(self, split.close)
+        return split
+
+    @property
+    def _data(self) -> duckdb.DuckDBPyConnection:
+        """The connection the metrics read: the top-level marketplace's view with several, else :attr:`con`."""
+        split = self._split
+        return split.views[split.top.key] if split.multiple and split.top is not None else self.con
+
+    @property
+    def marketplaces(self) -> tuple[Any, ...]:
+        """With several marketplaces in the orders, each one's :class:`~sellerdx.result.MarketplaceResult`
+        (most orders first; the top-level one marked ``top_level``); empty with one."""
+        return self.result.marketplaces
+
     @property
     def as_of(self) -> dt.date:
         """The day the metric windows end (``--as-of``, else the latest purchase date in the orders)."""
@@ -172,7 +194,7 @@ class Analysis:
     def metric_results(self) -> dict[str, MetricResult]:
         """Stage 3, as objects: every :class:`MetricResult` keyed odr_mfn, odr_afn, odr_all, pfcr, lsr_10d,
         lsr_30d, vtr, otdr, otdr_units. The same metrics as a table: :attr:`metrics`."""
-        con, params = self.con, self.params
+        con, params = self._data, self.params
         self._step("computing metrics")
         with self._timed("metrics"), use("en"):   # see `result`: what the pipeline composes is language-neutral
             results = compute_metrics(con, params)
@@ -181,9 +203,11 @@ class Analysis:
 
     @property
     def warnings(self) -> list[str]:
-        """Warnings about the data against the options (an --as-of past the orders' last day, a language
-        without a catalog, ...)."""
-        return [*([self.language_warning] if self.language_warning else []), *data_warnings(self.con, self.params)]
+        """Warnings about the data against the options (an --as-of past the orders' last day, several
+        marketplaces in the orders, a language without a catalog, ...)."""
+        if self._split.multiple:   # the result's warnings name the other marketplaces and their status
+            return list(self.result.data_warnings)
+        return [*([self.language_warning] if self.language_warning else []), *data_warnings(self._data, self.params)]
 
     @property
     def metrics(self) -> pd.DataFrame:
@@ -208,11 +232,11 @@ class Analysis:
 
         ``metric`` is a key of ``metric_results`` or a family name (``odr`` = all channels, ``lsr`` = 10 days).
         """
-        return breakdown(self.con, self._metric_key(metric), by, self.params)
+        return breakdown(self._data, self._metric_key(metric), by, self.params)
 
     def daily(self, metric: str) -> pd.DataFrame:
         """The metric's rolling rate for every day of the data's span (date, numerator, denominator, rate)."""
-        return daily(self.con, self._metric_key(metric), self.params)
+        return daily(self._data, self._metric_key(metric), self.params)
 
     def _metric_key(self, metric: str) -> str:
         key = METRIC_ALIASES.get(metric, metric)
@@ -226,7 +250,7 @@ class Analysis:
         metrics = self.metric_results
         self._step("diagnosing root causes")
         with self._timed("diagnose"), use("en"):   # see `result`
-            return diagnose(self.con, metrics, self.params)
+            return diagnose(self._data, metrics, self.params)
 
     @property
     def findings(self) -> pd.DataFrame:
@@ -244,9 +268,15 @@ class Analysis:
         # by a renderer); a text still composed as a plain string is English, never half in the caller's
         # language (the CLI runs inside `use(lang)`), so summary.json and the POA read the same in every run.
         with use("en"):
-            result = describe(self.con, folder=str(self.folder), options=self.options, params=self.params,
-                              inputs=self.inputs, performance_files=list(self._loaded[1].performance),
-                              metrics=metrics, findings=findings, step=self._step, timed=self._timed)
+            if self._split.multiple:   # one result per marketplace; the top-level one's figures on top
+                result = marketplaces.describe_marketplaces(
+                    self.con, self._split, folder=str(self.folder), options=self.options, params=self.params,
+                    inputs=self.inputs, performance_files=list(self._loaded[1].performance),
+                    metrics=metrics, findings=findings, step=self._step, timed=self._timed)
+            else:
+                result = describe(self.con, folder=str(self.folder), options=self.options, params=self.params,
+                                  inputs=self.inputs, performance_files=list(self._loaded[1].performance),
+                                  metrics=metrics, findings=findings, step=self._step, timed=self._timed)
         if self.language_warning:   # the reader asked for a language sellerdx cannot write: said in every output
             result = dataclasses.replace(result, data_warnings=(self.language_warning, *result.data_warnings))
         return result
@@ -308,7 +338,8 @@ class Analysis:
 
     def write(self, out: str | os.PathLike[str] | None = None) -> dict[str, Path]:
         """Write every output into ``out`` (default: the ``out`` option): report.html, summary.json,
-        poa.md, poa.txt, evidence.csv and rejected_rows.csv, all rendered from one :attr:`result`. Returns
+        poa.md, poa.txt, evidence.csv and rejected_rows.csv, all rendered from one :attr:`result` (with several
+        marketplaces also poa-<marketplace>.md/.txt and evidence-<marketplace>.csv of each other one). Returns
         their paths."""
         folder = Path(out or self.options.out)
         folder.mkdir(parents=True, exist_ok=True)
@@ -324,6 +355,13 @@ class Analysis:
         plain = self.poa_text()
         paths["poa_text"] = folder / "poa.txt"
         paths["poa_text"].write_text(plain, encoding="utf-8")
+        for mp in result.other_marketplaces:   # the Plan of Action and evidence of every other marketplace
+            for suffix, text in (("md", render_poa(mp.result)), ("txt", poa_text(mp.result))):
+                target = folder / f"poa-{mp.slug}.{suffix}"
+                target.write_text(text, encoding="utf-8")
+                paths[f"poa-{mp.slug}.{suffix}"] = target
+            write_evidence_csv(folder / f"evidence-{mp.slug}.csv", mp.result)
+            paths[f"evidence-{mp.slug}"] = folder / f"evidence-{mp.slug}.csv"
         write_evidence_csv(folder / "evidence.csv", result)
         paths["evidence"] = folder / "evidence.csv"
         paths["rejected_rows"] = rejected
@@ -374,24 +412,28 @@ def _close_and_remove(con: duckdb.DuckDBPyConnection, workdir: str) -> None:
 
 def analyze(folder: str | os.PathLike[str], *, out: str = DEFAULT_OUT, as_of: dt.date | str | None = None,
             odr_lag_days: int = 14, marketplace: str | None = None, cache: str | bool | None = True,
-            notice: str | tuple[str, ...] | None = None, timezone: str | None = None, lang: str | None = None,
-            poa_lang: str = "en", progress: Callable[[str, int, int], None] | None = None) -> Analysis:
+            notice: str | tuple[str, ...] | None = None, timezone: str | None = None,
+            sales_channel: str | None = None, lang: str | None = None, poa_lang: str = "en",
+            progress: Callable[[str, int, int], None] | None = None) -> Analysis:
     """Analyse a folder of Seller Central exports. Nothing is read until a result is asked for.
 
     Args mirror ``sellerdx analyze``: ``out`` (output folder), ``as_of`` (YYYY-MM-DD; default the latest
     purchase date), ``odr_lag_days`` (14), ``marketplace`` (two letters, for ambiguous dates), ``cache``
     (True: the user cache folder, ``sellerdx.paths.user_cache_dir()``; a folder; False: no cache), ``notice``
     (metric families of Amazon's notice, e.g. ``"odr,lsr"``: the Plan of Action's scope), ``timezone`` (IANA
-    zone of the weekday / hour statements; default: each order's marketplace zone), ``lang`` (the report's
-    language: en, zh, ja, de, fr, it, es, vi; default ``$SELLERDX_LANG``, else the system locale, else English;
-    an unknown one is English with a warning in :attr:`Analysis.warnings` and the result's warnings),
-    ``poa_lang`` (the Plan of Action's language: en, ja, de, fr, it, es).
+    zone of the weekday / hour statements; default: each order's marketplace zone), ``sales_channel``
+    (the marketplace of the top-level figures when the orders hold several, any case, e.g. ``"Amazon.de"``;
+    default: the one with most orders; every marketplace is analysed, see :attr:`Analysis.marketplaces`),
+    ``lang`` (the report's language: en, zh, ja, de, fr, it, es, vi; default ``$SELLERDX_LANG``, else the
+    system locale, else English; an unknown one is English with a warning in :attr:`Analysis.warnings` and
+    the result's warnings), ``poa_lang`` (the Plan of Action's language: en, ja, de, fr, it, es).
     ``progress(label, done, total)`` is called as files are read and stages run.
     """
     from .i18n import resolve  # noqa: PLC0415 - the language chosen like the CLI's --lang
     choice = resolve(lang)
     options = Options(out=out, as_of=as_of, odr_lag_days=odr_lag_days, marketplace=marketplace, cache=cache,
-                      notice=notice, timezone=timezone, lang=choice.code, poa_lang=poa_lang)
+                      notice=notice, timezone=timezone, sales_channel=sales_channel, lang=choice.code,
+                      poa_lang=poa_lang)
     analysis = Analysis(folder, options, progress=progress)
     analysis.language_warning = choice.warning
     return analysis

@@ -336,6 +336,9 @@ def main() -> None:
 @click.option("--timezone", "timezone", default=None, metavar="ZONE",
               help="Time zone of weekday and hour statements (e.g. Asia/Tokyo). Default: each order's "
                    "marketplace (Amazon.com: America/Los_Angeles, Amazon.de: Europe/Berlin, ...).")
+@click.option("--sales-channel", "sales_channel", default=None, metavar="CHANNEL",
+              help="When the orders hold several marketplaces (each analysed on its own): the one of the "
+                   "top-level figures, e.g. Amazon.de (any case). Default: the one with most orders.")
 @click.option("--json", "as_json", is_flag=True, help="Print summary.json to standard output.")
 @click.option("--open", "open_report", is_flag=True, help="Open report.html in the default browser.")
 @_lang_option
@@ -344,7 +347,7 @@ def main() -> None:
 @_handle_errors
 def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketplace: str | None,
             cache: str | bool, notice: str | None, no_cache: bool, timings: bool, timezone: str | None,
-            as_json: bool, open_report: bool, lang: str | None, poa_lang: str) -> int:
+            sales_channel: str | None, as_json: bool, open_report: bool, lang: str | None, poa_lang: str) -> int:
     """Recompute the account-health metrics of FOLDER and write the report, POA and summary."""
     _check_out(out)
     if no_cache:
@@ -355,7 +358,8 @@ def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketp
     started = time.perf_counter()
     with _progress() as progress:
         analysis = run(folder, out=out, as_of=as_of, odr_lag_days=odr_lag_days, marketplace=marketplace,
-                       cache=cache, notice=notice, timezone=timezone, lang=lang, poa_lang=poa_lang,
+                       cache=cache, notice=notice, timezone=timezone, sales_channel=sales_channel, lang=lang,
+                       poa_lang=poa_lang,
                        progress=progress)
         paths = analysis.write(out)
     total = time.perf_counter() - started
@@ -371,7 +375,8 @@ def analyze(folder: str, out: str, as_of: str | None, odr_lag_days: int, marketp
     if open_report:
         import webbrowser
         webbrowser.open(paths["report"].resolve().as_uri())
-    at_risk = any(m.status == "at_risk" for m in analysis.metric_results.values())
+    at_risk = any(m.status == "at_risk" for m in analysis.metric_results.values()) or any(
+        mp.result.at_risk for mp in analysis.marketplaces)   # Amazon judges every marketplace
     amazon_at_risk = analysis.amazon is not None and analysis.amazon.at_risk
     return EXIT_FINDINGS if at_risk or amazon_at_risk else EXIT_OK
 

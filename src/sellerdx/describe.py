@@ -8,6 +8,7 @@ step nothing queries the data again for an output: :mod:`sellerdx.render` reads 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
@@ -158,12 +159,15 @@ def describe(con: duckdb.DuckDBPyConnection, *, folder: str, options: Options, p
              inputs: Inputs, performance_files: Sequence[tuple[str, Any]] = (),
              metrics: Mapping[str, MetricResult] | None = None,
              findings: Sequence[Finding] | None = None,
-             step: Step | None = None, timed: Callable[[str], Any] | None = None) -> AnalysisResult:
+             step: Step | None = None, timed: Callable[[str], Any] | None = None,
+             keep_marketplace: Callable[[str | None], bool] | None = None) -> AnalysisResult:
     """Everything the outputs of an analysis show, computed once.
 
     ``metrics`` / ``findings`` may be given when the caller has already computed them (the ``Analysis``
     facade caches each stage); ``step(label)`` reports progress; ``timed(stage)`` is a context manager
-    factory that times a stage.
+    factory that times a stage. ``keep_marketplace(marketplace_id)`` says which marketplaces of Amazon's
+    report this analysis is reconciled with (``sellerdx.marketplaces``: each marketplace with its own);
+    ``None``: all of them.
     """
     def stage(name: str) -> AbstractContextManager[Any]:
         return timed(name) if timed else nullcontext()
@@ -191,7 +195,10 @@ def describe(con: duckdb.DuckDBPyConnection, *, folder: str, options: Options, p
         cache_dir = options.cache if isinstance(options.cache, str) and options.cache else None
         amazon = build_overview(list(performance_files), metrics, span=metrics_stage.order_span(con),
                                 history_dir=history_dir(cache_dir))
-        reconciliation = tuple(row for perf in performance for row in reconcile(perf, metrics, con, params))
+        mine = performance if keep_marketplace is None else tuple(   # Amazon's figures of this marketplace
+            dataclasses.replace(p, marketplaces=tuple(m for m in p.marketplaces if keep_marketplace(m.marketplace_id)))
+            for p in performance)
+        reconciliation = tuple(row for perf in mine for row in reconcile(perf, metrics, con, params))
         gaps = metric_gaps(metrics, store.supplied_kinds(con))
         return AnalysisResult(
             folder=folder,
@@ -211,7 +218,7 @@ def describe(con: duckdb.DuckDBPyConnection, *, folder: str, options: Options, p
             warnings=tuple(w for perf in performance for w in perf.warnings),
             amazon=amazon,
             data_warnings=tuple(metrics_stage.data_warnings(con, params)),
-            plan=plan_of_action(con, metrics, findings, params, options, performance, reconciliation),
+            plan=plan_of_action(con, metrics, findings, params, options, mine, reconciliation),
             missing_exports=missing_exports(gaps),
             gaps=gaps,
         )

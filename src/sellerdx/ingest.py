@@ -22,12 +22,15 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from charset_normalizer import from_bytes
 
 from . import workbook
 from .amazon.report import is_performance_report
 from .errors import MissingColumnError, NoInputError, UnreadableFileError
+from .i18n import Message
+from .i18n.fields import Joined
 from .model import SkippedFile
 from .paths import file_sha256
 from .recognise import MAPPING_FILE, Verdict, article, recognise_table
@@ -256,11 +259,11 @@ def discover(folder: str | os.PathLike[str], *, exclude: tuple[str | os.PathLike
     """
     root = Path(folder)
     if not root.exists():
-        raise NoInputError("folder not found", path=str(folder),
-                           hint="pass the folder your Seller Central downloads are in")
+        raise NoInputError(Message("folder not found"), path=str(folder),
+                           hint=Message("pass the folder your Seller Central downloads are in"))
     if not root.is_dir():
-        raise NoInputError("is a file, not a folder", path=str(folder),
-                           hint="pass the folder that holds the exports, not one file")
+        raise NoInputError(Message("is a file, not a folder"), path=str(folder),
+                           hint=Message("pass the folder that holds the exports, not one file"))
     extra = load_user_mapping(root)
     skipped: list[SkippedFile] = []
     sources: list[SourceFile] = []
@@ -277,13 +280,13 @@ def discover(folder: str | os.PathLike[str], *, exclude: tuple[str | os.PathLike
                 sources.append(result)
     inventory = Inventory(str(root), tuple(sources), tuple(skipped))
     if not inventory.of_kind("orders"):
-        found = ", ".join(sorted(inventory.kinds)) or "no report at all"
+        found: list[Any] = [", ".join(sorted(inventory.kinds)) or Message("no report at all")]
         named = sorted({s.reason.split(": not used")[0] for s in skipped if ": not used for these metrics" in s.reason})
         if named:   # Amazon reports recognised and knowingly skipped (a Fulfilled Shipments report is not All Orders)
-            found += "; not used: " + ", ".join(named)
-        raise NoInputError(f"no All Orders report in the folder (found: {found})", path=str(folder),
-                           hint="download Reports > Fulfillment > All Orders (tab-delimited) for the last "
-                                "90 days into this folder")
+            found.append(Message("not used: {reports}", {"reports": ", ".join(named)}))
+        raise NoInputError(Message("no All Orders report in the folder (found: {found})", {"found": Joined(found)}),
+                           path=str(folder), hint=Message("download Reports > Fulfillment > All Orders "
+                                                          "(tab-delimited) for the last 90 days into this folder"))
     return inventory
 
 

@@ -38,6 +38,7 @@ class Options:
     timezone: str | None = None       # local time of weekday / hour statements; default: per sales channel
     lang: str = "en"                  # the language the report and terminal are written in (i18n.resolve decides it)
     poa_lang: str = "en"              # the language of poa.md / poa.txt: English, or a language Amazon reads
+    sales_channel: str | None = None  # the top-level marketplace when the orders hold several (Amazon.de); default: most orders
 
     def __post_init__(self) -> None:
         if isinstance(self.as_of, str):
@@ -68,6 +69,11 @@ class Options:
                                       + " (Amazon's form takes English everywhere, and the marketplace's "
                                         "language in DE, FR, IT, ES and JP)")
         object.__setattr__(self, "poa_lang", poa_lang)
+        if self.sales_channel is not None:   # checked against the orders' marketplaces once they are loaded
+            if not str(self.sales_channel).strip():
+                raise BadOptionError("--sales-channel is empty",
+                                     hint="name a marketplace of the orders, e.g. --sales-channel Amazon.de")
+            object.__setattr__(self, "sales_channel", str(self.sales_channel).strip())
         if self.notice is not None:
             names = self.notice.split(",") if isinstance(self.notice, str) else list(self.notice)
             names = [n.strip().lower() for n in names if n and n.strip()]

@@ -275,6 +275,9 @@ class AnalysisResult:
         missing_exports: exports that would compute or complete a metric, in ``metrics.toml`` ``[exports]``
             order (the report's "to complete the picture" checklist).
         gaps: metric key -> what the missing exports do to it (only metrics with a gap).
+        sales_channel: the marketplace these figures are of, when the orders hold several (``None`` with one).
+        marketplaces: with several marketplaces, every one (most orders first), each with its own result;
+            the top-level figures above are those of the one marked ``top_level``. Empty with one.
     """
     folder: str
     as_of: dt.date
@@ -296,6 +299,13 @@ class AnalysisResult:
     data_warnings: tuple[str, ...] = ()
     missing_exports: tuple[ExportNeeded, ...] = ()
     gaps: Mapping[str, MetricGaps] = field(default_factory=dict)
+    sales_channel: str | None = None
+    marketplaces: tuple[MarketplaceResult, ...] = ()
+
+    @property
+    def other_marketplaces(self) -> tuple[MarketplaceResult, ...]:
+        """The marketplaces other than the top-level one (empty with one marketplace)."""
+        return tuple(m for m in self.marketplaces if not m.top_level)
 
     @property
     def seller(self) -> str:
@@ -313,5 +323,35 @@ class AnalysisResult:
         return tuple(m for m in self.metrics.values() if m.status == "at_risk")
 
 
-__all__ = ["AnalysisResult", "AnsweredDefect", "CauseSection", "ExportNeeded", "FindingResult", "Inputs",
+@dataclass(frozen=True, eq=False)
+class MarketplaceResult:
+    """One marketplace of a folder whose orders hold several (``sellerdx.marketplaces``).
+
+    Attributes:
+        sales_channel: the marketplace as the orders spell it (``Amazon.de``).
+        orders: its orders in the orders data (all dates).
+        result: its own analysis (metrics, findings, plan ... of its orders and their defects).
+        top_level: whether it is the marketplace of the top-level figures.
+        slug: a file-name part (``amazon-de``: ``poa-amazon-de.md``).
+    """
+    sales_channel: str
+    orders: int
+    result: AnalysisResult
+    top_level: bool = False
+    slug: str = ""
+
+    @property
+    def worst(self) -> MetricResult | None:
+        """Its at-risk metric furthest from its target (rate / target, or target / rate for a rate that
+        must stay above), ``None`` when no metric is at risk."""
+        def distance(m: MetricResult) -> float:
+            rate = m.rate or 0.0
+            if m.direction == "below":
+                return rate / m.target if m.target else float("inf")
+            return m.target / rate if rate else float("inf")
+        risky = self.result.at_risk
+        return max(risky, key=distance) if risky else None
+
+
+__all__ = ["AnalysisResult", "MarketplaceResult", "AnsweredDefect", "CauseSection", "ExportNeeded", "FindingResult", "Inputs",
            "MetricFigure", "MetricGaps", "PlanOfAction", "PreventiveStep", "WhatIf"]

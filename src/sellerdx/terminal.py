@@ -24,7 +24,7 @@ from . import __version__
 from .amazon.verdict import rating_text
 from .assets import load_toml
 from .catalog import metric_wording
-from .i18n import N_, _, localize, ngettext, translate
+from .i18n import N_, Count, Message, _, localize, ngettext, translate
 from .i18n.formats import date as day_text
 from .text import count, rate
 
@@ -172,6 +172,7 @@ def print_analysis(console: Console, analysis: Any, paths: Mapping[str, Path]) -
     data_warnings = [w for w in getattr(analysis, "warnings", ()) if w != asked]
     _items(console, _("warnings (they change the numbers):"), warning_lines(inputs, metrics, data_warnings))
     console.print(metric_table(metrics, console.width))
+    _items(console, "other marketplaces (each analysed on its own):", marketplace_lines(result))
     if findings:
         console.print(_("findings ({n} in the report):").format(n=count(len(findings))), markup=False)
         lines = [str(localize(f.statement)) for f in findings[:MAX_FINDINGS]]
@@ -185,6 +186,26 @@ def print_analysis(console: Console, analysis: Any, paths: Mapping[str, Path]) -
     others = ", ".join(str(p) for k, p in paths.items() if k != "report")
     _items(console, None, [_("report: {file}").format(file=report), _("also written: {files}").format(files=others)],
            bullet="", indent="  ")
+
+
+def marketplace_lines(result: Any) -> list[str]:
+    """One line per marketplace other than the top-level one: its orders, status and worst metric."""
+    lines = []
+    for mp in getattr(result, "other_marketplaces", ()):
+        worst = mp.worst
+        if worst is not None:
+            sign = "<" if worst.direction == "below" else ">"
+            state = _("at risk ({metrics}); worst: {label} {rate} (target {sign} {target})").format(
+                metrics=format(Message("{n:metric|metrics}", {"n": Count(len(mp.result.at_risk))}), ""),
+                label=translate(worst.label), rate=rate(worst.rate), sign=sign, target=rate(worst.target))
+        elif any(m.rate is not None for m in mp.result.metrics.values()):
+            state = _("every computed metric meets its target")
+        else:
+            state = _("no metric computed")
+        lines.append(_("{channel}: {orders}, {state}; poa-{slug}.md").format(
+            channel=mp.sales_channel, orders=format(Message("{n:order|orders}", {"n": Count(mp.orders)}), ""),
+            state=state, slug=mp.slug))
+    return lines
 
 
 def print_inputs(console: Console, inputs: Any) -> None:

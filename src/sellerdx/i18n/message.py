@@ -20,6 +20,7 @@ Fields format themselves in the language being written:
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -28,6 +29,9 @@ from sellerdx.i18n import formats
 from sellerdx.i18n.active import current, gettext, pgettext, use
 
 _PLURAL_ORDER = ("zero", "one", "two", "few", "many", "other")
+# A spec made only of Python's number-format characters (``,``, ``>8``, ``05d``) formats the number; anything
+# else is a plural form of the language.
+_NUMBER_SPEC = re.compile(r"^[<>=^]?[+\- ]?#?0?\d*[,_]?(\.\d+)?[bcdeEfFgGnoxX%]?$")
 
 
 class Count(int):
@@ -37,9 +41,9 @@ class Count(int):
         number = formats.decimal(int(self))
         if not spec:
             return number
-        if "|" not in spec:
+        if "|" not in spec and _NUMBER_SPEC.match(spec):
             return format(int(self), spec)
-        forms = spec.split("|")
+        forms = spec.split("|")   # one form (Chinese, Japanese, Vietnamese: "{n:件}") or one per plural category
         form = _plural_form(int(self), forms)
         return form.replace("#", number) if "#" in form else f"{number} {form}"
 

@@ -11,7 +11,7 @@ accounts are the ``[accounts.<name>]`` tables::
     path = "exports/acme"           # relative to ROOT; default: the subfolder named like the account
     marketplace = "DE"
     as_of = 2026-10-31
-    sales_channel = "Amazon.de"     # accepted now, used once sellerdx analyze has the option
+    sales_channel = "Amazon.de"     # the marketplace of the account's figures when its orders hold several
     language = "de"
     notice = "odr,lsr"
 

@@ -44,9 +44,12 @@ def vocabulary() -> dict[str, Any]:
     return load_toml(DEFINITIONS_FILE)
 
 
-def default_definitions() -> tuple[tuple[str, str], ...]:
-    """The Definitions section as ``(term, text)`` pairs, in display order."""
-    return tuple((item["term"], item["text"]) for item in vocabulary()["definition"])
+def default_definitions(include: Iterable[str] = ()) -> tuple[tuple[str, str], ...]:
+    """The Definitions section as ``(term, text)`` pairs, in display order; an entry with a ``when`` (e.g.
+    ``several_marketplaces``) only when ``include`` names it."""
+    shown = set(include)
+    return tuple((item["term"], item["text"]) for item in vocabulary()["definition"]
+                 if item.get("when") is None or item["when"] in shown)
 
 
 # The words below come from definitions.toml (in the catalog: data/i18n.toml) and are written in the language
@@ -303,6 +306,8 @@ class ReportContext:
         poa_pairs: when ``poa_lang`` differs from ``lang``: each line of the plan in the POA's language with
             its translation into the report's language (``None`` where both read the same).
         poa_blanks: the plan's ``[[blanks]]`` in the POA's language with their meaning in the report's.
+        marketplaces: when the orders hold several marketplaces, each one
+            (:class:`sellerdx.render.marketplaces.MarketplaceView`, the top-level one marked); empty with one.
     """
     seller: str
     as_of: dt.date | None
@@ -336,6 +341,7 @@ class ReportContext:
     poa_lang: str = "en"
     poa_pairs: tuple[tuple[str, str | None], ...] = ()
     poa_blanks: tuple[tuple[str, str], ...] = ()
+    marketplaces: tuple[Any, ...] = ()
 
     @property
     def at_risk(self) -> tuple[MetricResult, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -16,7 +17,8 @@ import pandas as pd
 from sellerdx.i18n import formats
 from sellerdx.i18n.active import use
 from sellerdx.render.amazon import amazon_banner
-from sellerdx.render.context import FindingView, ReportContext, assemble, vocabulary
+from sellerdx.render.context import FindingView, ReportContext, assemble, default_definitions, vocabulary
+from sellerdx.render.marketplaces import marketplace_views
 from sellerdx.render.poa import poa_text
 from sellerdx.result import AnalysisResult, FindingResult
 
@@ -106,7 +108,7 @@ def _report_context(result: AnalysisResult, *, poa: str, rejected_path: str | No
         pairs, blanks = poa_pairs(poa, poa_text(result, lang))
     views = [FindingView(item.finding, result.metrics.get(item.finding.metric), item.breakdown,
                          evidence_table(item)) for item in result.findings]
-    return assemble(
+    context = assemble(
         seller=result.seller,
         metrics=result.metrics,
         as_of=result.as_of,
@@ -135,6 +137,10 @@ def _report_context(result: AnalysisResult, *, poa: str, rejected_path: str | No
         poa_pairs=pairs,
         poa_blanks=blanks,
     )
+    if not result.marketplaces:
+        return context
+    return replace(context, marketplaces=marketplace_views(result, reconciliation_frame),
+                   definitions=default_definitions(include=("several_marketplaces",)))
 
 
 __all__ = ["evidence_table", "keep_columns", "poa_pairs", "reconciliation_frame", "report_context",

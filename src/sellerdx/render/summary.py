@@ -6,6 +6,10 @@ schema_version 1:
 "vtr", "otdr", "otdr_units"}, "findings": [...], "reconciliation": [...], "unmatched_defects": n,
 "warnings": [...], "amazon": {...} | null, "plan": {...} | null}``; every metric carries ``coverage`` (share of
 its window's days the orders cover).
+When the orders hold several marketplaces (sales channels), ``metrics`` and ``findings`` are those of the
+top-level one, named by ``sales_channel``, and ``marketplaces`` lists every marketplace (most orders first):
+``{"sales_channel", "orders", "top_level", "metrics", "findings", "reconciliation"}`` shaped as the top-level
+keys of the same names (``reconciliation``: Amazon's figures for that marketplace). Both keys are absent with one marketplace.
 ``amazon`` (added in 0.x, null without Amazon's performance JSON) is Amazon's own verdict: ``at_risk``,
 ``headline``, ``account_statuses``, ``account_health_rating``, ``invoice_defect_rate``, ``policy``,
 ``marked_bad``, ``unknown_metrics``, ``metrics``, ``warning_states``, ``problems`` (impossible counts and
@@ -72,7 +76,7 @@ def summary_document(result: AnalysisResult) -> dict[str, Any]:
         "sellerdx_version": result.version,
         "as_of": result.as_of,
         "folder": result.folder,
-        "options": dataclasses.asdict(result.options),
+        "options": _options(result),
         "inputs": files,
         "skipped": [s.to_dict() for s in inputs.skipped],
         "rows": {"read": inputs.rows_read, "loaded": inputs.rows_loaded, "rejected": inputs.rows_rejected},
@@ -84,7 +88,22 @@ def summary_document(result: AnalysisResult) -> dict[str, Any]:
         "amazon": result.amazon.to_summary() if result.amazon is not None else None,
         "plan": plan_summary(result.plan),
     }
+    if result.marketplaces:   # several marketplaces: which one the figures above are, and every one
+        doc["sales_channel"] = result.sales_channel
+        doc["marketplaces"] = [{"sales_channel": mp.sales_channel, "orders": mp.orders, "top_level": mp.top_level,
+                                "metrics": summary_metrics(mp.result.metrics),
+                                "findings": [f.to_dict() for f in mp.result.finding_list],
+                                "reconciliation": [jsonable(r) for r in mp.result.reconciliation]}
+                               for mp in result.marketplaces]
     return jsonable(doc)
+
+
+def _options(result: AnalysisResult) -> dict[str, Any]:
+    """The options in force; ``sales_channel`` only when given (older summaries stay as they were)."""
+    options = dataclasses.asdict(result.options)
+    if options.get("sales_channel") is None:
+        options.pop("sales_channel", None)
+    return options
 
 
 def write_summary(result: AnalysisResult, path: str | os.PathLike[str]) -> Path:

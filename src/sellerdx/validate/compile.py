@@ -1,9 +1,10 @@
 """Compiling a report's pandera schema (``schemas/<kind>.yaml``) into DuckDB SQL.
 
 pandera declares what a valid row is; the SQL compiled here evaluates the same checks over millions of
-rows without pulling them into pandas: one statement types every mapped field and sets a pass flag
-(``staged``), a second builds the list of problems (column, value, reason) of the failing rows only and
-quarantines them into ``rejected_rows``. tests/test_pandera_equivalence.py proves both reject the same rows.
+rows without pulling them into pandas: one statement types every mapped field and writes every row straight
+into ``stage_<kind>`` with its pass flag (a failing row's ``source_line`` is negative), a second builds the
+list of problems (column, value, reason) of the failing rows only and quarantines them into
+``rejected_rows`` (the caller then deletes them from the stage). tests/test_pandera_equivalence.py proves both reject the same rows.
 """
 
 from __future__ import annotations
@@ -65,17 +66,17 @@ def check_sql(spec: FieldSpec, check: Any, typed: str, params: dict[str, Any], n
 
 @dataclass(frozen=True)
 class CompiledStage:
-    sql: str                    # creates ``staged``: typed columns and the pass/fail flag ``ok``
-    params: dict[str, Any]
+    sql: str                    # inserts every row into ``stage_<kind>``, failing ones with source_line < 0
+    params: dict[str, Any]      # plus ``path`` (the file's name), bound by the caller in both statements
     columns: list[str]          # stage columns filled (fields + has_time)
     warnings: list[str]
-    rejects_sql: str            # quarantines the failing rows of ``staged`` with their reasons
+    rejects_sql: str            # quarantines the failing rows (source_line < 0) with their reasons
     rejects_params: dict[str, Any]
 
 
 def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportSpec, *,
                   marketplace: str | None, header_len: int, rows: int) -> CompiledStage:
-    """SQL that types and checks the ``parsed`` table of one file into ``staged``."""
+    """SQL that types and checks the ``parsed`` view of one file into ``stage_<kind>`` (bind ``$path``)."""
     params: dict[str, Any] = {"ncols": header_len}
     warnings: list[str] = []
     typed_cols: list[str] = []
@@ -152,22 +153,25 @@ def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportS
             cond, reason = check_sql(fspec, check, name, params, n)
             problem_items.append(item(f"{name} IS NOT NULL AND {cond}", reason))
     # Required fields that are absent from this file are not checked per row (ingest stops on those).
-    field_count = ("CASE WHEN n_fields <> $ncols THEN {'column_name': NULL, "
-                   "'value': left(array_to_string(fields, chr(9)), 200), "
+    field_count = ("CASE WHEN n_fields <> $ncols THEN {'column_name': NULL, 'value': line_text, "
                    "'reason': 'line has ' || n_fields || ' fields, the header has ' || $ncols "
                    "|| ' (a truncated or shifted line)'} END")
     problems = (f"CASE WHEN n_fields <> $ncols THEN list_filter([{field_count}], lambda x: x IS NOT NULL) "
                 f"ELSE list_filter([{', '.join(problem_items) or 'NULL'}], lambda x: x IS NOT NULL) END")
-    # Each value is typed once (the CTE); the checks read the typed columns. The pass/fail flag alone is
-    # cheap; the list of problems is built only for the rows that fail, in a second statement.
+    # Each value is typed once (the CTE) and written straight into the stage table with its pass/fail flag
+    # in the sign of source_line (negative: failed; NULL: the two reads of the fast path disagree here).
+    # The list of problems is built only for the failing lines, in a second statement.
     typed = f"WITH typed AS (SELECT *, {', '.join(typed_cols)} FROM parsed) "
     ok = f"n_fields = $ncols AND NOT coalesce({' OR '.join(problem_conds) or 'false'}, false)"
-    sql = (f"CREATE OR REPLACE TEMP TABLE staged AS {typed}SELECT line, {', '.join(stage_cols)}, "
-           f"{ok} AS ok FROM typed")
-    rejects = (f"INSERT INTO rejected_rows {typed}SELECT $path, line, problems[1].column_name, problems[1].value, "
-               f"array_to_string(list_transform(problems, lambda x: x.reason), '; ') FROM "
-               f"(SELECT line, {problems} AS problems FROM typed SEMI JOIN "
-               f"(SELECT line FROM staged WHERE NOT ok) AS bad USING (line))")
+    cols = ", ".join(stage_cols)
+    sql = (f"INSERT INTO stage_{src.kind} ({cols}, source_file, source_line) {typed}SELECT {cols}, $path, "
+           f"CASE WHEN NOT aligned THEN NULL WHEN {ok} THEN line ELSE -line END FROM typed")
+    failing = f"SELECT -source_line FROM stage_{src.kind} WHERE source_file = $path AND source_line < 0"
+    reasons = "array_to_string(list_transform(problems, lambda x: x.reason), '; ')"
+    rejects = (f"INSERT INTO rejected_rows WITH typed AS (SELECT *, {', '.join(typed_cols)} FROM parsed "
+               f"WHERE line IN ({failing})) SELECT $path, line, problems[1].column_name, problems[1].value, "
+               f"coalesce(nullif({reasons}, ''), 'the line failed a check') FROM "
+               f"(SELECT line, {problems} AS problems FROM typed)")
     return CompiledStage(sql, _used(sql, params), stage_cols, warnings, rejects, _used(rejects, params))
 
 
@@ -178,8 +182,11 @@ def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def parsed_view_sql(src: SourceFile) -> str:
-    # Only the mapped columns are kept, and the whole line only where its field count is wrong (for the
-    # quarantine message): the list of every field of every row would double the memory held.
+    """The ``parsed`` view of the exact path (over ``raw``): line, n_fields, line_text, aligned, c_<field>."""
+    # Only the mapped columns are kept, and the start of the line only where its field count is wrong (for
+    # the quarantine message): the list of every field of every row would double the memory held.
+    width = len(src.header)
     cols = ", ".join(f"nullif(trim(fields[{i + 1}]), '') AS c_{name}" for name, i in src.mapping.items())
-    return f"CREATE OR REPLACE TEMP VIEW parsed AS SELECT line, len(fields) AS n_fields, fields, {cols} FROM raw"
-
+    return (f"CREATE OR REPLACE TEMP VIEW parsed AS SELECT line, len(fields) AS n_fields, "
+            f"CASE WHEN len(fields) <> {width} THEN left(array_to_string(fields, chr(9)), 200) END AS line_text, "
+            f"true AS aligned, {cols} FROM raw")

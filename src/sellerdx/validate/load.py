@@ -23,9 +23,10 @@ from sellerdx import assets, store
 from sellerdx.errors import NoInputError
 from sellerdx.ingest import Inventory, SourceFile
 from sellerdx.model import TABLE_KINDS, FileReport
-from sellerdx.schema import report_specs
-from sellerdx.validate.compile import compile_stage, parsed_view_sql
-from sellerdx.validate.raw import drop_header, drop_raw, read_raw, table_exists
+from sellerdx.schema import ReportSpec, report_specs
+from sellerdx.validate import fields
+from sellerdx.validate.compile import CompiledStage, compile_stage, parsed_view_sql
+from sellerdx.validate.raw import RawRead, drop_header, drop_raw, read_exact, read_raw, release, table_exists
 
 if TYPE_CHECKING:
     from sellerdx.cache import FileCache
@@ -72,42 +73,102 @@ def load_file(con: duckdb.DuckDBPyConnection, src: SourceFile, *, marketplace: s
               tmpdir: str, timings: dict[str, float] | None = None) -> FileReport:
     """Read, type, check and stage one file. Returns its report (counts always add up).
 
-    ``timings`` (if given) accumulates seconds spent reading (``read``) and typing/checking (``validate``).
+    A UTF-8 tab file takes the fast path (:mod:`.fields`); if its two reads disagree on the records, or
+    DuckDB's parser refuses it, it is read again the exact way (:mod:`.raw`). ``timings`` (if given)
+    accumulates seconds spent reading (``read``) and typing/checking (``validate``).
     """
     spec = report_specs()[src.kind]
     state = _FileState(src)
     started = time.perf_counter()
-    state.encoding = read_raw(con, src, tmpdir)
+    read = read_raw(con, src, tmpdir)
+    state.encoding = read.encoding
     read_done = time.perf_counter()
     if timings is not None:
         timings["read"] = timings.get("read", 0.0) + read_done - started
-    drop_header(con, src.header_line)
-    con.execute(parsed_view_sql(src))
-    # Physical lines left (blank ones included): decides whether date formats are inferred on a sample.
-    state.rows_read = con.execute(f"SELECT count(*) FROM {'raw_lines' if table_exists(con, 'raw_lines') else 'raw'}"
-                                  ).fetchone()[0]
-    if state.rows_read:
-        compiled = compile_stage(con, src, spec, marketplace=marketplace, header_len=len(src.header),
-                                 rows=state.rows_read)
-        state.warnings.extend(compiled.warnings)
-        con.execute(compiled.sql, compiled.params)
-        loaded, rejected, dmin, dmax = con.execute(
-            f"SELECT count(*) FILTER (WHERE ok), count(*) FILTER (WHERE NOT ok), "
-            f"CAST(min({spec.date_field}) FILTER (WHERE ok) AS DATE), "
-            f"CAST(max({spec.date_field}) FILTER (WHERE ok) AS DATE) FROM staged").fetchone()
-        state.rows_loaded, state.rows_rejected, state.date_min, state.date_max = loaded, rejected, dmin, dmax
-        state.rows_read = loaded + rejected
-        if rejected:
-            con.execute(compiled.rejects_sql, {**compiled.rejects_params, "path": src.path})
-        cols = ", ".join(compiled.columns)
-        con.execute(f"INSERT INTO stage_{src.kind} ({cols}, source_file, source_line) "
-                    f"SELECT {cols}, $path, line FROM staged WHERE ok", {"path": src.path})
-        con.execute("DROP TABLE staged")
-    con.execute("DROP VIEW parsed")
-    drop_raw(con)
+    try:
+        staged = False
+        if read.fast:
+            try:
+                staged = _stage_fast(con, src, spec, read, state, marketplace)
+            except duckdb.InvalidInputException:
+                staged = False      # e.g. a line DuckDB's CSV parser refuses: the exact path decides
+            if not staged:
+                con.execute(f"DELETE FROM stage_{src.kind} WHERE source_file = $path", {"path": src.path})
+                state.warnings.clear()
+                read = read_exact(con, read)
+        if not staged:
+            _stage_exact(con, src, spec, state, marketplace)
+    finally:
+        for view in ("parsed",):
+            con.execute(f"DROP VIEW IF EXISTS {view}")
+        drop_raw(con)
+        release(read)
     if timings is not None:
         timings["validate"] = timings.get("validate", 0.0) + time.perf_counter() - read_done
     return _report(state)
+
+
+def _stage_fast(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportSpec, read: RawRead,
+                state: _FileState, marketplace: str | None) -> bool:
+    """Stage one file read by DuckDB's parser; False (nothing staged) when the two reads disagree."""
+    has_empty, rows = con.execute("SELECT coalesce(bool_or(empty), false), count(*) FILTER (WHERE rowid + 1 > $h) "
+                                  "FROM raw_lines", {"h": src.header_line}).fetchone()
+    con.execute(fields.parsed_view_sql(src, read.path, read.gzipped, has_empty))
+    if not rows:
+        return True
+    compiled = _insert(con, src, spec, state, marketplace, rows)
+    if compiled is None:
+        return False
+    if state.rows_rejected:
+        # The failing lines alone, split as the exact path splits them, explain the rejections.
+        fields.load_bad_lines(con, read.path, read.gzipped, src.kind, src.path)
+        con.execute(parsed_view_sql(src))
+        _quarantine(con, src, compiled)
+    return True
+
+
+def _stage_exact(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportSpec, state: _FileState,
+                 marketplace: str | None) -> None:
+    """Stage one file whose records are in ``raw(line, fields)``."""
+    drop_header(con, src.header_line)
+    con.execute(parsed_view_sql(src))
+    # Physical lines left (blank ones included): decides whether date formats are inferred on a sample.
+    rows = con.execute(f"SELECT count(*) FROM {'raw_lines' if table_exists(con, 'raw_lines') else 'raw'}"
+                       ).fetchone()[0]
+    if rows:
+        compiled = _insert(con, src, spec, state, marketplace, rows)
+        assert compiled is not None, "the exact path's rows are aligned by construction"
+        if state.rows_rejected:
+            _quarantine(con, src, compiled)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportSpec, state: _FileState,
+            marketplace: str | None, rows: int) -> CompiledStage | None:
+    """Type and check the ``parsed`` rows straight into ``stage_<kind>`` and count them; None (and the
+    file's rows deleted from the stage) when a row is misaligned (the fast path's reads disagree)."""
+    compiled = compile_stage(con, src, spec, marketplace=marketplace, header_len=len(src.header), rows=rows)
+    path = {"path": src.path}
+    con.execute(compiled.sql, {**compiled.params, **path})
+    loaded, rejected, misaligned, dmin, dmax = con.execute(
+        f"SELECT count(*) FILTER (WHERE source_line > 0), count(*) FILTER (WHERE source_line < 0), "
+        f"count(*) FILTER (WHERE source_line IS NULL), "
+        f"CAST(min({spec.date_field}) FILTER (WHERE source_line > 0) AS DATE), "
+        f"CAST(max({spec.date_field}) FILTER (WHERE source_line > 0) AS DATE) "
+        f"FROM stage_{src.kind} WHERE source_file = $path", path).fetchone()
+    if misaligned:
+        con.execute(f"DELETE FROM stage_{src.kind} WHERE source_file = $path", path)
+        return None
+    state.warnings.extend(compiled.warnings)
+    state.rows_loaded, state.rows_rejected, state.date_min, state.date_max = loaded, rejected, dmin, dmax
+    state.rows_read = loaded + rejected
+    return compiled
+
+
+def _quarantine(con: duckdb.DuckDBPyConnection, src: SourceFile, compiled: CompiledStage) -> None:
+    """Move the failing rows (negative ``source_line``) from the stage to ``rejected_rows``, with reasons."""
+    path = {"path": src.path}
+    con.execute(compiled.rejects_sql, {**compiled.rejects_params, **path})
+    con.execute(f"DELETE FROM stage_{src.kind} WHERE source_file = $path AND source_line < 0", path)
 
 
 def _report(state: _FileState) -> FileReport:

@@ -1,7 +1,9 @@
 """Reading a file's physical lines into ``raw(line, fields)``: the first step of validation.
 
-Amazon's tab-separated files are read by DuckDB directly, one text value per physical line with no quote
-character, and split on tabs in a view. Text encodings DuckDB cannot read offline (cp1252, Shift-JIS,
+Amazon's tab-separated files are read by DuckDB directly: by default the fast way of :mod:`.fields`
+(DuckDB's CSV parser splits the fields, a line read numbers them); the exact way, used when the two reads
+disagree, reads one text value per physical line with no quote character and splits it on tabs in a
+view. Text encodings DuckDB cannot read offline (cp1252, Shift-JIS,
 UTF-16) are transcoded to UTF-8 in a streaming pass first; comma/semicolon files re-saved by Excel
 (quoted, possibly multi-line) are read with Python's csv module, and workbook sheets cell by cell, both
 inserted in batches. Either way ``line`` is the physical line (or sheet row) a record starts on.
@@ -10,11 +12,13 @@ inserted in batches. Either way ``line`` is the physical line (or sheet row) a r
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import os
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 import duckdb
 import pyarrow as pa
@@ -22,6 +26,7 @@ import pyarrow as pa
 from sellerdx import workbook
 from sellerdx.errors import UnreadableFileError
 from sellerdx.ingest import SourceFile
+from sellerdx.validate import fields
 
 _BATCH = 50_000              # records per insert when rows are read in Python (quoted CSV, workbook sheets)
 
@@ -56,11 +61,17 @@ def _transcode_to_temp(src: SourceFile, encoding: str, tmpdir: str) -> str:
 
 def _load_tsv_lines(con: duckdb.DuckDBPyConnection, path: str, gzipped: bool) -> None:
     """Every physical line of a UTF-8 file as one text value; ``rowid`` + 1 is its line number."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE raw_lines AS SELECT line AS text FROM read_csv($path, "
-        "columns = {'line': 'VARCHAR'}, delim = $delim, header = false, quote = '', escape = '', "
-        "auto_detect = false, strict_mode = false, compression = $comp)",
-        {"path": path, "delim": "\x00", "comp": "gzip" if gzipped else "none"})
+    # Insertion order is kept for this statement (the session drops it, store._configure): without it a
+    # big file's lines are stored in the order the threads finish, and rowid is no longer the line.
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE raw_lines AS SELECT line AS text FROM read_csv($path, "
+            "columns = {'line': 'VARCHAR'}, delim = $delim, header = false, quote = '', escape = '', "
+            "auto_detect = false, strict_mode = false, compression = $comp)",
+            {"path": path, "delim": "\x00", "comp": "gzip" if gzipped else "none"})
+    finally:
+        con.execute("SET preserve_insertion_order = false")
     # A view, not a table: the fields are split once, straight into ``parsed`` (one full copy fewer).
     con.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT rowid + 1 AS line, "
                 "string_split(text, chr(9)) AS fields FROM raw_lines "
@@ -144,21 +155,56 @@ def _load_records(con: duckdb.DuckDBPyConnection, records: Iterator[tuple[int, l
     flush()
 
 
-def read_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, tmpdir: str) -> str:
-    """Fill ``raw(line, fields)`` from one file; return the encoding actually used."""
+@dataclass(frozen=True)
+class RawRead:
+    """How a file was read. ``fast``: a UTF-8 tab file whose fields DuckDB's parser splits
+    (:mod:`.fields`; only ``raw_lines`` is loaded so far); otherwise ``raw(line, fields)`` holds every
+    record. ``path``/``gzipped``: the UTF-8 file DuckDB reads; ``temp``: that file is a transcoded copy,
+    deleted by :func:`release`."""
+    encoding: str
+    fast: bool = False
+    path: str = ""
+    gzipped: bool = False
+    temp: bool = False
+
+
+def release(read: RawRead) -> None:
+    """Delete the transcoded copy of a file, if one was made."""
+    if read.temp:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(read.path)
+
+
+def read_exact(con: duckdb.DuckDBPyConnection, read: RawRead) -> RawRead:
+    """Re-read a tab file of the fast path the exact way (one record per physical line, split in SQL)."""
+    drop_raw(con)
+    _load_tsv_lines(con, read.path, read.gzipped)
+    return replace(read, fast=False)
+
+
+def read_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, tmpdir: str, *, exact: bool = False) -> RawRead:
+    """Read one file: the fast path for UTF-8 (or transcoded) tab files unless ``exact``, else ``raw``.
+
+    The caller calls :func:`release` when done with the file.
+    """
     drop_raw(con)
     encoding = src.encoding
     if src.location.sheet is not None:
         _load_records(con, _sheet_records(src))
-        return encoding
+        return RawRead(encoding)
     if src.delimiter != "\t":
         _load_csv_lines(con, src, "utf-8-sig" if encoding == "utf-8" else encoding)
-        return encoding
+        return RawRead(encoding)
     loc = src.location
+    width = len(src.header)
     if encoding in ("utf-8", "utf-8-sig") and loc.member is None:
+        read = RawRead(encoding, fast=not exact, path=loc.disk_path, gzipped=loc.gzipped)
         try:
-            _load_tsv_lines(con, loc.disk_path, loc.gzipped)
-            return encoding
+            if exact:
+                _load_tsv_lines(con, loc.disk_path, loc.gzipped)
+            else:
+                fields.load_lines(con, loc.disk_path, loc.gzipped, width)
+            return read
         except duckdb.Error as exc:
             if "unicode" not in str(exc).lower() and "utf" not in str(exc).lower():
                 raise UnreadableFileError(f"cannot be read ({str(exc).splitlines()[0]})", path=src.path,
@@ -173,9 +219,13 @@ def read_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, tmpdir: str) -> st
         # Valid UTF-8 in the sample, not further on: the file is in a legacy encoding after all.
         encoding = "cp1252"
         path = _transcode_to_temp(src, encoding, tmpdir)
+    read = RawRead(encoding, fast=not exact, path=path, temp=True)
     try:
-        _load_tsv_lines(con, path, gzipped=False)
-    finally:
-        os.unlink(path)
-    return encoding
-
+        if exact:
+            _load_tsv_lines(con, path, gzipped=False)
+        else:
+            fields.load_lines(con, path, False, width)
+    except BaseException:
+        release(read)
+        raise
+    return read
