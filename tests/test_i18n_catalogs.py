@@ -24,9 +24,9 @@ GLOSSARY = ROOT / "src" / "sellerdx" / "data" / "glossary"
 LANGS = [code for code in languages() if code != default_code()]
 JINJA_FIELD = re.compile(r"%\((\w+)\)[sd]")
 PLURAL_SPEC = re.compile(r"\{(\w+):([^{}]*\|[^{}]*)\}")
-# English grammar the pipeline fills in ("this"/"these", "its"/"their", a plural "s"): a translation may leave
+# English grammar the pipeline fills in ("this"/"these", "its"/"their", a plural "s", "a"/"an"): a translation may leave
 # these fields out, since its own grammar does the work.
-ENGLISH_GRAMMAR = {"this", "its", "s"}
+ENGLISH_GRAMMAR = {"this", "its", "s", "article"}
 REQUIRED_TERMS = ["Order Defect Rate", "Pre-fulfilment Cancel Rate", "Late Shipment Rate", "Valid Tracking Rate",
                   "On-Time Delivery Rate", "Account Health Rating", "Plan of Action"]
 

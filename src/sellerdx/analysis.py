@@ -42,6 +42,7 @@ from .metrics import (
     data_warnings,
     prepare,
     resolve_as_of,
+    store_prepared,
 )
 from .model import Finding, MetricResult, RejectedRow
 from .options import DEFAULT_OUT, Options
@@ -129,13 +130,17 @@ class Analysis:
         def build(con: duckdb.DuckDBPyConnection) -> validate.LoadResult:
             built.append(validate.load_inventory(con, inventory, marketplace=self.options.marketplace,
                                                  progress=on_file, cache=cache))
+            self.timings.update(built[0].timings)
+            # The as-of-independent tables (order_facts, metric_orders, ...) are stored with the loaded
+            # database, so a later run of this folder (another --as-of or --out) reruns only the windows.
+            with self._timed("metrics"):
+                store_prepared(con, timezone=self.options.timezone)
             return built[0]
 
         con, reports = cache.open_database(tables, os.path.join(workdir, "work.duckdb"), build)
         weakref.finalize(self, _close_and_remove, con, workdir)
         self.file_cache = cache
         if built:
-            self.timings.update(built[0].timings)
             return con, built[0]
         self.timings["cache"] = time.perf_counter() - started
         return con, validate.LoadResult(reports, validate.read_performance(inventory))

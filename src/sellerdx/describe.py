@@ -183,14 +183,15 @@ def describe(con: duckdb.DuckDBPyConnection, *, folder: str, options: Options, p
     with stage("describe"):
         metrics_stage.prepare(con)
         breakdowns = _breakdowns(con, findings, params)
-        evidence = {f.code: metrics_stage.evidence_orders(con, f) for f in findings if f.order_ids}
+        evidence = metrics_stage.evidence_for(con, findings)   # one query for every finding
         finding_results = tuple(FindingResult(f, breakdowns.get(f.code), evidence.get(f.code)) for f in findings)
-        daily = {key: metrics_stage.daily(con, key, params) for key, m in metrics.items() if m.rate is not None}
+        daily = metrics_stage.daily_series(con, [key for key, m in metrics.items() if m.rate is not None],
+                                           params)   # one query for every series
         removable = None
         what_if: tuple[WhatIf, ...] = ()
         if "feedback" in store.supplied_kinds(con):
             removable = metrics_stage.removable_feedback(con, params)
-            what_if = _what_if(metrics, metrics_stage.what_if(con, params, removable))
+            what_if = _what_if(metrics, metrics_stage.what_if(con, params, removable, metrics))
         performance = tuple(parse_performance(data, source=path) for path, data in performance_files)
         cache_dir = options.cache if isinstance(options.cache, str) and options.cache else None
         amazon = build_overview(list(performance_files), metrics, span=metrics_stage.order_span(con),

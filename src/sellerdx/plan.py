@@ -213,6 +213,13 @@ def attribute(drafts: list[_Draft], defects: Mapping[str, pd.DataFrame], keys: S
         label = "+".join(defect_labels(row, family))
         answered.append(AnsweredDefect(key, order_id, label, _reason(tags), draft.code))
 
+    # (family, order) -> the first draft (in order) with a finding of that family naming the order: one
+    # dict lookup per defect instead of a scan of every finding's orders (issue 14: 22% of a 5M rerun)
+    owners: dict[tuple[str | None, str], _Draft] = {}
+    for d in drafts:
+        for f in d.findings:
+            for finding_order in f.order_ids:
+                owners.setdefault((family_of(f.metric), finding_order), d)
     for key in keys:
         family = family_of(key) or key
         frame = defects.get(key)
@@ -224,8 +231,7 @@ def attribute(drafts: list[_Draft], defects: Mapping[str, pd.DataFrame], keys: S
                 continue
             seen.add((family, order_id))
             tags = defect_tags(row, family)
-            own = next((d for d in drafts for f in d.findings
-                        if family_of(f.metric) == family and order_id in f.order_ids), None)
+            own = owners.get((family, order_id))
             if own is None:
                 tagset = set(tags)
                 own = next((d for rule in cfg["attribute"] for d in drafts if _matches(rule, tagset, row, d)),

@@ -26,6 +26,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from . import assets
+from .i18n import Message, Term
+from .i18n.fields import Alternatives
 from .schema import ReportSpec, normalize_header, report_specs
 
 MAPPING_FILE = "sellerdx-mapping.toml"
@@ -44,7 +46,8 @@ class UnusedReport:
 
     @property
     def skip_reason(self) -> str:
-        return f"{self.label}: not used for these metrics ({self.reason})"
+        return Message("{label}: not used for these metrics ({reason})",
+                       {"label": Term(self.label), "reason": Term(self.reason)})
 
 
 @dataclass(frozen=True)
@@ -158,9 +161,11 @@ def _weigh(header: Sequence[str], extra: Mapping[str, Mapping[str, Sequence[str]
         ruled = [header[i] for i, k in enumerate(keys) if k in spec.rule_out]
         complete = any(all(f in mapping for f in ident) for ident in spec.identify)
         if complete and ruled:
-            near.append((spec, f"it has {article(ruled[0])} {ruled[0]!r} column, which {spec.noun} never has"))
+            near.append((spec, Message("it has {article} {column} column, which {noun} never has",
+                                       {"article": article(ruled[0]), "column": repr(ruled[0]),
+                                        "noun": Term(spec.noun)})))
         elif complete and spec.partial_ok and not defining:
-            near.append((spec, spec.lacks))
+            near.append((spec, Term(spec.lacks)))
         elif complete:
             candidates.append(_Candidate(kind, *score(kind), mapping))
         elif spec.partial_ok and defining >= 2 and not ruled:
@@ -179,18 +184,19 @@ def _decide(candidates: list[_Candidate], header: Sequence[str]) -> Verdict:
     best = candidates[0]
     if len(candidates) > 1 and best.score - candidates[1].score < int(cfg["margin"]):  # type: ignore[arg-type]
         other = candidates[1]
-        return Verdict(None, matched=True, reason=(
-            f"ambiguous header: could be {_name(best.key)} or {_name(other.key)} (scores {best.score} and "
-            f"{other.score}); rename a column to a specific name (e.g. 'Claim Status', 'Chargeback Date') "
-            f"or map it in {MAPPING_FILE}"))
+        return Verdict(None, matched=True, reason=Message(
+            "ambiguous header: could be {best} or {other} (scores {best_score} and {other_score}); rename a "
+            "column to a specific name (e.g. 'Claim Status', 'Chargeback Date') or map it in {mapping}",
+            {"best": Term(_name(best.key)), "other": Term(_name(other.key)), "best_score": best.score,
+             "other_score": other.score, "mapping": MAPPING_FILE}))
     if best.key.startswith("unused."):
         return Verdict(None, reason=unused_reports()[best.key[len("unused."):]].skip_reason, matched=True)
     named = sum(1 for h in header if h.strip())
     if named and best.known / named < float(cfg["min_coverage"]):  # type: ignore[arg-type]
         spec = report_specs()[best.key]
-        return Verdict(None, matched=True, reason=(
-            f"weak match: only {best.known} of {named} columns are columns of {spec.noun}; "
-            f"map the others in {MAPPING_FILE} if it is one"))
+        return Verdict(None, matched=True, reason=Message(
+            "weak match: only {known} of {named} columns are columns of {noun}; map the others in {mapping} "
+            "if it is one", {"known": best.known, "named": named, "noun": Term(spec.noun), "mapping": MAPPING_FILE}))
     return Verdict(best.key, dict(best.mapping), matched=True)
 
 
@@ -200,14 +206,16 @@ def _near_miss_reason(header: Sequence[str], near: list[tuple[ReportSpec, str]])
     looks = cfg["order_list"] if any(normalize_header(h) in order_keys for h in header) else cfg["other_table"]
     if len(near) == 1:
         spec, why = near[0]
-        return f"looks like {looks}, not {spec.noun}: {why}"
-    return f"looks like {looks}, not " + " or ".join(f"{spec.noun} ({why})" for spec, why in near)
+        return Message("looks like {looks}, not {noun}: {why}", {"looks": Term(looks), "noun": Term(spec.noun),
+                                                                 "why": why})
+    return Message("looks like {looks}, not {kinds}", {"looks": Term(looks), "kinds": Alternatives(
+        [Message("{noun} ({why})", {"noun": Term(spec.noun), "why": why}) for spec, why in near])})
 
 
 def recognise(lines: Sequence[Sequence[str]], extra: Mapping[str, Mapping[str, Sequence[str]]]) -> Verdict:
     """The verdict for one header: ``lines`` are the header and the first data rows, split into cells."""
     if not lines:
-        return Verdict(None, reason="empty file")
+        return Verdict(None, reason=Message("empty file"))
     header = list(lines[0])
     candidates, near, partial = _weigh(header, extra)
     if candidates:
@@ -222,7 +230,8 @@ def recognise(lines: Sequence[Sequence[str]], extra: Mapping[str, Mapping[str, S
     if near:
         return Verdict(None, reason=_near_miss_reason(header, near), matched=True)
     shown = ", ".join(h for h in header[:6] if h) or "(empty)"
-    return Verdict(None, reason=f"not a report sellerdx knows (header starts: {shown[:120]})")
+    return Verdict(None, reason=Message("not a report sellerdx knows (header starts: {header})",
+                                        {"header": shown[:120]}))
 
 
 def recognise_table(table_at: Callable[[int], list[list[str]]], n_lines: int,

@@ -38,7 +38,7 @@ def query_rows(con: duckdb.DuckDBPyConnection, name: str, values: Mapping[str, A
         metrics_stage.use_window(con, values["family"], values["window_start"], values["window_end"])
         if "metric_window_items" in sql:
             metrics_stage.window_items(con)
-    cur = con.execute(sql, bind_values(sql, values))
+    cur = metrics_stage.runner.timed_execute(con, name, sql, bind_values(sql, values))
     cols = [d[0] for d in cur.description]
     rows = [dict(zip(cols, r)) for r in cur.fetchall()]
     for row in rows:

@@ -21,7 +21,7 @@ from typing import Any
 
 from sellerdx.i18n import formats
 from sellerdx.i18n.active import current, use
-from sellerdx.i18n.message import Count, Items, Message, Term, _fill, _plural_form, localize, translate
+from sellerdx.i18n.message import _NUMBER_SPEC, Count, Items, Message, Term, _fill, _plural_form, localize, translate
 
 
 class Plural(int):
@@ -42,7 +42,7 @@ class Ungrouped(int):
         number = str(int(self))
         if not spec:
             return number
-        if "|" not in spec:
+        if "|" not in spec and _NUMBER_SPEC.match(spec):   # else one plural form ("{n:đơn hàng}")
             return format(int(self), spec)
         form = _plural_form(int(self), spec.split("|"))
         return form.replace("#", number) if "#" in form else f"{number} {form}"

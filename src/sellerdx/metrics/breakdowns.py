@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
@@ -118,20 +119,38 @@ def _with_cumulative(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+_DAILY_COLUMNS = ["date", "window_start", "window_end", "numerator", "denominator", "defects", "rate"]
+
+
 def daily(con: duckdb.DuckDBPyConnection, metric: str, params: MetricParams | None = None) -> pd.DataFrame:
     """The metric for every as-of day D over the data's purchase-date span.
 
     Columns: date, window_start, window_end, numerator, denominator, defects, rate (NaN/None when the
-    window has no orders). Empty when the metric cannot be computed.
+    window has no orders). Empty when the metric cannot be computed. For several metrics,
+    :func:`daily_series` runs one query.
     """
+    return daily_series(con, [metric], params).get(metric, pd.DataFrame(columns=_DAILY_COLUMNS))
+
+
+def daily_series(con: duckdb.DuckDBPyConnection, metrics: Sequence[str],
+                 params: MetricParams | None = None) -> dict[str, pd.DataFrame]:
+    """Metric key -> its daily series (as :func:`daily`) for every computable metric of ``metrics``, from
+    ONE run of queries/metrics/metric_daily.sql (metric_orders read once for all of them)."""
     params = params or MetricParams()
-    cfg = metric_config(metric)
     prepare(con)
-    if not metric_computable(con, metric):
-        return pd.DataFrame(columns=["date", "window_start", "window_end", "numerator", "denominator",
-                                     "defects", "rate"])
-    return query_frame(con, "metric_daily", {"family": cfg["family"], "lag_days": window_lag(cfg, params),
-                                        "window_days": int(cfg["window_days"])})
+    series = []
+    for metric in metrics:
+        cfg = metric_config(metric)
+        if metric_computable(con, metric):
+            series.append({"metric": metric, "family": cfg["family"], "lag_days": window_lag(cfg, params),
+                           "window_days": int(cfg["window_days"])})
+    out = {m: pd.DataFrame(columns=_DAILY_COLUMNS) for m in metrics}
+    if not series:
+        return out
+    frame = query_frame(con, "metric_daily", {"series": series})
+    for metric, rows in frame.groupby("metric", sort=False):
+        out[str(metric)] = rows.drop(columns=["metric"]).reset_index(drop=True)
+    return out
 
 
 def recovery_calendar(con: duckdb.DuckDBPyConnection, params: MetricParams | None = None) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -74,14 +75,33 @@ def removable_feedback(con: duckdb.DuckDBPyConnection, params: MetricParams | No
 
 
 def what_if(con: duckdb.DuckDBPyConnection, params: MetricParams | None = None,
-            removable: pd.DataFrame | None = None) -> dict[str, MetricResult]:
+            removable: pd.DataFrame | None = None,
+            metrics: Mapping[str, MetricResult] | None = None) -> dict[str, MetricResult]:
     """The ODR results if the removable negative feedback (``removable_feedback()`` by default) were gone.
 
-    Keys: odr_mfn, odr_afn, odr_all. Claims and chargebacks of those orders still count.
+    Keys: odr_mfn, odr_afn, odr_all. Claims and chargebacks of those orders still count. ``metrics`` are
+    the current results (computed when not given): each ODR numerator drops by the removable orders of
+    its window whose only defect is that feedback (queries/report/removable_defects.sql); the window and
+    denominator stay, so no metric is recomputed.
     """
     params = params or MetricParams()
     if removable is None:
         removable = removable_feedback(con, params)
+    if metrics is None:
+        metrics = compute_metrics(con, params)
     orders = sorted(set(removable["order_id"].tolist()))
-    results = compute_metrics(con, params, removed_feedback_orders=orders)
-    return {k: v for k, v in results.items() if metric_config(k)["query"] == "odr"}
+    freed = query_rows(con, "removable_defects", {"order_ids": [str(o) for o in orders]}) if orders else []
+    out: dict[str, MetricResult] = {}
+    for key, now in metrics.items():
+        cfg = metric_config(key)
+        if cfg["query"] != "odr":
+            continue
+        if now.window_start is None or now.status == "not_computed":
+            out[key] = now
+            continue
+        gone = sum(1 for r in freed if now.window_start <= r["purchase_date"] <= now.window_end
+                   and cfg["channel"] in ("ALL", r["channel"]))
+        numerator = now.numerator - gone
+        rate = numerator / now.denominator if now.denominator else None
+        out[key] = dataclasses.replace(now, numerator=numerator, rate=rate)
+    return out

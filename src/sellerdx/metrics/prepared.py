@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import weakref
 from typing import Any
 
 import duckdb
 
-from sellerdx import store
+from sellerdx import assets, store
 from sellerdx.errors import BadOptionError, NoInputError
 from sellerdx.metrics.config import metrics_config, timezone_table
 from sellerdx.metrics.runner import query_one, query_rows, run_query
+from sellerdx.version import __version__
 
 _PREPARED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple] = weakref.WeakKeyDictionary()
 """Connection -> (data key, facts computed once per prepared data set: ``coverage``)."""
@@ -20,69 +23,183 @@ _PREPARED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple] = weakref
 _KEEP = object()
 
 
+PREPARED_TABLES = ("defect_events", "order_facts", "metric_orders")
+"""The as-of-independent tables :func:`prepare` builds, in this order (queries/metrics/<name>.sql)."""
+
+_STAGES = {"metric_orders": ("metric_unit_rows",)}
+"""Temp tables built just before a prepared table (its first stages) and dropped once it is built."""
+
+
+@functools.cache
+def _fingerprint() -> str:
+    """What the prepared tables are computed from besides the data: sellerdx's version, their queries and
+    the data files they read (metrics.toml, timezones.toml). A stored build with another is never used."""
+    digest = hashlib.sha256(__version__.encode())
+    for name in (*PREPARED_TABLES, *(n for stages in _STAGES.values() for n in stages)):
+        digest.update(assets.load_query(name).encode())
+    for name in ("metrics.toml", "timezones.toml"):
+        digest.update(assets.read_text("data", name).encode())
+    return digest.hexdigest()
+
+
+def _key(con: duckdb.DuckDBPyConnection, timezone: Any) -> tuple:
+    supplied = store.supplied_kinds(con)
+    return (tuple(sorted(query_one(con, "source_counts").items())), tuple(sorted(supplied)), timezone,
+            _fingerprint())
+
+
+def _key_text(key: tuple) -> str:
+    return hashlib.sha256(repr(key).encode()).hexdigest()
+
+
+def _build(con: duckdb.DuckDBPyConnection, timezone: Any, *, persistent: bool) -> None:
+    """Run defect_events, order_facts and metric_orders: temp tables, or (``persistent``) tables of the
+    connection's database, stored with it."""
+    supplied = store.supplied_kinds(con)
+    zones = timezone_table()
+    cfg = metrics_config()
+    params: dict[str, dict[str, Any]] = {
+        "defect_events": {
+            "claim_excluded_statuses": list(cfg["claims"]["excluded_statuses"]),
+            "buyer_initiators": list(cfg["cancellations"]["buyer_initiators"]),
+            "buyer_reasons": list(cfg["cancellations"]["buyer_reasons"]),
+        },
+        "order_facts": {
+            "cancelled_statuses": [w.lower() for w in cfg["orders"]["cancelled_statuses"]],
+            "has_cancellations": "cancellations" in supplied,
+            "invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]],
+            "zone_channels": [c.lower() for c in zones["sales_channels"]],
+            "zone_names": list(zones["sales_channels"].values()),
+            "zone_default": str(zones["default"]),
+            "zone_override": timezone,
+        },
+        "metric_unit_rows": {"invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]]},
+        "metric_orders": {},
+    }
+    for name in PREPARED_TABLES:
+        for stage in _STAGES.get(name, ()):
+            run_query(con, stage, params[stage])
+        sql = assets.load_query(name)
+        if persistent:   # the same statement, its table kept in the database instead of the session
+            sql = sql.replace("CREATE OR REPLACE TEMP TABLE", "CREATE OR REPLACE TABLE", 1)
+        run_query(con, name, params[name], sql=sql)
+        for stage in _STAGES.get(name, ()):
+            con.execute(f"DROP TABLE IF EXISTS {stage}")
+
+
 def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False, timezone: Any = _KEEP) -> None:
     """Build ``defect_events``, ``order_facts`` and ``metric_orders`` unless already built for this data.
 
     ``timezone`` is the zone of every order's local weekday / hour / date (``--timezone``), None for each
     order's sales-channel zone (data/timezones.toml); left out, the zone of the last build is kept.
     Rebuilt when the row counts of the source tables, the supplied kinds or the zone changed, or with
-    ``force``.
+    ``force``. A database that holds them already (:func:`store_prepared`: the cached database of a
+    folder) is used as it is when it was built from the same data, zone, queries and data files
+    (``prepared_info``); otherwise they are built again as temp tables, which shadow the stored ones.
     """
     if timezone is _KEEP:
         timezone = _PREPARED[con][0][2] if con in _PREPARED else None
-    supplied = store.supplied_kinds(con)
-    key = (tuple(sorted(query_one(con, "source_counts").items())), tuple(sorted(supplied)), timezone)
+    key = _key(con, timezone)
     if not force and con in _PREPARED and _PREPARED[con][0] == key:
         return
-    zones = timezone_table()
-    cfg = metrics_config()
-    run_query(con, "defect_events", {
-        "claim_excluded_statuses": list(cfg["claims"]["excluded_statuses"]),
-        "buyer_initiators": list(cfg["cancellations"]["buyer_initiators"]),
-        "buyer_reasons": list(cfg["cancellations"]["buyer_reasons"]),
-    })
-    run_query(con, "order_facts", {
-        "cancelled_statuses": [w.lower() for w in cfg["orders"]["cancelled_statuses"]],
-        "has_cancellations": "cancellations" in supplied,
-        "invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]],
-        "zone_channels": [c.lower() for c in zones["sales_channels"]],
-        "zone_names": list(zones["sales_channels"].values()),
-        "zone_default": str(zones["default"]),
-        "zone_override": timezone,
-    })
-    run_query(con, "metric_orders", {"invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]]})
-    _PREPARED[con] = (key, {"coverage": query_one(con, "shipment_coverage"), "window": None, "items": False})
+    if not force and con not in _PREPARED and stored_prepared(con) == _key_text(key):
+        _PREPARED[con] = (key, _fresh_state(con, adopted=True))
+        return
+    _build(con, timezone, persistent=False)
+    _drop_windows(con)
+    _PREPARED[con] = (key, _fresh_state(con, adopted=False))
+
+
+def _fresh_state(con: duckdb.DuckDBPyConnection, *, adopted: bool) -> dict[str, Any]:
+    return {"coverage": query_one(con, "shipment_coverage"), "window": None, "windows": {}, "items": set(),
+            "adopted": adopted, "span": None}
+
+
+def store_prepared(con: duckdb.DuckDBPyConnection, timezone: Any = None) -> None:
+    """Build the prepared tables as tables of ``con``'s database (not temp tables) with ``prepared_info``
+    naming what they were built from, so a later analysis of the same database (the folder's cache entry,
+    attached read-only) uses them without rebuilding: only the window queries depend on ``--as-of``."""
+    _build(con, timezone, persistent=True)
+    con.execute("CREATE OR REPLACE TABLE prepared_info AS SELECT CAST($k AS VARCHAR) AS key",
+                {"k": _key_text(_key(con, timezone))})
+
+
+def stored_prepared(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The key of the prepared tables stored in ``con``'s databases (``prepared_info``), None without."""
+    found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'prepared_info' "
+                        "AND NOT temporary").fetchone()[0]
+    if not found:
+        return None
+    row = con.execute("SELECT key FROM prepared_info").fetchone()
+    return row[0] if row else None
+
+
+def adopted(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the prepared tables in use are the stored ones (:func:`store_prepared`), not built now."""
+    return con in _PREPARED and bool(_PREPARED[con][1].get("adopted"))
+
+
+def _drop_windows(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the windows of the previous build (their tables and the views of the current one)."""
+    if con not in _PREPARED:
+        return
+    state = _PREPARED[con][1]
+    con.execute("DROP VIEW IF EXISTS metric_window")
+    con.execute("DROP VIEW IF EXISTS metric_window_items")
+    for n in state["windows"].values():
+        con.execute(f"DROP TABLE IF EXISTS metric_window_{n}")
+        con.execute(f"DROP TABLE IF EXISTS metric_window_items_{n}")
 
 
 def use_window(con: duckdb.DuckDBPyConnection, family: str, start: dt.date, end: dt.date) -> None:
-    """Make the temp table ``metric_window`` hold the orders of ``family`` purchased from ``start`` to
-    ``end`` (queries/metric_window.sql), unless it already does for the prepared data.
+    """Make ``metric_window`` hold the orders of ``family`` purchased from ``start`` to ``end``
+    (queries/metric_window.sql).
 
-    The rules' evidence queries and :func:`breakdown` read it; :func:`window_items` adds their items.
+    Each (family, start, end) is materialised once per prepared data set, as the temp table
+    ``metric_window_<n>``; ``metric_window`` (and ``metric_window_items`` once :func:`window_items` built
+    them) are views of the current one. So the rules of several metrics and the describe step's
+    breakdowns, which alternate between windows, never build a window twice.
     """
     prepare(con)
     state = _PREPARED[con][1]
-    if state["window"] == (family, start, end):
+    want = (family, start, end)
+    if state["window"] == want:
         return
-    state["window"], state["items"] = None, False
-    run_query(con, "metric_window", {"family": family, "window_start": start, "window_end": end})
-    state["window"] = (family, start, end)
+    windows: dict[tuple, int] = state["windows"]
+    if want not in windows:
+        con.execute("DROP VIEW IF EXISTS metric_window")
+        run_query(con, "metric_window", {"family": family, "window_start": start, "window_end": end})
+        n = len(windows)
+        con.execute(f"ALTER TABLE metric_window RENAME TO metric_window_{n}")
+        windows[want] = n
+    n = windows[want]
+    con.execute(f"CREATE OR REPLACE TEMP VIEW metric_window AS SELECT * FROM metric_window_{n}")
+    if n in state["items"]:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW metric_window_items AS SELECT * FROM metric_window_items_{n}")
+    else:
+        con.execute("DROP VIEW IF EXISTS metric_window_items")
+    state["window"] = want
 
 
 def window_items(con: duckdb.DuckDBPyConnection) -> None:
-    """Build ``metric_window_items`` (queries/metric_window_items.sql) for the current ``metric_window``."""
+    """Build ``metric_window_items`` (queries/metric_window_items.sql) for the current ``metric_window``
+    (once per window: kept as ``metric_window_items_<n>``, the view ``metric_window_items`` shows it)."""
     state = _PREPARED[con][1]
     if state["window"] is None:
         raise RuntimeError("window_items() needs use_window() first")
-    if not state["items"]:
+    n = state["windows"][state["window"]]
+    if n not in state["items"]:
         cfg = metrics_config()
+        con.execute("DROP VIEW IF EXISTS metric_window_items")
         run_query(con, "metric_window_items", {
             "family": state["window"][0],
             "has_cancellations": "cancellations" in store.supplied_kinds(con),
             "cancelled_statuses": [w.lower() for w in cfg["orders"]["cancelled_statuses"]],
             "invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]],
         })
-        state["items"] = True
+        con.execute(f"ALTER TABLE metric_window_items RENAME TO metric_window_items_{n}")
+        state["items"].add(n)
+        con.execute(f"CREATE OR REPLACE TEMP VIEW metric_window_items AS SELECT * FROM metric_window_items_{n}")
 
 
 def shipment_coverage(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -102,7 +219,7 @@ def resolve_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.date | str | None) -
             return dt.date.fromisoformat(as_of.strip())
         except ValueError:
             raise BadOptionError(f"--as-of {as_of!r} is not a date", hint="write it as YYYY-MM-DD") from None
-    last = query_one(con, "order_span")["last_date"]
+    last = order_span(con)[1]
     if last is None:
         raise NoInputError("the orders data is empty, so there is no as-of date",
                            hint="add an All Orders report or pass --as-of YYYY-MM-DD")
@@ -118,5 +235,15 @@ def local_zones(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def order_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date | None]:
     """(first, last) UTC purchase date in the orders data."""
+    counts = tuple(sorted(query_one(con, "source_counts").items()))
+    cached = _SPANS.get(con)
+    if cached is not None and cached[0] == counts:
+        return cached[1]
     row = query_one(con, "order_span")
-    return row["first_date"], row["last_date"]
+    span = (row["first_date"], row["last_date"])
+    _SPANS[con] = (counts, span)
+    return span
+
+
+_SPANS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple] = weakref.WeakKeyDictionary()
+"""Connection -> (source row counts, order span): the span is read once per loaded data set."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +18,8 @@ BINDINGS: dict[str, frozenset[str]] = {
     "order_facts": frozenset({"cancelled_statuses", "has_cancellations", "invalid_carriers", "zone_channels",
                               "zone_names", "zone_default", "zone_override"}),
     "local_zones": frozenset(),
-    "metric_orders": frozenset({"invalid_carriers"}),
+    "metric_unit_rows": frozenset({"invalid_carriers"}),
+    "metric_orders": frozenset(),
     "sales_channels": frozenset(),
     "source_counts": frozenset(),
     "order_span": frozenset(),
@@ -28,7 +30,7 @@ BINDINGS: dict[str, frozenset[str]] = {
     "vtr": frozenset({"as_of", "window_days"}),
     "otdr": frozenset({"as_of", "window_days"}),
     "otdr_units": frozenset({"as_of", "lag_days", "window_days"}),
-    "metric_daily": frozenset({"family", "lag_days", "window_days"}),
+    "metric_daily": frozenset({"series"}),
     "metric_day_counts": frozenset({"family", "date_from", "date_to"}),
     "breakdown": frozenset({"defects_only"}),
     "breakdown_items": frozenset({"defects_only"}),
@@ -38,13 +40,32 @@ BINDINGS: dict[str, frozenset[str]] = {
     "unmatched_defects": frozenset({"defect_delay_days"}),
     "table_exists": frozenset({"name"}),
     "removable_feedback": frozenset({"as_of", "removal_days"}),
-    "evidence_orders": frozenset({"order_ids", "family", "asins", "skus"}),
+    "removable_defects": frozenset({"order_ids"}),
+    "evidence_orders": frozenset({"findings"}),
     "defect_orders": frozenset({"family", "window_start", "window_end", "as_of"}),
 }
 """Query name -> the ``$parameters`` this module binds when it runs ``queries/<name>.sql``.
 
 :func:`run_query` refuses to run a query with any other set, and tests/test_queries_params.py checks that
 each set equals the parameters the SQL text declares."""
+
+
+QUERY_STATS: dict[str, list[float]] = {}
+"""Query name -> [runs, seconds] of every query run through :func:`run_query` / :func:`timed_execute` in
+this process (a counter, never reset by sellerdx: tests and benchmarks/profile.py clear and read it to see
+which queries a run executed, e.g. that a warm cache does not rebuild ``order_facts``)."""
+
+
+def timed_execute(con: duckdb.DuckDBPyConnection, name: str, sql: str,
+                  params: Mapping[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+    """``con.execute(sql, params)``, counted and timed under ``name`` in :data:`QUERY_STATS`."""
+    started = time.perf_counter()
+    try:
+        return con.execute(sql, params or None)
+    finally:
+        entry = QUERY_STATS.setdefault(name, [0, 0.0])
+        entry[0] += 1
+        entry[1] += time.perf_counter() - started
 
 
 _COMMENT_OR_STRING = re.compile(r"--[^\n]*|'(?:[^']|'')*'")
@@ -66,7 +87,7 @@ def run_query(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, An
         raise QueryParameterError(
             f"query {name!r} bound with {sorted(params)}, expected {sorted(expected)}",
             hint="update sellerdx.metrics.runner.BINDINGS and the query header together")
-    return con.execute(sql if sql is not None else assets.load_query(name), params or None)
+    return timed_execute(con, name, sql if sql is not None else assets.load_query(name), params)
 
 
 def query_one(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:

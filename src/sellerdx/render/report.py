@@ -16,6 +16,7 @@ import pandas as pd
 
 from sellerdx.i18n import formats
 from sellerdx.i18n.active import use
+from sellerdx.i18n.message import localize
 from sellerdx.render.amazon import amazon_banner
 from sellerdx.render.context import FindingView, ReportContext, assemble, default_definitions, vocabulary
 from sellerdx.render.marketplaces import marketplace_views
@@ -62,7 +63,9 @@ def reconciliation_frame(rows: Iterable[Any]) -> pd.DataFrame | None:
             "recomputed_window": _window_text(r.ours.window_start, r.ours.window_end),
             "recomputed_on_amazon_window": (r.ours_on_amazon_window.rate
                                             if r.ours_on_amazon_window is not None else None),
-            "explanation": getattr(r, "explanation", "") or " ".join(r.explanations),   # the one-line gap
+            # the one-line gap, in the language being written (the rows' sentences are Messages)
+            "explanation": str(localize(getattr(r, "explanation", "") or ""))
+            or " ".join(str(localize(e)) for e in r.explanations),
         })
     if not records:
         return None

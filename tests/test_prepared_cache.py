@@ -1,0 +1,131 @@
+"""The as-of-independent work cached with the loaded database (issue 14 point 4).
+
+A folder's cache entry stores the prepared tables (defect_events, order_facts, metric_orders) beside the
+canonical tables; a second run of the same folder with a new ``--as-of`` or ``--out`` uses them and reruns
+only the window queries. What ran is read from ``sellerdx.metrics.runner.QUERY_STATS`` (a counter of the
+queries executed), never from timings. A changed byte, a damaged entry, a stored build from other queries
+or data files, or another ``--timezone`` never reuses them.
+
+The folder (tests/test_cache.py ``make_folder``): three MFN orders purchased 2026-09-01, one granted A-to-z
+claim on order 1 (order 2's claim row is quarantined). By hand:
+- as of 2026-09-01 (the latest purchase date): the PFCR window is Aug 26 .. Sep 1, 3 orders, 0 cancelled;
+  the ODR window (14-day lag) ends Aug 18 and holds no order;
+- as of 2026-09-20: the ODR window (60 days, 14-day lag) is Jul 9 .. Sep 6, 3 orders, 1 defect (the claim) -> 1/3;
+  the PFCR window Sep 14 .. Sep 20 holds no order.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import sellerdx
+from sellerdx.metrics import prepared, runner
+from test_cache import make_folder
+
+PREPARED = ("defect_events", "order_facts", "metric_orders")
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "user-cache"
+    monkeypatch.setenv("SELLERDX_CACHE_DIR", str(folder))
+    monkeypatch.delenv("SELLERDX_CACHE_MAX_BYTES", raising=False)
+    return folder
+
+
+def run(folder: Path, out: Path, **options) -> tuple[sellerdx.Analysis, dict[str, int]]:
+    """One analysis through its metrics and findings; returns it and how often each query ran."""
+    runner.QUERY_STATS.clear()
+    analysis = sellerdx.analyze(folder, out=str(out), **options)
+    analysis.finding_list  # noqa: B018 - metrics and diagnosis
+    return analysis, {name: int(calls) for name, (calls, _) in runner.QUERY_STATS.items()}
+
+
+def built(ran: dict[str, int]) -> list[str]:
+    return [name for name in PREPARED if ran.get(name)]
+
+
+def test_a_new_as_of_reruns_only_the_window_work(tmp_path, cache_dir):
+    folder = make_folder(tmp_path)
+    first, ran = run(folder, tmp_path / "out1")
+    assert built(ran) == list(PREPARED)                      # built once, into the folder's entry
+    assert (first.metric("pfcr").numerator, first.metric("pfcr").denominator) == (0, 3)
+    assert first.metric("odr_mfn").denominator == 0
+
+    second, ran = run(folder, tmp_path / "out2", as_of="2026-09-20")
+    assert "read" not in second.timings                      # the loaded database came from the cache
+    assert built(ran) == []                                  # order_facts & co. were not rebuilt
+    assert prepared.adopted(second.con)
+    assert ran.get("odr", 0) >= 1                            # the window queries did run
+    odr = second.metric("odr_mfn")
+    assert (odr.numerator, odr.denominator) == (1, 3)
+    assert (odr.window_start.isoformat(), odr.window_end.isoformat()) == ("2026-07-09", "2026-09-06")
+    assert second.metric("pfcr").denominator == 0
+
+
+def test_the_cached_run_gives_what_a_run_without_cache_gives(tmp_path, cache_dir):
+    folder = make_folder(tmp_path)
+    run(folder, tmp_path / "out1")
+    cached, _ = run(folder, tmp_path / "out2", as_of="2026-09-20")
+    fresh, ran = run(folder, tmp_path / "out3", as_of="2026-09-20", cache=False)
+    assert built(ran) == list(PREPARED)
+    for key, m in fresh.metric_results.items():
+        c = cached.metric_results[key]
+        assert (c.numerator, c.denominator, c.window_start, c.status) == \
+            (m.numerator, m.denominator, m.window_start, m.status), key
+    assert cached.sql("SELECT order_id, is_odr_defect FROM order_facts ORDER BY 1").values.tolist() == [
+        ["111-0000000-0000001", True], ["111-0000000-0000002", False], ["111-0000000-0000003", False]]
+
+
+def test_a_changed_byte_builds_them_again(tmp_path, cache_dir):
+    folder = make_folder(tmp_path)
+    run(folder, tmp_path / "out1")
+    claims = folder / "claims.txt"
+    claims.write_bytes(claims.read_bytes().replace(b"Granted", b"Denied"))   # claim 1 denied
+    again, ran = run(folder, tmp_path / "out2", as_of="2026-09-20")
+    assert built(ran) == list(PREPARED)
+    assert again.metric("odr_mfn").numerator == 0            # a denied claim does not count
+
+
+def test_a_damaged_entry_is_rebuilt_with_its_prepared_tables(tmp_path, cache_dir):
+    folder = make_folder(tmp_path)
+    run(folder, tmp_path / "out1")
+    [entry] = [p for p in (cache_dir / "folders").iterdir() if not p.name.startswith(".tmp-")]
+    data = entry / "data.duckdb"
+    raw = bytearray(data.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF                               # one flipped byte inside the database
+    data.write_bytes(bytes(raw))
+    again, ran = run(folder, tmp_path / "out2", as_of="2026-09-20")
+    assert again.file_cache.rebuilt and "data.duckdb" in again.file_cache.rebuilt[0]
+    assert built(ran) == list(PREPARED)
+    assert (again.metric("odr_mfn").numerator, again.metric("odr_mfn").denominator) == (1, 3)
+
+
+def test_a_stored_build_of_other_queries_is_not_used(tmp_path, cache_dir, monkeypatch):
+    folder = make_folder(tmp_path)
+    run(folder, tmp_path / "out1")
+    # As if sellerdx had been upgraded with another order_facts.sql: the stored key no longer matches.
+    monkeypatch.setattr(prepared, "_fingerprint", lambda: "another build")
+    again, ran = run(folder, tmp_path / "out2", as_of="2026-09-20")
+    assert "read" not in again.timings                       # the loaded tables are still reused
+    assert built(ran) == list(PREPARED) and not prepared.adopted(again.con)
+    assert again.metric("odr_mfn").numerator == 1
+
+
+def test_another_timezone_builds_them_again(tmp_path, cache_dir):
+    folder = make_folder(tmp_path)
+    run(folder, tmp_path / "out1")
+    again, ran = run(folder, tmp_path / "out2", timezone="Asia/Tokyo")
+    assert built(ran) == list(PREPARED) and not prepared.adopted(again.con)
+    # 10:00 UTC on Sep 1 is 19:00 in Tokyo: the local hour of the rebuilt order_facts
+    assert again.sql("SELECT DISTINCT purchase_hour FROM order_facts").values.tolist() == [[19]]
+
+
+def test_each_window_is_built_once(tmp_path, cache_dir):
+    folder = make_folder(tmp_path)
+    analysis, ran = run(folder, tmp_path / "out1", as_of="2026-09-20")
+    analysis.result  # noqa: B018 - describe: breakdowns and plan read the windows again
+    state = prepared._PREPARED[analysis.con][1]
+    assert runner.QUERY_STATS.get("metric_window", [0])[0] == len(state["windows"])
