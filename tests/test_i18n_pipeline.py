@@ -306,3 +306,19 @@ def test_the_composed_texts_survive_pickling(us_analysis):
         assert [localize(s.root_cause) for s in plan.sections] == [localize(s.root_cause) for s in result.plan.sections]
     notes = [m.note for m in us_analysis.metric_results.values() if m.note]
     assert pickle.loads(pickle.dumps(notes)) == notes
+
+
+def test_a_wrong_option_is_explained_in_the_readers_language(monkeypatch, tmp_path):
+    """The real catalogs: `--as-of foo --lang de` and `--odr-lag-days 99 --lang ja` stop with exit 2, the error
+    and its hint in German and Japanese; without --lang, English."""
+    _english_env(monkeypatch)
+    runner = CliRunner()
+    folder = str(Path(__file__).resolve().parent.parent / "sample_reports" / "us-seller")
+    de = runner.invoke(cli.main, ["analyze", folder, "--as-of", "foo", "--lang", "de", "--out", str(tmp_path / "o")])
+    assert de.exit_code == 2
+    assert "--as-of 'foo' ist kein Datum" in de.output and "JJJJ-MM-TT" in de.output
+    ja = runner.invoke(cli.main, ["analyze", folder, "--odr-lag-days", "99", "--lang", "ja", "--out",
+                                  str(tmp_path / "o")])
+    assert ja.exit_code == 2 and "--odr-lag-days 99 は範囲外です" in ja.output
+    en = runner.invoke(cli.main, ["analyze", folder, "--as-of", "foo", "--out", str(tmp_path / "o")])
+    assert en.exit_code == 2 and "--as-of 'foo' is not a date" in en.output

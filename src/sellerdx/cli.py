@@ -191,7 +191,8 @@ def _run(func: Callable[..., int], *args: Any, **kwargs: Any) -> None:
     try:
         code = func(*args, **kwargs)
     except SellerdxError as exc:
-        _err().print(f"[bold red]{_('error:')}[/] {_escape(exc.location() + localize(exc.message))}", markup=True,
+        label = _("error:")   # outside the f-string, so that Babel extracts it
+        _err().print(f"[bold red]{label}[/] {_escape(exc.location() + localize(exc.message))}", markup=True,
                      soft_wrap=True)
         if exc.hint:
             _err().print("  " + _("hint: {hint}").format(hint=localize(exc.hint)), markup=False, soft_wrap=True)
@@ -206,8 +207,8 @@ def _run(func: Callable[..., int], *args: Any, **kwargs: Any) -> None:
             sys.exit(EXIT_INTERRUPTED)
         if os.environ.get("SELLERDX_DEBUG"):
             raise
-        _err().print(f"[bold red]{_('internal error:')}[/] {_escape(f'{type(exc).__name__}: {exc}')}",
-                     markup=True, soft_wrap=True)
+        label = _("internal error:")
+        _err().print(f"[bold red]{label}[/] {_escape(f'{type(exc).__name__}: {exc}')}", markup=True, soft_wrap=True)
         _err().print("  " + _("hint: this is a bug in sellerdx; rerun with SELLERDX_DEBUG=1 and report the "
                               "traceback"), markup=False, soft_wrap=True)
         sys.exit(EXIT_INTERNAL)
