@@ -57,3 +57,12 @@ def planted() -> dict[str, dict]:
     """planted.json of every bundled sample folder."""
     return {name: json.loads((SAMPLES / name / "planted.json").read_text(encoding="utf-8"))
             for name in SAMPLE_FOLDERS}
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user cache folder of a test (what platformdirs would give, overridden), with no size bound set."""
+    folder = tmp_path / "user-cache"
+    monkeypatch.setenv("SELLERDX_CACHE_DIR", str(folder))
+    monkeypatch.delenv("SELLERDX_CACHE_MAX_BYTES", raising=False)
+    return folder

@@ -21,14 +21,6 @@ from test_cache import make_folder
 ORDERS_SQL = "SELECT order_id, item_price FROM orders ORDER BY order_id"
 
 
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The user cache folder of these tests (what platformdirs would give, overridden)."""
-    folder = tmp_path / "user-cache"
-    monkeypatch.setenv("SELLERDX_CACHE_DIR", str(folder))
-    monkeypatch.delenv("SELLERDX_CACHE_MAX_BYTES", raising=False)
-    return folder
-
 
 def names(folder: Path, kind: str) -> list[str]:
     base = folder / kind

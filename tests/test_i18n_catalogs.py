@@ -17,6 +17,7 @@ from babel.messages.pofile import read_po
 from sellerdx.i18n import placeholders
 from sellerdx.i18n.catalogs import compile_po
 from sellerdx.i18n.languages import default_code, languages
+from support.catalogs import marked_messages
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "src" / "sellerdx" / "locale"
@@ -62,17 +63,7 @@ def _fields(text: str) -> set[str]:
 
 def test_the_template_lists_every_marked_string():
     """Run `python scripts/i18n.py extract` (then `update`) after marking or changing a string."""
-    import importlib.util  # noqa: PLC0415
-
-    spec = importlib.util.spec_from_file_location("i18n_script", ROOT / "scripts" / "i18n.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
-    from babel.messages.extract import extract_from_dir  # noqa: PLC0415
-
-    found = {(m if isinstance(m, str) else m[0], ctx)
-             for _, _, m, _, ctx in extract_from_dir(ROOT, script.METHOD_MAP, script.OPTIONS_MAP,
-                                                     keywords=script.KEYWORDS, comment_tags=("TRANSLATORS:",))
-             if m and (m if isinstance(m, str) else m[0]).strip()}
+    found = set(marked_messages())
     listed = {_key(m) for m in template() if m.id}
     assert not sorted(found - listed, key=str)[:20], "marked in the sources but missing from sellerdx.pot"
     assert not sorted(listed - found, key=str)[:20], "in sellerdx.pot but no longer in the sources"

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import gettext
-import io
 
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 
 from sellerdx import text
 from sellerdx.i18n import Count, Day, Items, Message, Rate, Share, Term, active, localize, placeholders, resolve, use
 from sellerdx.i18n.extract import translatable
+from support.catalogs import fake_catalog
 
 
 def test_the_language_comes_from_the_option_then_sellerdx_lang_then_the_system_locale():
@@ -56,19 +53,11 @@ def test_a_share_that_rounds_to_100_is_100_percent_in_every_language():
         assert text.share(0) == "0\xa0%"
 
 
-def _catalog(entries: dict[str | tuple[str, str], str | tuple[str, ...]], locale: str) -> gettext.GNUTranslations:
-    catalog = Catalog(locale=locale)
-    for msgid, msgstr in entries.items():
-        catalog.add(msgid, msgstr)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
 
 
 @pytest.fixture
 def german(monkeypatch):
-    fake = _catalog({
+    fake = fake_catalog({
         "{count:order|orders} were late ({share}) on {day}": "{count:Bestellung|Bestellungen} kamen zu spät ({share}) am {day}",
         "Order Defect Rate": "Bestellmängelquote",
         "{metric} is {rate}": "{metric} beträgt {rate}",

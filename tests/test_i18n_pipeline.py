@@ -8,15 +8,11 @@ tests/test_i18n_core.py), so each test checks the machinery with translations wr
 from __future__ import annotations
 
 import datetime as dt
-import gettext
-import io
 import json
 import re
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 from click.testing import CliRunner
 
 import sellerdx
@@ -25,19 +21,12 @@ from sellerdx.i18n import Count, Items, Message, Rate, Term, active, localize, u
 from sellerdx.i18n.catalogs import translations
 from sellerdx.i18n.fields import Clause, Number, Plural
 from sellerdx.poa_lint import lint_poa, paragraph_language
+from support.catalogs import fake_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_reports" / "us-seller"
 
 
-def _catalog(entries: dict, locale: str) -> gettext.GNUTranslations:
-    catalog = Catalog(locale=locale)
-    for msgid, msgstr in entries.items():
-        catalog.add(msgid, msgstr)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
 
 
 GERMAN = {
@@ -60,7 +49,7 @@ GERMAN = {
 
 @pytest.fixture
 def german(monkeypatch):
-    fake = _catalog(GERMAN, "de")
+    fake = fake_catalog(GERMAN, "de")
     real = active.translations
     monkeypatch.setattr(active, "translations", lambda code: fake if code == "de" else real(code))
     return fake
@@ -95,7 +84,7 @@ def test_a_finding_statement_is_a_message_whose_english_is_unchanged(us_analysis
     window = re.search(r"\d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d", finding.statement)
     assert window, finding.statement      # the English sentence as sellerdx always wrote it
     # a translation of this statement, written by hand: same fields, German frame
-    fake = _catalog({**GERMAN, finding.statement.template: "BEFUND " + finding.statement.template,
+    fake = fake_catalog({**GERMAN, finding.statement.template: "BEFUND " + finding.statement.template,
                      "{start} to {end}": "{start} bis {end}"}, "de")
     monkeypatch.setattr(active, "translations", lambda code: fake)
     with use("de"):

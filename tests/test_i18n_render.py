@@ -15,7 +15,6 @@ import gettext
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -29,6 +28,7 @@ from sellerdx.render.html import render_cards, render_html
 from sellerdx.render.poa import poa_text, render_poa
 from sellerdx.render.report import poa_pairs, report_context
 from sellerdx.result import AnalysisResult
+from support.catalogs import marked_messages
 from support.command import SELLERDX
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -197,27 +197,9 @@ def test_poa_pairs_line_by_line_and_blanks_once() -> None:
 
 
 # --- no English left (strict once a catalog is complete) -------------------------------------------------
-def _extracted_msgids() -> set[str]:
-    """Every msgid marked in the package today (scripts/i18n.py's extraction, in memory)."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import i18n as workflow  # noqa: PLC0415 - the repository's own catalog workflow script
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
-    from babel.messages.extract import extract_from_dir  # noqa: PLC0415
-
-    ids: set[str] = set()
-    for _, _, message, _, _ in extract_from_dir(ROOT, workflow.METHOD_MAP, workflow.OPTIONS_MAP,
-                                                keywords=workflow.KEYWORDS, comment_tags=("TRANSLATORS:",)):
-        singular = message[0] if isinstance(message, tuple) else message
-        if singular and singular.strip():
-            ids.add(singular)
-    return ids
-
-
 @pytest.fixture(scope="module")
 def msgids() -> set[str]:
-    return _extracted_msgids()
+    return {msgid for msgid, _ in marked_messages()}
 
 
 _PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|\{[^{}]*\}")

@@ -18,21 +18,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 import sellerdx
 from sellerdx.metrics import prepared, runner
 from test_cache import make_folder
 
 PREPARED = ("defect_events", "order_facts", "metric_orders")
 
-
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "user-cache"
-    monkeypatch.setenv("SELLERDX_CACHE_DIR", str(folder))
-    monkeypatch.delenv("SELLERDX_CACHE_MAX_BYTES", raising=False)
-    return folder
 
 
 def run(folder: Path, out: Path, **options) -> tuple[sellerdx.Analysis, dict[str, int]]:

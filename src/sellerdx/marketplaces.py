@@ -22,19 +22,17 @@ import dataclasses
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 
 from . import assets, store
-from . import metrics as metrics_stage
 from .amazon.verdict import marketplace_name
 from .describe import Step, describe
-from .diagnose import diagnose
 from .errors import BadOptionError, QueryParameterError
 from .i18n import Count, Message, _
+from .i18n.fields import Joined
 from .metrics import MetricParams
 from .model import TABLE_KINDS, Finding, MetricResult
 from .options import Options
@@ -200,18 +198,11 @@ def _reconciled_with(channel: Channel, split_: Split) -> Callable[[str | None], 
     return keep
 
 
-class _Listing(tuple):
-    """Messages shown one after the other, separated by semicolons (each in the language being written)."""
-
-    def __format__(self, spec: str) -> str:
-        return "; ".join(format(item, "") for item in self)
-
-
 def other_marketplaces_warning(split_: Split, results: Mapping[str, AnalysisResult]) -> Message:
     """The top-level result's warning naming the other marketplaces (a Message: written in the reader's
     language where it is shown)."""
     assert split_.top is not None
-    others = _Listing(Message("{channel} ({orders:order|orders}, {status})",
+    others = Joined(Message("{channel} ({orders:order|orders}, {status})",
                               {"channel": c.sales_channel, "orders": Count(c.orders), "status": _status(results[c.key])})
                       for c in split_.others)
     return Message("the orders hold {n} marketplaces, which Amazon judges separately: these figures are "
@@ -240,23 +231,16 @@ def describe_marketplaces(con: duckdb.DuckDBPyConnection, split_: Split, *, fold
     assert split_.top is not None and split_.multiple
     results: dict[str, AnalysisResult] = {}
 
-    def stage(name: str) -> Any:
-        return timed(name) if timed else nullcontext()
     for c in split_.channels:
         cur = split_.views[c.key]
         given = c == split_.top
         if step:
             step(f"analysing {c.sales_channel}")
-        mine, found = (metrics, findings) if given else (None, None)
-        if mine is None:
-            with stage("metrics"):
-                mine = metrics_stage.compute_metrics(cur, params)
-        if found is None:
-            with stage("diagnose"):
-                found = diagnose(cur, mine, params)
+        # describe() computes (and times) the metrics and findings a marketplace does not have yet
         results[c.key] = describe(cur, folder=folder, options=options, params=params, inputs=inputs,
-                                  performance_files=performance_files, metrics=mine, findings=found,
-                                  step=None, timed=timed, keep_marketplace=_reconciled_with(c, split_))
+                                  performance_files=performance_files, metrics=metrics if given else None,
+                                  findings=findings if given else None, step=None, timed=timed,
+                                  keep_marketplace=_reconciled_with(c, split_))
         if not given:   # described once: its database is not needed again (the top-level one is, by Analysis)
             split_.views.pop(c.key).close()
     entries = tuple(MarketplaceResult(c.sales_channel, c.orders, dataclasses.replace(results[c.key],

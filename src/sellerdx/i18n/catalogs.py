@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import gettext
 import io
+import os
 from importlib import resources
 from importlib.resources.abc import Traversable
 
@@ -28,7 +29,6 @@ def po_file(code: str) -> Traversable:
 
 def _mtime(entry: Traversable) -> float | None:
     try:
-        import os  # noqa: PLC0415 - only for a file's modification time
         return os.stat(str(entry)).st_mtime
     except OSError:
         return None

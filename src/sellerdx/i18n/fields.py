@@ -21,7 +21,7 @@ from typing import Any
 
 from sellerdx.i18n import formats
 from sellerdx.i18n.active import current, use
-from sellerdx.i18n.message import _NUMBER_SPEC, Count, Items, Message, Term, _fill, _plural_form, localize, translate
+from sellerdx.i18n.message import Count, Items, Message, Term, _fill, _plural_form, localize, translate
 
 
 class Plural(int):
@@ -34,18 +34,12 @@ class Plural(int):
         return form.replace("#", formats.decimal(int(self)))
 
 
-class Ungrouped(int):
+class Ungrouped(Count):
     """A count written without thousands separators, as some of sellerdx's sentences always have ("40 of
     1414"); ``{n:order|orders}`` picks the plural form like :class:`~sellerdx.i18n.message.Count`."""
 
-    def __format__(self, spec: str) -> str:
-        number = str(int(self))
-        if not spec:
-            return number
-        if "|" not in spec and _NUMBER_SPEC.match(spec):   # else one plural form ("{n:đơn hàng}")
-            return format(int(self), spec)
-        form = _plural_form(int(self), spec.split("|"))
-        return form.replace("#", number) if "#" in form else f"{number} {form}"
+    def digits(self) -> str:
+        return str(int(self))
 
 
 class Number(float):

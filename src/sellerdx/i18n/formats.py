@@ -27,10 +27,9 @@ def _english(code: str | None) -> bool:
 
 @functools.cache
 def _percent_pattern(locale: str, decimals: int) -> Any:
-    from babel import Locale  # noqa: PLC0415 - Babel only for a language other than English
-    from babel.numbers import parse_pattern  # noqa: PLC0415
+    from babel.numbers import parse_pattern  # noqa: PLC0415 - Babel only for a language other than English
 
-    pattern = parse_pattern(Locale.parse(locale).percent_formats[None].pattern)
+    pattern = parse_pattern(_babel_locale(locale).percent_formats[None].pattern)
     pattern.frac_prec = (decimals, decimals)
     return pattern
 

@@ -37,8 +37,12 @@ _NUMBER_SPEC = re.compile(r"^[<>=^]?[+\- ]?#?0?\d*[,_]?(\.\d+)?[bcdeEfFgGnoxX%]?
 class Count(int):
     """A count of things: ``{n}`` -> ``1,234``; ``{n:order|orders}`` -> ``1,234 orders``."""
 
+    def digits(self) -> str:
+        """The number as the sentence writes it (thousands separators of the language)."""
+        return formats.decimal(int(self))
+
     def __format__(self, spec: str) -> str:
-        number = formats.decimal(int(self))
+        number = self.digits()
         if not spec:
             return number
         if "|" not in spec and _NUMBER_SPEC.match(spec):
