@@ -2,7 +2,11 @@
 
 ``ReportSpec`` joins the two: which headers map to which canonical field and how each is parsed
 (reports.toml), and the field's type, nullability and checks (the pandera schema). The DuckDB types of
-the stage tables are derived from the pandera dtypes here, in one place.
+the stage tables are derived from the schema's dtypes here, in one place.
+
+Recognising files needs only each column's dtype, nullability and title, read from the YAML itself;
+pandera (0.2 s to import) builds the schema with its checks only when a file is validated, so a run whose
+files all come from the cache never imports it. tests/test_schema_yaml.py checks that both readings agree.
 """
 
 from __future__ import annotations
@@ -11,13 +15,17 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import pandera.pandas as pa
+import yaml
 
 from . import assets
 from .model import TABLE_KINDS
 
-# pandera dtype (as printed) -> DuckDB type of the stage column
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
+# pandera dtype (as written in the YAML, or as pandera prints it) -> DuckDB type of the stage column
 _DUCKDB_TYPES = {
     "str": "VARCHAR", "string[pyarrow]": "VARCHAR", "string": "VARCHAR",
     "int64": "BIGINT", "float64": "DOUBLE", "bool": "BOOLEAN",
@@ -52,12 +60,16 @@ class ReportSpec:
     specific: frozenset[str]               # normalised headers that only this kind uses
     quiet_columns: frozenset[str]          # normalised headers known but unused (no warning)
     positional: tuple[str, ...]
-    schema: pa.DataFrameSchema
     date_field: str
     partial_ok: bool           # recognisable from its specific headers alone (they are listed explicitly)
     noun: str = ""             # "an A-to-z claims export" (near-miss explanations)
     lacks: str = ""            # "no claim date, claim reason or claim decision column"
     rule_out: frozenset[str] = frozenset()  # normalised headers this kind never has
+
+    @property
+    def schema(self) -> pa.DataFrameSchema:
+        """The pandera schema of this kind (built on first use: validation's checks)."""
+        return pandera_schema(self.kind)
 
     def header_index(self) -> dict[str, str]:
         """normalised header -> canonical field."""
@@ -81,7 +93,16 @@ class ReportSpec:
 @functools.cache
 def pandera_schema(kind: str) -> pa.DataFrameSchema:
     """The pandera schema of a report kind, from ``schemas/<kind>.yaml``."""
+    import pandera.pandas as pa  # noqa: PLC0415 - here, not at the top: only validation needs the checks
     return pa.DataFrameSchema.from_yaml(assets.read_text("schemas", f"{kind}.yaml"))
+
+
+@functools.cache
+def schema_columns(kind: str) -> dict[str, dict[str, Any]]:
+    """``schemas/<kind>.yaml``'s columns as written (dtype, nullable, title, checks), without pandera."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    columns = yaml.load(assets.read_text("schemas", f"{kind}.yaml"), Loader=loader)["columns"]
+    return {name: dict(col or {}) for name, col in columns.items()}
 
 
 @functools.cache
@@ -90,17 +111,17 @@ def report_specs() -> dict[str, ReportSpec]:
     specs: dict[str, ReportSpec] = {}
     for kind in TABLE_KINDS:
         entry = data[kind]
-        schema = pandera_schema(kind)
+        columns = schema_columns(kind)
         fields: dict[str, FieldSpec] = {}
         for name, fdef in entry["fields"].items():
-            if name not in schema.columns:
+            if name not in columns:
                 raise RuntimeError(f"reports.toml field {kind}.{name} is not in schemas/{kind}.yaml")
-            col = schema.columns[name]
+            col = columns[name]
             fields[name] = FieldSpec(
                 name=name, headers=tuple(fdef["headers"]), parse=fdef["parse"],
-                duckdb_type=_DUCKDB_TYPES[str(col.dtype)], nullable=bool(col.nullable),
-                title=col.title or name.replace("_", " "))
-        missing = set(schema.columns) - set(fields)
+                duckdb_type=_DUCKDB_TYPES[str(col["dtype"])], nullable=bool(col.get("nullable", False)),
+                title=col.get("title") or name.replace("_", " "))
+        missing = set(columns) - set(fields)
         if missing:
             raise RuntimeError(f"schemas/{kind}.yaml columns without a reports.toml field: {sorted(missing)}")
         specific = {normalize_header(h) for h in entry.get("specific", [])}
@@ -112,7 +133,7 @@ def report_specs() -> dict[str, ReportSpec]:
             identify=tuple(tuple(s) for s in entry["identify"]), required=tuple(entry["required"]),
             specific=frozenset(specific),
             quiet_columns=frozenset(normalize_header(h) for h in entry.get("columns_without_use", {}).get("names", [])),
-            positional=tuple(entry.get("positional", ())), schema=schema,
+            positional=tuple(entry.get("positional", ())),
             date_field=entry["date_field"], partial_ok=partial_ok, noun=entry.get("noun", entry["label"]),
             lacks=entry.get("lacks", ""),
             rule_out=frozenset(normalize_header(h) for h in entry.get("rule_out", ())))

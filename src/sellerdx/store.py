@@ -84,7 +84,10 @@ def load_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
             for domain, codes in assets.load_toml("vocabulary.toml").items()
             for code, words in codes.items() for word in words]
     con.execute("CREATE OR REPLACE TABLE vocabulary (domain VARCHAR, word VARCHAR, code VARCHAR)")
-    con.executemany("INSERT INTO vocabulary VALUES (?, ?, ?)", rows)
+    # One statement with three list parameters: executemany runs one INSERT per word (0.2 s for ~1,000 words).
+    domains, words, codes = (list(column) for column in zip(*rows)) if rows else ([], [], [])
+    con.execute("INSERT INTO vocabulary SELECT unnest($d), unnest($w), unnest($c)",
+                {"d": domains, "w": words, "c": codes})
     con.execute("CREATE TABLE IF NOT EXISTS supplied (kind VARCHAR PRIMARY KEY)")
     con.execute("CREATE TABLE IF NOT EXISTS unusable (kind VARCHAR PRIMARY KEY, reason VARCHAR)")
 

@@ -213,10 +213,10 @@ class _Family:
         self.trie_re = re.compile(_trie_pattern(entries, latin=self.latin))
         start = r"(?<!\w)" if self.latin else ""
         for _category, pattern in self.regexes:
-            probe = re.compile(pattern)
-            if probe.groups:
+            compiled = re.compile(start + "(?:" + pattern + ")")   # (?:...) adds no group: one compile checks both
+            if compiled.groups:
                 raise ValueError(f"lexicon.toml: regex {pattern!r} has capturing groups; use (?:...)")
-            self.compiled.append(re.compile(start + "(?:" + pattern + ")"))
+            self.compiled.append(compiled)
 
     def categories(self, matched: str) -> frozenset[str]:
         """Categories of a trie match: its exact entry plus every stem it starts with (memoised)."""
