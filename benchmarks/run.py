@@ -14,6 +14,9 @@ RSS (``ru_maxrss`` from ``os.wait4``) belongs to that measurement alone:
   day earlier (the second run: the cached database and its as-of-independent tables reused);
 - ``pandas``:   ``benchmarks/pandas_reference.py`` (pandas read_csv + pandera validate + the 3 metrics).
 
+Then the everyday case (``benchmarks/everyday.py``): the US sample folder and ``--version`` / ``--help``
+from the shell, each a fresh process of the console script (skip with ``--everyday-repeat 0``).
+
 With ``--repeat N`` every measurement runs N times and the fastest run is reported (peak RSS: the
 largest). Results go to ``benchmarks/data/results.json`` and into ``docs/performance.md`` between the
 ``<!-- results:start -->`` / ``<!-- results:end -->`` markers (the text around them is kept).
@@ -290,7 +293,20 @@ def where_time_goes(res: dict[str, Any], top: int = 8) -> list[str]:
     return lines
 
 
-def targets(results: list[dict[str, Any]]) -> list[str]:
+def everyday_targets(everyday: dict[str, Any] | None) -> list[str]:
+    """The everyday targets' rows (US sample under 1.5 s, --version / --help under 0.3 s)."""
+    if not everyday:
+        return []
+    sample, version, help_ = everyday["no_cache"]["best"], everyday["--version"]["best"], everyday["--help"]["best"]
+    again = everyday["cache_again"]["best"]
+    ok = lambda x, budget: "**holds**" if x < budget else f"**misses** ({x / budget:.1f}× the {budget} s budget)"  # noqa: E731
+    return [f"| US sample folder end to end from the shell under 1.5 s | `--no-cache` {sample:.2f} s; default cache, "
+            f"unchanged folder again {again:.2f} s | " + ok(sample, 1.5) + " |",
+            f"| `sellerdx --version` / `--help` under 0.3 s | {version:.2f} s / {help_:.2f} s | "
+            + ok(max(version, help_), 0.3) + " |"]
+
+
+def targets(results: list[dict[str, Any]], everyday: dict[str, Any] | None = None) -> list[str]:
     big = max(results, key=lambda r: r["size"])
     small = min(results, key=lambda r: r["size"])
     s, floor, pandas_s = big["sellerdx"]["seconds"], big["floor"]["seconds"], big["pandas"]["seconds"]
@@ -315,10 +331,15 @@ def targets(results: list[dict[str, Any]]) -> list[str]:
                                                             "grows at more than half the input's rate") + " |")
     rows.append(f"| second run under 25% of the first | {big['warm']['seconds']:.1f} s / {big['cold']['seconds']:.1f} s"
                 f" = {warm_share:.0%} | " + verdict(warm_share < 0.25, f"{warm_share / 0.25:.1f}× the 25% budget") + " |")
-    return rows
+    nocache_share = big["warm"]["seconds"] / s
+    rows.append(f"| the same second run against the no-cache run | {big['warm']['seconds']:.1f} s / {s:.1f} s = "
+                f"{nocache_share:.0%} | " + verdict(nocache_share < 0.25, f"{nocache_share / 0.25:.1f}× the 25% budget")
+                + " |")
+    return rows + everyday_targets(everyday)
 
 
-def render(results: list[dict[str, Any]], info: dict[str, Any], command: str) -> str:
+def render(results: list[dict[str, Any]], info: dict[str, Any], command: str,
+           everyday: dict[str, Any] | None = None) -> str:
     v = info["versions"]
     lines = [START, "", f"Measured {info['when']} on {info['cores']} cores, {info['cpu']}, {info['memory_gb']} GB RAM "
              f"({info['os']}); Python {v['python']}, sellerdx {v['sellerdx']}, duckdb {v['duckdb']}, "
@@ -326,7 +347,10 @@ def render(results: list[dict[str, Any]], info: dict[str, Any], command: str) ->
              f"Reproduce: `{command}` (or `bash benchmarks/run.sh`). Seconds per stage from "
              "`Analysis.timings`; total = `analyze()` through `write()`; peak RSS of the measuring process "
              f"(`ru_maxrss`); best of {info['repeat']} run(s).", "", "## Targets", ""]
-    lines += targets(results)
+    lines += targets(results, everyday)
+    if everyday:
+        import everyday as everyday_bench
+        lines += ["", "## The everyday case", ""] + everyday_bench.table(everyday)
     lines += ["", "## Results per size", ""]
     for res in results:
         lines += size_table(res)
@@ -355,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--no-doc", action="store_true", help="print the results only")
+    parser.add_argument("--everyday-repeat", type=int, default=5,
+                        help="runs of each everyday command (benchmarks/everyday.py); 0 skips them")
     args = parser.parse_args(argv)
     info = {**machine(), "repeat": args.repeat, "when": dt.date.today().isoformat()}
     command = "python benchmarks/run.py --sizes " + " ".join(map(str, args.sizes)) + f" --repeat {args.repeat}"
@@ -362,10 +388,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="sellerdx-bench-") as work:
         for size in sorted(args.sizes):
             results.append(run_size(size, args.repeat, Path(work)))
+    everyday = None
+    if args.everyday_repeat > 0:
+        import everyday as everyday_bench
+        print("[everyday] the US sample folder, --version and --help from the shell", file=sys.stderr, flush=True)
+        everyday = everyday_bench.measure_everyday(repeat=args.everyday_repeat)
     (HERE / "data").mkdir(exist_ok=True)
-    (HERE / "data" / "results.json").write_text(json.dumps({"machine": info, "results": results}, indent=2,
+    (HERE / "data" / "results.json").write_text(json.dumps({"machine": info, "results": results, "everyday": everyday}, indent=2,
                                                            default=str), encoding="utf-8")
-    block = render(results, info, command)
+    block = render(results, info, command, everyday)
     print(block)
     if not args.no_doc:
         write_doc(args.doc, block)
