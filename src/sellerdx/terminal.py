@@ -36,7 +36,7 @@ _STATUS_WORDS = {"ok": N_("ok"), "at_risk": N_("at risk"), "no_orders": N_("no o
                  "not_computed": N_("not computed"), "not_enforced": N_("not enforced"), "failed": N_("failed")}
 _STATUS_STYLE = {"ok": "green", "at_risk": "bold red", "no_orders": "yellow", "not_computed": "dim",
                  "not_enforced": "yellow"}
-STAGES = ("ingest", "validate", "load", "metrics", "diagnose", "render", "write")
+STAGES = ("ingest", "validate", "load", "metrics", "diagnose", "describe", "render", "write")
 
 
 def _items(console: Console, title: str | None, lines: Iterable[str], bullet: str = "  ",
@@ -247,6 +247,7 @@ def stage_seconds(timings: Mapping[str, float]) -> dict[str, float]:
         "load": timings.get("load", 0.0),
         "metrics": timings.get("metrics", 0.0),
         "diagnose": timings.get("diagnose", 0.0),
+        "describe": timings.get("describe", 0.0),   # the evidence, breakdowns and plan the outputs show
         "render": timings.get("html", timings.get("render", 0.0)),
         "write": max(0.0, timings.get("render", 0.0) - timings.get("html", timings.get("render", 0.0))),
     }
