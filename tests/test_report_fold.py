@@ -3,6 +3,9 @@ holding every row. From the hand-built fixture context (tests/support/render_fix
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+
 import pandas as pd
 from bs4 import BeautifulSoup
 
@@ -67,3 +70,25 @@ def test_rejected_rows_point_to_their_file_and_the_recovery_list_is_folded_whole
     assert text_of(soup.select_one("#recovery-table").find_parent("details").select_one("summary")) == (
         "Show all 2 defects with the day each leaves its window")
 
+
+
+def test_a_recovery_list_longer_than_its_limit_shows_the_first_rows_and_counts_the_rest() -> None:
+    # A big account counts tens of thousands of defects; the page lists the first `recovery_limit` (by the
+    # day they leave their window) and says, on screen and in print, how many it leaves out.
+    rows = pd.DataFrame([{"metric": "lsr_10d", "order_id": f"114-{i:07d}-0000001",
+                          "purchase_date": dt.date(2026, 10, 24), "leaves_window": dt.date(2026, 11, 3)}
+                         for i in range(12)])
+    ctx = dataclasses.replace(make_context(recovery=rows), recovery_limit=4)
+    soup = BeautifulSoup(render_html(ctx), "html.parser")
+    listed = soup.select("#recovery-table tbody tr")
+    assert [text_of(tr.select("td")[1]) for tr in listed] == [f"114-{i:07d}-0000001" for i in range(4)]
+    details = soup.select_one("#recovery-table").find_parent("details")
+    assert text_of(details.select_one("summary")) == (
+        "Show all 4 defects with the day each leaves its window (of 12)")
+    # printed: the rows on screen, and the count left out (not a screen-only line: no file holds the rest)
+    assert text_of(details.find_next_sibling("p")) == "4 defects with the day each leaves its window on screen " \
+        "(open this file in a browser)."
+    showing = details.find_next_sibling("p").find_next_sibling("p")
+    assert text_of(showing) == ("Showing 4 of 12 defects with the day each leaves its window; "
+                                "8 more not shown.")
+    assert "screen-only" not in showing["class"]

@@ -33,6 +33,9 @@ DEFAULT_EVIDENCE_LIMIT = 50
 EVIDENCE_FILE = "evidence.csv"   # written next to report.html by Analysis.write
 POA_FILE = "poa.txt"             # written next to report.html by Analysis.write (the text shown here)
 DEFAULT_FOLD_ROWS = 5       # rows of a long table shown before the rest is folded into <details>
+# The recovery calendar's per-defect list: a big account counts tens of thousands of defects (30,000 at a
+# million order items, a 6 MB report that took seconds to render); its summary per metric counts them all.
+RECOVERY_LIMIT = 1000
 
 
 # --------------------------------------------------------------------------------------------------
@@ -295,6 +298,7 @@ class ReportContext:
         poa: the Plan of Action skeleton (Markdown text, shown verbatim).
         evidence_limit: the most rows any long table shows; the rest are counted.
         fold_rows: rows of a long table shown before the rest is folded into ``<details>``.
+        recovery_limit: the most rows of the recovery calendar's per-defect list (its summary counts all).
         missing_exports: the exports to download to complete the picture (the checklist), in order.
         gaps: metric key -> what the missing exports do to it (cards say it in one sentence).
         evidence_path: the file next to the report holding every evidence order (``evidence.csv``).
@@ -332,6 +336,7 @@ class ReportContext:
     poa: str = ""
     evidence_limit: int = DEFAULT_EVIDENCE_LIMIT
     fold_rows: int = DEFAULT_FOLD_ROWS
+    recovery_limit: int = RECOVERY_LIMIT
     missing_exports: tuple[ExportNeeded, ...] = ()
     gaps: Mapping[str, MetricGaps] = field(default_factory=dict)
     evidence_path: str = EVIDENCE_FILE

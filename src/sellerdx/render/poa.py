@@ -191,6 +191,9 @@ def _iso_date(value: Any) -> str | None:
     return (value.date() if hasattr(value, "date") else value).isoformat()
 
 
+_EVIDENCE_FIELDS = ("order_id", "purchase_date", "channel", "asin", "sku", "defect_type")
+
+
 def evidence_rows(result: AnalysisResult) -> list[list[Any]]:
     """The rows of ``evidence.csv``, columns :data:`EVIDENCE_COLUMNS`: one per (finding, order), read from the
     result's evidence orders (the same item per order as the HTML report), then one per counted defect the
@@ -206,8 +209,9 @@ def evidence_rows(result: AnalysisResult) -> list[list[Any]]:
         if not f.order_ids:
             continue
         found: dict[str, dict[str, Any]] = {}
-        if item.evidence is not None:
-            found = {r["order_id"]: r for r in item.evidence.to_dict("records")}
+        if item.evidence is not None:   # only the columns written (to_dict of every column: 1 s at 1M items)
+            frame = item.evidence[[c for c in _EVIDENCE_FIELDS if c in item.evidence.columns]]
+            found = {r["order_id"]: r for r in frame.to_dict("records")}
         detail = f"{f.metric}: {f.title}"
         for order_id in f.order_ids:
             r = found.get(order_id)
