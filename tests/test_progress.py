@@ -119,3 +119,16 @@ def test_error_on_a_pipe_is_one_plain_line(tmp_path):
     for char in CONTROL:
         assert char not in proc.stderr
     assert proc.stderr.startswith("error:")
+
+
+def test_the_bar_speaks_the_language_of_the_command(folder, tmp_path):
+    # The library reports its steps as marked English msgids (a Message for "reading {file}"); the CLI shows
+    # them in the command's language, though the stages themselves run inside use("en").
+    code, shown = _run_with_tty_stderr(
+        _command("analyze", str(folder), "--out", str(tmp_path / "out"), "--no-cache", "--lang", "de"), _env())
+    assert code in (0, 1), shown
+    german = ("lese ", "berechne Kennzahlen", "suche Grundursachen", "sammle Belege", "erstelle den Bericht")
+    english = ("reading ", "computing metrics", "diagnosing root causes", "collecting evidence",
+               "rendering the report", "starting")
+    assert any(label in shown for label in german), shown
+    assert not [label for label in english if label in shown], shown

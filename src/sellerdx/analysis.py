@@ -31,7 +31,8 @@ from .cache import FileCache, resolve
 from .describe import describe
 from .diagnose import diagnose
 from .errors import BadOptionError
-from .i18n import use
+from .i18n import N_, use
+from .i18n.message import Message
 from .metrics import (
     METRIC_KEYS,
     MetricParams,
@@ -95,7 +96,7 @@ class Analysis:
 
         def on_file(src: ingest.SourceFile) -> None:
             if self._progress:
-                self._progress(f"reading {src.path}", next(counter), total)
+                self._progress(Message(N_("reading {file}"), {"file": src.path}), next(counter), total)
 
         workdir = tempfile.mkdtemp(prefix="sellerdx-")
         cache = self._file_cache()
@@ -200,7 +201,7 @@ class Analysis:
         """Stage 3, as objects: every :class:`MetricResult` keyed odr_mfn, odr_afn, odr_all, pfcr, lsr_10d,
         lsr_30d, vtr, otdr, otdr_units. The same metrics as a table: :attr:`metrics`."""
         con, params = self._data, self.params
-        self._step("computing metrics")
+        self._step(N_("computing metrics"))
         with self._timed("metrics"), use("en"):   # see `result`: what the pipeline composes is language-neutral
             results = compute_metrics(con, params)
         check_windows_hold_orders(con, results)   # no window holds an order: exit 2, never "all is well"
@@ -253,7 +254,7 @@ class Analysis:
         """Stage 4, as objects: root causes with evidence, each a :class:`Finding`. The same findings as a
         table: :attr:`findings`."""
         metrics = self.metric_results
-        self._step("diagnosing root causes")
+        self._step(N_("diagnosing root causes"))
         with self._timed("diagnose"), use("en"):   # see `result`
             return diagnose(self._data, metrics, self.params)
 
@@ -337,7 +338,7 @@ class Analysis:
     def to_html(self, path: str | os.PathLike[str]) -> Path:
         """Write the self-contained HTML report."""
         result = self.result
-        self._step("rendering the report")
+        self._step(N_("rendering the report"))
         with self._timed("html"):   # part of "render" (every output); `analyze --timings` shows it apart
             return write_html(report_context(result, poa=self.poa_text()), path)
 
@@ -370,7 +371,7 @@ class Analysis:
         write_evidence_csv(folder / "evidence.csv", result)
         paths["evidence"] = folder / "evidence.csv"
         paths["rejected_rows"] = rejected
-        self._step("rendering the report")
+        self._step(N_("rendering the report"))
         with self._timed("html"):   # part of "render" (every output); `analyze --timings` shows it apart
             paths["report"] = write_html(report_context(result, poa=plain), folder / "report.html")
         self.timings["render"] = time.perf_counter() - started
@@ -432,7 +433,9 @@ def analyze(folder: str | os.PathLike[str], *, out: str = DEFAULT_OUT, as_of: dt
     ``lang`` (the report's language: en, zh, ja, de, fr, it, es, vi; default ``$SELLERDX_LANG``, else the
     system locale, else English; an unknown one is English with a warning in :attr:`Analysis.warnings` and
     the result's warnings), ``poa_lang`` (the Plan of Action's language: en, ja, de, fr, it, es).
-    ``progress(label, done, total)`` is called as files are read and stages run.
+    ``progress(label, done, total)`` is called as files are read and stages run; ``label`` is a ``str`` in
+    English (a :class:`sellerdx.i18n.message.Message` or a marked msgid: ``localize``/``gettext`` it to show it
+    in another language).
     """
     from .i18n import resolve  # noqa: PLC0415 - the language chosen like the CLI's --lang
     choice = resolve(lang)

@@ -275,15 +275,20 @@ def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    console=_err(), transient=True)
+    from .i18n import _, current, gettext, use
+    from .i18n.message import Message, localize
+    lang = current()   # the command's language; the stages report their steps from inside use("en")
     bar.start()
     try:
-        task = bar.add_task("starting", total=None)
+        task = bar.add_task(_("starting"), total=None)
 
         def update(label: str, done: int, total: int) -> None:
+            with use(lang):   # the library's labels are marked msgids or Messages (English as str)
+                text = localize(label) if isinstance(label, Message) else gettext(label)
             if total:
-                bar.update(task, description=label, completed=done - 1, total=total)
+                bar.update(task, description=text, completed=done - 1, total=total)
             else:
-                bar.update(task, description=label)
+                bar.update(task, description=text)
         yield update
     finally:
         bar.stop()

@@ -22,6 +22,7 @@ from .amazon.overview import build_overview
 from .amazon.reconcile import reconcile
 from .amazon.report import parse_performance
 from .diagnose import diagnose, load_rules
+from .i18n import N_
 from .metrics import MetricParams
 from .model import Finding, MetricResult
 from .options import Options
@@ -179,7 +180,7 @@ def describe(con: duckdb.DuckDBPyConnection, *, folder: str, options: Options, p
         with stage("diagnose"):
             findings = diagnose(con, metrics, params)
     if step:
-        step("collecting evidence")
+        step(N_("collecting evidence"))
     with stage("describe"):
         metrics_stage.prepare(con)
         breakdowns = _breakdowns(con, findings, params)
