@@ -16,7 +16,7 @@ written in), :mod:`.compile` (pandera schema -> SQL of typed values and problem 
 from __future__ import annotations
 
 from sellerdx.validate.compile import CompiledStage, check_sql, compile_stage, parsed_view_sql
-from sellerdx.validate.dates import FEEDBACK_FORMAT_LABELS, FORMAT_LABELS, infer_date_group, parse_expr
+from sellerdx.validate.dates import FEEDBACK_FORMAT_LABELS, FORMAT_LABELS, infer_date_group, plausible, read_expr
 from sellerdx.validate.load import (
     LoadResult,
     load_file,
@@ -30,7 +30,7 @@ from sellerdx.validate.raw import drop_header, drop_raw, read_raw, table_exists
 
 __all__ = [
     "FEEDBACK_FORMAT_LABELS", "FORMAT_LABELS", "CompiledStage", "LoadResult", "check_sql", "compile_stage",
-    "drop_header", "drop_raw", "infer_date_group", "load_file", "load_inventory", "parse_expr",
+    "drop_header", "drop_raw", "infer_date_group", "load_file", "load_inventory", "plausible", "read_expr",
     "parsed_view_sql", "read_performance", "read_raw", "reject_cross_file", "require_usable_orders",
     "table_exists", "unusable_kinds",
 ]

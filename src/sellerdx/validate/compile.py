@@ -18,7 +18,7 @@ import duckdb
 from sellerdx import assets, store
 from sellerdx.ingest import SourceFile
 from sellerdx.schema import FieldSpec, ReportSpec
-from sellerdx.validate.dates import FEEDBACK_FORMAT_LABELS, FORMAT_LABELS, infer_date_group, parse_expr
+from sellerdx.validate.dates import FEEDBACK_FORMAT_LABELS, FORMAT_LABELS, infer_date_group, plausible, read_expr
 
 
 def check_sql(spec: FieldSpec, check: Any, typed: str, params: dict[str, Any], n: int) -> tuple[str, str]:
@@ -80,6 +80,7 @@ def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportS
     params: dict[str, Any] = {"ncols": header_len}
     warnings: list[str] = []
     typed_cols: list[str] = []
+    reads: list[str] = []       # dates read from text, one column each: typed_cols check them (read once)
     problem_items: list[str] = []
     problem_conds: list[str] = []
     stage_cols: list[str] = []
@@ -125,7 +126,8 @@ def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportS
             if ambiguous:
                 warnings.append(f"dates in {header_name!r} fit several formats; read as {label} "
                                 f"(pass --marketplace to choose)")
-            ts = parse_expr(c, group, f"f_{name}", zones)
+            reads.append(f"{read_expr(c, group, f'f_{name}', zones)} AS r_{name}")
+            ts = plausible(f"r_{name}")
             if group == "iso":
                 params.pop(f"f_{name}")
             typed = ts if fspec.duckdb_type == "TIMESTAMP" else f"CAST({ts} AS DATE)"
@@ -161,15 +163,18 @@ def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportS
     # Each value is typed once (the CTE) and written straight into the stage table with its pass/fail flag
     # in the sign of source_line (negative: failed; NULL: the two reads of the fast path disagree here).
     # The list of problems is built only for the failing lines, in a second statement.
-    typed = f"WITH typed AS (SELECT *, {', '.join(typed_cols)} FROM parsed) "
+    source = f"(SELECT *, {', '.join(reads)} FROM parsed)" if reads else "parsed"
+    typed = f"WITH typed AS (SELECT *, {', '.join(typed_cols)} FROM {source}) "
     ok = f"n_fields = $ncols AND NOT coalesce({' OR '.join(problem_conds) or 'false'}, false)"
     cols = ", ".join(stage_cols)
     sql = (f"INSERT INTO stage_{src.kind} ({cols}, source_file, source_line) {typed}SELECT {cols}, $path, "
            f"CASE WHEN NOT aligned THEN NULL WHEN {ok} THEN line ELSE -line END FROM typed")
     failing = f"SELECT -source_line FROM stage_{src.kind} WHERE source_file = $path AND source_line < 0"
     reasons = "array_to_string(list_transform(problems, lambda x: x.reason), '; ')"
-    rejects = (f"INSERT INTO rejected_rows WITH typed AS (SELECT *, {', '.join(typed_cols)} FROM parsed "
-               f"WHERE line IN ({failing})) SELECT $path, line, problems[1].column_name, problems[1].value, "
+    failing_source = (f"(SELECT *, {', '.join(reads)} FROM parsed WHERE line IN ({failing}))" if reads
+                      else f"parsed WHERE line IN ({failing})")
+    rejects = (f"INSERT INTO rejected_rows WITH typed AS (SELECT *, {', '.join(typed_cols)} FROM {failing_source}"
+               f") SELECT $path, line, problems[1].column_name, problems[1].value, "
                f"coalesce(nullif({reasons}, ''), 'the line failed a check') FROM "
                f"(SELECT line, {problems} AS problems FROM typed)")
     return CompiledStage(sql, _used(sql, params), stage_cols, warnings, rejects, _used(rejects, params))

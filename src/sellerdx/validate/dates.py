@@ -2,8 +2,9 @@
 
 The format groups (ISO, US, day first, dotted, Japanese ...), their strptime formats, the zone names and
 each marketplace's preferred order are data (``data/dates.toml``). :func:`infer_date_group` tries every
-group on the whole column and keeps the one that reads most values; :func:`parse_expr` is the SQL that
-reads a text column as a UTC timestamp in one group.
+group on the whole column and keeps the one that reads most values; :func:`read_expr` is the SQL that
+reads a text column as a UTC timestamp in one group, :func:`plausible` keeps the dates a misread cannot give
+(two steps, so that each value is read once).
 """
 
 from __future__ import annotations
@@ -44,17 +45,24 @@ def _group_order(parse: str, marketplace: str | None) -> list[tuple[str, list[st
     return [(g, groups[g]) for g in names]
 
 
-def parse_expr(column: str, group: str, param: str, zones: bool) -> str:
-    """SQL reading the text ``column`` as a UTC TIMESTAMP in one format group (NULL when it does not fit)."""
+def read_expr(column: str, group: str, param: str, zones: bool) -> str:
+    """SQL reading the text ``column`` as a TIMESTAMP (UTC) in one format group, NULL when it does not fit.
+
+    Not yet checked for plausibility: wrap the column it is selected into with :func:`plausible`. Kept
+    apart so each value is read once (DuckDB evaluates a repeated expression again: reading and checking
+    in one expression read every date twice)."""
     value = _zone_fix(column) if zones else column
     if group == "iso":
         # DuckDB's cast is lenient ('26/7/10' becomes the year 26): only values that start like ISO dates.
-        parsed = (f"(CASE WHEN regexp_matches({value}, '^\\d{{4}}-\\d{{1,2}}-\\d{{1,2}}') "
-                  f"THEN CAST(TRY_CAST({value} AS TIMESTAMPTZ) AS TIMESTAMP) END)")
-    else:
-        parsed = f"CAST(TRY_STRPTIME({value}, ${param}) AS TIMESTAMP)"
-    # '%Y' reads "26" as the year 26: a date outside 1990-2100 is a misread, not a date.
-    return f"(CASE WHEN year({parsed}) BETWEEN 1990 AND 2100 THEN {parsed} END)"
+        return (f"(CASE WHEN regexp_matches({value}, '^\\d{{4}}-\\d{{1,2}}-\\d{{1,2}}') "
+                f"THEN CAST(TRY_CAST({value} AS TIMESTAMPTZ) AS TIMESTAMP) END)")
+    return f"CAST(TRY_STRPTIME({value}, ${param}) AS TIMESTAMP)"
+
+
+def plausible(column: str) -> str:
+    """The TIMESTAMP ``column`` (a name, read by :func:`read_expr`), NULL outside 1990-2100: '%Y' reads "26"
+    as the year 26, a misread, not a date."""
+    return f"(CASE WHEN year({column}) BETWEEN 1990 AND 2100 THEN {column} END)"
 
 
 def infer_date_group(con: duckdb.DuckDBPyConnection, column: str, parse: str, marketplace: str | None,
@@ -73,16 +81,19 @@ def infer_date_group(con: duckdb.DuckDBPyConnection, column: str, parse: str, ma
         # What Amazon writes in every report but Feedback Manager's. Only ISO reads a value that starts
         # "YYYY-M-D", so when it reads every value no other group reads any: the full scoring below would
         # pick ISO too, without trying ten groups of formats on every value.
-        iso = parse_expr(column, "iso", "", zones)
-        ok, total = con.execute(f"SELECT count({iso}), count({column}) FROM {scope}").fetchone()
+        iso = plausible("r")
+        ok, total = con.execute(f"SELECT count({iso}), count(v) FROM (SELECT {column} AS v, "
+                                f"{read_expr(column, 'iso', '', zones)} AS r FROM {scope})").fetchone()
         if total and ok == total:
             return "iso", [], zones, False
     params = {f"g{i}": fmts for i, (_, fmts) in enumerate(groups) if fmts}
-    selects = []
-    for i, (name, _) in enumerate(groups):
-        expr = parse_expr(column, name, f"g{i}", zones)
-        selects.append(f"count({expr}), coalesce(date_diff('day', min({expr}), max({expr})), 0)")
-    row = con.execute(f"SELECT {', '.join(selects)} FROM parsed", params).fetchone()
+    reads, selects = [], []
+    for i, (name, _) in enumerate(groups):   # each group reads each value once (the inner select)
+        reads.append(f"{read_expr(column, name, f'g{i}', zones)} AS r{i}")
+        selects.append(f"count(p{i}), coalesce(date_diff('day', min(p{i}), max(p{i})), 0)")
+    checked = ", ".join(f"{plausible(f'r{i}')} AS p{i}" for i in range(len(groups)))
+    row = con.execute(f"SELECT {', '.join(selects)} FROM (SELECT {checked} FROM (SELECT {', '.join(reads)} "
+                      f"FROM parsed))", params).fetchone()
     # Most values read first; then the narrowest span of dates (an export covers weeks or months: read
     # with the wrong day/month/year order, the same values scatter over years); then the marketplace order.
     scored = sorted(range(len(groups)), key=lambda i: (-row[2 * i], row[2 * i + 1], i))
