@@ -125,7 +125,7 @@ def snapshot_chart(points: Sequence[Any], label: str, chart_id: str) -> Markup |
 
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         date_formatter(ax)   # English: matplotlib's own date ticks, as before
-        ax.set_title(_("{label} (Amazon)").format(label=label))
+        ax.set_title(_("{label} (Amazon)").format(label=label), y=1)   # y=1: placed, the draw does not move it
         ax.set_xlabel(_("End of Amazon's reporting range"))
         fit(fig, ax, SNAPSHOT_PLOT, x_rotation=30, x_ha="right")
         for tick in ax.get_xticklabels():   # dates slanted as Figure.autofmt_xdate slants them

@@ -233,6 +233,7 @@ def fit(fig: Any, ax: Any, plot: tuple[float, float], *, twin: Any = None, title
              for v, text in zip(*_ticks(ax.xaxis, x0, x1))]
     bottom_edge = min([b.y0 for b in below if b is not None] + [-rc["xtick.major.size"]])
     place(ax.get_xlabel(), width / 2, bottom_edge - ax.xaxis.labelpad, like=ax.xaxis.label)
+    ax.xaxis.set_label_coords(0.5, (bottom_edge - ax.xaxis.labelpad) / height)   # placed: the draw measures no ticks for it
 
     y0, y1 = ax.get_ylim()
     offset = rc["ytick.major.size"] + rc["ytick.major.pad"]
@@ -240,12 +241,14 @@ def fit(fig: Any, ax: Any, plot: tuple[float, float], *, twin: Any = None, title
                   va="center_baseline") for v, text in zip(*_ticks(ax.yaxis, y0, y1))]
     left_edge = min([b.x0 for b in left if b is not None] + [-rc["ytick.major.size"]])
     place(ax.get_ylabel(), left_edge - ax.yaxis.labelpad, height / 2, like=ax.yaxis.label)
+    ax.yaxis.set_label_coords((left_edge - ax.yaxis.labelpad) / width, 0.5)
     if twin is not None:
         t0, t1 = twin.get_ylim()
         right = [place(text, width + offset, (v - t0) / (t1 - t0) * height, size=rc["ytick.labelsize"], ha="left",
                        va="center_baseline") for v, text in zip(*_ticks(twin.yaxis, t0, t1))]
         right_edge = max([b.x1 for b in right if b is not None] + [width + rc["ytick.major.size"]])
         place(twin.get_ylabel(), right_edge + twin.yaxis.labelpad, height / 2, like=twin.yaxis.label)
+        twin.yaxis.set_label_coords((right_edge + twin.yaxis.labelpad) / width, 0.5)
 
     pad = rc["axes.titlepad"] if title_pad is None else title_pad
     for loc, anchor in (("left", 0.0), ("center", width / 2), ("right", width)):   # the three titles of an Axes
@@ -357,7 +360,7 @@ def daily_figure(frame: pd.DataFrame, metric: MetricResult) -> Any:
         ax.set_ylim(0, top * 1.18 if top > 0 else 0.05)
     ax.yaxis.set_major_formatter(percent_formatter(1 if top < 0.1 else 0))
     date_formatter(ax, "%d %b")
-    ax.set_title(_("{metric}: daily trend").format(metric=gettext(metric.label)), pad=26)
+    ax.set_title(_("{metric}: daily trend").format(metric=gettext(metric.label)), pad=26, y=1)
     ax.set_xlabel(_("Purchase date (UTC)"))
     ax.set_ylabel(_("Rate"))
     legend = ax.legend(loc="lower left", ncols=3, bbox_to_anchor=(0, 1.06), borderaxespad=0)
@@ -461,7 +464,7 @@ def _pareto(data: pd.DataFrame, label_col: str, value_col: str, by_text: str, by
     ax.set_xlabel(by_text)
     ax.set_title((_("{metric}: defects by {by} (groups overlap: a defect that names no item counts under each item "
                     "of its order)") if overlap else _("{metric}: defects by {by}")).format(metric=metric_label,
-                                                                                           by=by_words))
+                                                                                           by=by_words), y=1)
     ax2 = ax.twinx()
     ax2.plot(positions, cumulative, color=CUMULATIVE, marker="o", ms=3.5, lw=1.4)
     ax2.set_ylim(0, 1.05)
@@ -489,11 +492,11 @@ def _bars(data: pd.DataFrame, label_col: str, value_col: str, by_text: str, by_w
     if use_rate:
         ax.yaxis.set_major_formatter(percent_formatter())
         ax.set_ylabel(_("Defect rate"))
-        ax.set_title(_("{metric}: defect rate by {by}").format(metric=metric_label, by=by_words))
+        ax.set_title(_("{metric}: defect rate by {by}").format(metric=metric_label, by=by_words), y=1)
     else:
         ax.set_ylabel(_("Defective orders"))
         _counts_axis(ax)   # whole orders
-        ax.set_title(_("{metric}: defects by {by}").format(metric=metric_label, by=by_words))
+        ax.set_title(_("{metric}: defects by {by}").format(metric=metric_label, by=by_words), y=1)
     ax.set_xlabel(by_text)
     fit(fig, ax, BARS_PLOT, x_rotation=30 if rotated else 0, x_ha="right" if rotated else "center")
     return fig
