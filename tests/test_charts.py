@@ -221,3 +221,20 @@ def test_matplotlib_is_imported_only_when_a_chart_is_drawn() -> None:
             "print('matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_the_garbage_collector_is_left_as_it_was() -> None:
+    import gc
+
+    assert gc.get_freeze_count() == 0 or pytest.skip("objects frozen by the test runner")
+    charts.daily_chart(daily_series(), LSR)
+    assert gc.get_freeze_count() == 0            # the chart's freeze is undone
+    kept = [object() for _ in range(10)]
+    gc.freeze()                                  # a program that froze its objects (before forking, say)
+    try:
+        frozen = gc.get_freeze_count()
+        charts.daily_chart(daily_series(), LSR)
+        assert gc.get_freeze_count() >= frozen   # not unfrozen by the chart (unfreeze empties it)
+    finally:
+        gc.unfreeze()
+    assert kept

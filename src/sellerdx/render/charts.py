@@ -16,6 +16,7 @@ costs. matplotlib is imported when the first chart is drawn, so nothing else pay
 # ruff: noqa: PLC0415 - matplotlib is imported inside the functions that draw: only a run that draws a chart pays for it
 from __future__ import annotations
 
+import gc
 import io
 import re
 import warnings
@@ -118,12 +119,23 @@ def _short(label: Any) -> str:
 def drawing() -> Iterator[None]:
     """The context a chart is built and written in: :func:`chart_rc` over the caller's matplotlib settings
     (restored on exit), missing-glyph warnings silenced (CJK labels: the browser draws that text with its own
-    fonts)."""
-    import matplotlib
+    fonts), the objects of the program frozen for the garbage collector."""
+    # A chart allocates thousands of small objects, enough to set off the garbage collector's full pass, which
+    # would scan the whole analysis (every frame and table held) while a chart is drawn: the objects that exist
+    # before the chart are frozen (left out of collections) until it is written, unless the program froze some
+    # itself (then its freeze is left alone).
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    try:
+        import matplotlib  # the first chart imports it (frozen objects: its import does not scan them either)
 
-    with matplotlib.rc_context(chart_rc()), warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        yield
+        with matplotlib.rc_context(chart_rc()), warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            yield
+    finally:
+        if freeze:
+            gc.unfreeze()
 
 
 def new_figure() -> tuple[Any, Any]:
