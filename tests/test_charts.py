@@ -234,7 +234,7 @@ def test_the_garbage_collector_is_left_as_it_was() -> None:
     try:
         frozen = gc.get_freeze_count()
         charts.daily_chart(daily_series(), LSR)
-        assert gc.get_freeze_count() >= frozen   # not unfrozen by the chart (unfreeze empties it)
+        assert gc.get_freeze_count() > frozen // 2   # still frozen (unfreeze would empty it; objects freed leave it)
     finally:
         gc.unfreeze()
     assert kept
