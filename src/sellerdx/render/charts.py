@@ -193,16 +193,18 @@ def _renderer() -> Any:
 
 
 def _ticks(axis: Any, low: float, high: float) -> tuple[list[float], list[str]]:
-    """The major ticks ``axis`` draws between ``low`` and ``high`` and their labels. The locator runs once:
-    the axis keeps these ticks (a FixedLocator), so the draw does not compute them again."""
+    """The major ticks ``axis`` draws between ``low`` and ``high`` and their labels, as its draw makes them: every
+    tick of the locator formatted together (a formatter may look at all of them), those in view drawn. The
+    locator runs once: the axis keeps its ticks (a FixedLocator), so the draw does not compute them again."""
     from matplotlib.ticker import FixedLocator
 
-    lo, hi = min(low, high), max(low, high)
-    slack = (hi - lo) * 1e-9
-    locs = [float(v) for v in axis.get_major_locator()() if lo - slack <= v <= hi + slack]
+    locs = [float(v) for v in axis.get_major_locator()()]
     labels = list(axis.get_major_formatter().format_ticks(locs))
     axis.set_major_locator(FixedLocator(locs))
-    return locs, labels
+    lo, hi = min(low, high), max(low, high)
+    slack = (hi - lo) * 1e-9
+    shown = [(v, text) for v, text in zip(locs, labels) if lo - slack <= v <= hi + slack]
+    return [v for v, _text in shown], [text for _v, text in shown]
 
 
 def fit(fig: Any, ax: Any, plot: tuple[float, float], *, twin: Any = None, title_pad: float | None = None,
