@@ -8,21 +8,19 @@ charts that ``templates/_amazon.html.j2`` shows (Python decides what to show, th
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import matplotlib
 import pandas as pd
 from markupsafe import Markup
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from ..amazon.verdict import marketplace_name, rating_text
 from ..i18n import formats
 from ..i18n.active import _, gettext
-from .charts import LINE, chart_rc, date_formatter, percent_formatter, to_svg
+from .charts import LINE, date_formatter, drawing, fit, new_figure, percent_formatter, to_svg
+
+SNAPSHOT_PLOT = (290.16, 93.024)   # points: the plot area of a snapshot chart (as in the tight-box layout)
 
 
 @dataclass(frozen=True)
@@ -116,20 +114,22 @@ def snapshot_chart(points: Sequence[Any], label: str, chart_id: str) -> Markup |
     alt = (_("{label}: Amazon's rate in {n} snapshots, from {start} to {end}") if use_rate else
            _("{label}: Amazon's count in {n} snapshots, from {start} to {end}")).format(
         label=label, n=_n(len(frame)), start=formats.date(frame["date"].min()), end=formats.date(frame["date"].max()))
-    with matplotlib.rc_context(chart_rc()), warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        fig = Figure(figsize=(5.2, 1.9))
-        ax = fig.subplots()
-        ax.plot(frame["date"], frame["value"], color=LINE, lw=1.6, marker="o", ms=4)
+    with drawing():
+        fig, ax = new_figure()
+        ax.plot(frame["date"].to_numpy(), frame["value"].to_numpy(dtype=float), color=LINE, lw=1.6, marker="o", ms=4)
         if use_rate:
             top = float(frame["value"].max())
             ax.yaxis.set_major_formatter(percent_formatter(1 if top < 0.1 else 0))
         else:
+            from matplotlib.ticker import MaxNLocator  # noqa: PLC0415 - matplotlib only when a chart is drawn
+
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         date_formatter(ax)   # English: matplotlib's own date ticks, as before
-        ax.set_title(_("{label} (Amazon)").format(label=label))
+        ax.set_title(_("{label} (Amazon)").format(label=label), y=1)   # y=1: placed, the draw does not move it
         ax.set_xlabel(_("End of Amazon's reporting range"))
-        fig.autofmt_xdate()
+        fit(fig, ax, SNAPSHOT_PLOT, x_rotation=30, x_ha="right")
+        for tick in ax.get_xticklabels():   # dates slanted as Figure.autofmt_xdate slants them
+            tick.set(rotation=30, ha="right")
         return to_svg(fig, chart_id, alt)
 
 

@@ -7,22 +7,25 @@ browser's fonts, selectable labels). Matplotlib escapes every text it writes int
 ``&lt;``), so a hostile product name used as a tick label cannot create an element; the accessible
 ``<title>`` that this module adds is escaped by :class:`markupsafe.Markup`. The functions return
 :class:`markupsafe.Markup` (or ``None`` when there is nothing to draw), ready for the template.
-"""
 
+Each chart is drawn once: :func:`fit` decides the figure's size and margins in Python from the texts around
+the plot (tick labels, axis labels, title, legend), measured with matplotlib's own text metrics, so the
+plot keeps a fixed size and no label is cut off, without the second draw that ``bbox_inches="tight"``
+costs. matplotlib is imported when the first chart is drawn, so nothing else pays for its import.
+"""
+# ruff: noqa: PLC0415 - matplotlib is imported inside the functions that draw: only a run that draws a chart pays for it
 from __future__ import annotations
 
+import gc
 import io
 import re
 import warnings
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-import matplotlib
-import matplotlib.dates as mdates
 import pandas as pd
 from markupsafe import Markup
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from sellerdx.i18n import formats
 from sellerdx.i18n.active import _, current, gettext, ngettext
@@ -70,9 +73,14 @@ CHART_RC: dict[str, Any] = {
     "legend.fontsize": 8,
     "legend.frameon": False,
     "figure.dpi": 72,
-    "savefig.bbox": "tight",
-    "savefig.pad_inches": 0.08,
+    "savefig.bbox": None,         # the layout is fixed by fit(): one draw, no tight-box pass
 }
+
+PAD = 0.08 * 72   # points of white around everything drawn (what savefig.pad_inches was with the tight box)
+# The plot area (Axes) of each kind of chart, in points: the size it had in the tight-box layout.
+DAILY_PLOT = (585.9, 138.6)
+PARETO_PLOT = (585.9, 182.952)
+BARS_PLOT = (585.9, 144.144)
 
 # Text stays text in the SVG (svg.fonttype none): the browser draws it, falling back family by family for a
 # glyph DejaVu Sans lacks. Outside English the chart's font list goes on with CJK system fonts (the language's own
@@ -99,6 +107,7 @@ _SVG_START = re.compile(r"<svg\b")
 _SVG_OPEN_TAG = re.compile(r"<svg\b[^>]*>")
 _BLANK_RUNS = re.compile(r"\n\s*")
 _LABEL_COLUMNS = ("value", "group", "label", "key")
+_SVG_METADATA = {"Creator": None, "Date": None, "Format": None, "Type": None}   # no creator URL, no date
 
 
 def _short(label: Any) -> str:
@@ -106,14 +115,52 @@ def _short(label: Any) -> str:
     return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1] + "…"
 
 
+@contextmanager
+def drawing() -> Iterator[None]:
+    """The context a chart is built and written in: :func:`chart_rc` over the caller's matplotlib settings
+    (restored on exit), missing-glyph warnings silenced (CJK labels: the browser draws that text with its own
+    fonts), the objects of the program frozen for the garbage collector."""
+    # A chart allocates thousands of small objects, enough to set off the garbage collector's full pass, which
+    # would scan the whole analysis (every frame and table held) while a chart is drawn: the objects that exist
+    # before the chart are frozen (left out of collections) until it is written, unless the program froze some
+    # itself (then its freeze is left alone).
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    try:
+        import matplotlib  # the first chart imports it (frozen objects: its import does not scan them either)
+
+        with matplotlib.rc_context(chart_rc()), warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            yield
+    finally:
+        if freeze:
+            gc.unfreeze()
+
+
+def new_figure() -> tuple[Any, Any]:
+    """A :class:`~matplotlib.figure.Figure` (no pyplot) with one Axes; :func:`fit` sizes both."""
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    return fig, fig.add_subplot()
+
+
 def to_svg(fig: Any, chart_id: str, alt: str) -> Markup:
-    """Serialise ``fig`` to an inline ``<svg role="img">`` with an escaped ``<title>`` (the alt text)."""
+    """Serialise ``fig`` to an inline ``<svg role="img">`` with an escaped ``<title>`` (the alt text).
+
+    One draw at the figure's own size (laid out by :func:`fit`), inside :func:`drawing`."""
+    import matplotlib
+
     buffer = io.StringIO()
     # hashsalt = chart id: ids of clip paths and markers are reproducible and differ between the charts
     # that share one HTML page. No metadata: no creator URL, no date.
-    with matplotlib.rc_context({"svg.hashsalt": chart_id}):
-        fig.savefig(buffer, format="svg",
-                    metadata={"Creator": None, "Date": None, "Format": None, "Type": None})
+    salt = matplotlib.rcParams["svg.hashsalt"]
+    matplotlib.rcParams["svg.hashsalt"] = chart_id
+    try:
+        fig.savefig(buffer, format="svg", metadata=_SVG_METADATA)
+    finally:
+        matplotlib.rcParams["svg.hashsalt"] = salt
     svg = buffer.getvalue()
     start = _SVG_START.search(svg)
     if start is None:  # pragma: no cover - matplotlib always writes an <svg> element
@@ -128,6 +175,111 @@ def to_svg(fig: Any, chart_id: str, alt: str) -> Markup:
     return head + Markup(svg[open_tag.end():])
 
 
+# --------------------------------------------------------------------------------------------------
+# Layout: the figure sized around a plot of fixed size, from the texts drawn around it (one draw)
+# --------------------------------------------------------------------------------------------------
+_RENDERERS: dict[str, Any] = {}
+
+
+def _renderer() -> Any:
+    """An SVG renderer that only measures text (the metrics savefig's renderer uses), one per language: text
+    metrics are cached per renderer, and a CJK label measures differently where CJK fonts follow the Latin ones."""
+    code = current()
+    if code not in _RENDERERS:
+        from matplotlib.backends.backend_svg import RendererSVG
+
+        _RENDERERS[code] = RendererSVG(100, 100, io.StringIO())
+    return _RENDERERS[code]
+
+
+def _ticks(axis: Any, low: float, high: float) -> tuple[list[float], list[str]]:
+    """The major ticks ``axis`` draws between ``low`` and ``high`` and their labels, as its draw makes them: every
+    tick of the locator formatted together (a formatter may look at all of them), those in view drawn. The
+    locator runs once: the axis keeps its ticks (a FixedLocator), so the draw does not compute them again."""
+    from matplotlib.ticker import FixedLocator
+
+    locs = [float(v) for v in axis.get_major_locator()()]
+    labels = list(axis.get_major_formatter().format_ticks(locs))
+    axis.set_major_locator(FixedLocator(locs))
+    lo, hi = min(low, high), max(low, high)
+    slack = (hi - lo) * 1e-9
+    shown = [(v, text) for v, text in zip(locs, labels) if lo - slack <= v <= hi + slack]
+    return [v for v, _text in shown], [text for _v, text in shown]
+
+
+def fit(fig: Any, ax: Any, plot: tuple[float, float], *, twin: Any = None, title_pad: float | None = None,
+        x_rotation: float = 0.0, x_ha: str = "center", legend: Any = None) -> None:
+    """Size ``fig`` so that the plot area of ``ax`` (and its ``twin``) is ``plot`` (width, height in points)
+    and every text around it — tick labels, axis labels, title, ``legend`` — lies inside the figure with
+    :data:`PAD` to spare.
+
+    The texts are placed as matplotlib places them at draw time (tick length and pad, label pad, title pad;
+    ``x_rotation`` / ``x_ha`` of the x tick labels) and measured with the SVG renderer's text metrics, so the
+    figure is laid out before its only draw. Call it last, when everything is on the Axes."""
+    import matplotlib
+    from matplotlib.text import Text
+    from matplotlib.transforms import Bbox
+
+    rc = matplotlib.rcParams
+    renderer = _renderer()
+    width, height = plot
+    # provisional: the figure is the plot area, so display coordinates are plot-relative (the legend's box)
+    fig.set_size_inches(width / 72, height / 72)
+    fig.subplots_adjust(left=0, right=1, bottom=0, top=1)
+    boxes = [Bbox.from_extents(0, 0, width, height)]
+
+    def place(text: str, x: float, y: float, like: Any = None, **props: Any) -> Any:
+        if not text:
+            return None
+        if like is not None:
+            props = {"fontproperties": like.get_fontproperties(), "rotation": like.get_rotation(),
+                     "ha": like.get_ha(), "va": like.get_va(), "rotation_mode": like.get_rotation_mode(), **props}
+        label = Text(x, y, text, **props)
+        label.set_figure(fig)
+        box = label.get_window_extent(renderer)
+        boxes.append(box)
+        return box
+
+    x0, x1 = ax.get_xlim()
+    offset = rc["xtick.major.size"] + rc["xtick.major.pad"]
+    below = [place(text, (v - x0) / (x1 - x0) * width, -offset, size=rc["xtick.labelsize"],
+                   rotation=x_rotation, ha=x_ha, va="top")
+             for v, text in zip(*_ticks(ax.xaxis, x0, x1))]
+    bottom_edge = min([b.y0 for b in below if b is not None] + [-rc["xtick.major.size"]])
+    place(ax.get_xlabel(), width / 2, bottom_edge - ax.xaxis.labelpad, like=ax.xaxis.label)
+    ax.xaxis.set_label_coords(0.5, (bottom_edge - ax.xaxis.labelpad) / height)   # placed: the draw measures no ticks for it
+
+    y0, y1 = ax.get_ylim()
+    offset = rc["ytick.major.size"] + rc["ytick.major.pad"]
+    left = [place(text, -offset, (v - y0) / (y1 - y0) * height, size=rc["ytick.labelsize"], ha="right",
+                  va="center_baseline") for v, text in zip(*_ticks(ax.yaxis, y0, y1))]
+    left_edge = min([b.x0 for b in left if b is not None] + [-rc["ytick.major.size"]])
+    place(ax.get_ylabel(), left_edge - ax.yaxis.labelpad, height / 2, like=ax.yaxis.label)
+    ax.yaxis.set_label_coords((left_edge - ax.yaxis.labelpad) / width, 0.5)
+    if twin is not None:
+        t0, t1 = twin.get_ylim()
+        right = [place(text, width + offset, (v - t0) / (t1 - t0) * height, size=rc["ytick.labelsize"], ha="left",
+                       va="center_baseline") for v, text in zip(*_ticks(twin.yaxis, t0, t1))]
+        right_edge = max([b.x1 for b in right if b is not None] + [width + rc["ytick.major.size"]])
+        place(twin.get_ylabel(), right_edge + twin.yaxis.labelpad, height / 2, like=twin.yaxis.label)
+        twin.yaxis.set_label_coords((right_edge + twin.yaxis.labelpad) / width, 0.5)
+
+    pad = rc["axes.titlepad"] if title_pad is None else title_pad
+    for loc, anchor in (("left", 0.0), ("center", width / 2), ("right", width)):   # the three titles of an Axes
+        title = {"left": ax._left_title, "center": ax.title, "right": ax._right_title}[loc]
+        place(title.get_text(), anchor, height + pad, like=title)
+    if legend is not None:
+        boxes.append(legend.get_window_extent(renderer))
+
+    drawn = Bbox.union(boxes)
+    left_m, bottom_m = PAD - drawn.x0, PAD - drawn.y0
+    fig_w = left_m + drawn.x1 + PAD
+    fig_h = bottom_m + drawn.y1 + PAD
+    fig.set_size_inches(fig_w / 72, fig_h / 72)
+    fig.subplots_adjust(left=left_m / fig_w, right=(left_m + width) / fig_w,
+                        bottom=bottom_m / fig_h, top=(bottom_m + height) / fig_h)
+
+
 def _pct(value: float) -> str:
     return percent(value, trim=True)
 
@@ -136,6 +288,8 @@ def _pct(value: float) -> str:
 # so its charts are unchanged.
 def percent_formatter(decimals: int | None = None) -> Any:
     """A y-axis of fractions as percentages: ``4%`` / ``4 %`` / ``4,5 %``."""
+    from matplotlib.ticker import FuncFormatter, PercentFormatter
+
     if current() == "en":
         return PercentFormatter(xmax=1, decimals=decimals)
     if decimals is None:
@@ -145,6 +299,8 @@ def percent_formatter(decimals: int | None = None) -> Any:
 
 def count_formatter() -> Any | None:
     """Whole counts with the locale's grouping (``1.000``); ``None`` in English (matplotlib's default)."""
+    from matplotlib.ticker import FuncFormatter
+
     if current() == "en":
         return None
     return FuncFormatter(lambda value, _pos: formats.decimal(int(round(value))))
@@ -153,6 +309,9 @@ def count_formatter() -> Any | None:
 def date_formatter(ax: Any, english: str | None = None) -> None:
     """Day ticks: ``english`` (a strftime pattern) or matplotlib's default in English; the locale's short
     month-day elsewhere (``19. Aug.``, ``8月19日``)."""
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FuncFormatter
+
     if current() == "en":
         if english:
             ax.xaxis.set_major_formatter(mdates.DateFormatter(english))
@@ -161,6 +320,8 @@ def date_formatter(ax: Any, english: str | None = None) -> None:
 
 
 def _counts_axis(ax: Any) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))   # whole orders: no 0.25 ... 1.75 ticks
     formatter = count_formatter()
     if formatter is not None:
@@ -182,7 +343,6 @@ def daily_chart(series: pd.DataFrame | None, metric: MetricResult) -> Markup | N
     if frame["rate"].notna().sum() == 0:
         return None
     label = gettext(metric.label)
-    title = _("{metric}: daily trend").format(metric=label)
     values = {"metric": label, "start": formats.date(frame["date"].min()), "end": formats.date(frame["date"].max()),
               "target": _pct(metric.target)}
     if metric.window_start and metric.window_end:
@@ -191,29 +351,35 @@ def daily_chart(series: pd.DataFrame | None, metric: MetricResult) -> Markup | N
             **values, window_start=formats.date(metric.window_start), window_end=formats.date(metric.window_end))
     else:
         alt = _("{metric} by purchase date from {start} to {end}, with Amazon's target of {target}").format(**values)
-    with matplotlib.rc_context(chart_rc()), warnings.catch_warnings():
-        # missing-glyph warnings (CJK labels): the browser draws that text with its own fonts
-        warnings.simplefilter("ignore", UserWarning)
-        fig = Figure(figsize=(10.5, 2.5))
-        ax = fig.subplots()
-        if metric.window_start and metric.window_end:
-            ax.axvspan(pd.Timestamp(metric.window_start) - pd.Timedelta(hours=12),
-                       pd.Timestamp(metric.window_end) + pd.Timedelta(hours=12),
-                       color=WINDOW, alpha=0.18, lw=0, label=_("metric window"))
-        ax.plot(frame["date"], frame["rate"], color=LINE, lw=1.6, label=_("rate"))
-        ax.axhline(metric.target, color=TARGET, lw=1.1, ls=(0, (4, 3)),
-                   label=_("target {target}").format(
-                       target=f"{'<' if metric.direction == 'below' else '>'} {_pct(metric.target)}"))
-        top = max(float(frame["rate"].max()), metric.target)
-        if metric.direction == "below":
-            ax.set_ylim(0, top * 1.18 if top > 0 else 0.05)
-        ax.yaxis.set_major_formatter(percent_formatter(1 if top < 0.1 else 0))
-        date_formatter(ax, "%d %b")
-        ax.set_title(title, pad=26)
-        ax.set_xlabel(_("Purchase date (UTC)"))
-        ax.set_ylabel(_("Rate"))
-        ax.legend(loc="lower left", ncols=3, bbox_to_anchor=(0, 1.06), borderaxespad=0)
-        return to_svg(fig, f"chart-trend-{metric.key}", alt)
+    with drawing():
+        return to_svg(daily_figure(frame, metric), f"chart-trend-{metric.key}", alt)
+
+
+def daily_figure(frame: pd.DataFrame, metric: MetricResult) -> Any:
+    """The figure of :func:`daily_chart` (``frame``: ``date`` as datetimes, ascending; ``rate``), laid out;
+    build it inside :func:`drawing`."""
+    dates = frame["date"].to_numpy()
+    rates = frame["rate"].to_numpy(dtype=float)
+    fig, ax = new_figure()
+    if metric.window_start and metric.window_end:
+        ax.axvspan(pd.Timestamp(metric.window_start) - pd.Timedelta(hours=12),
+                   pd.Timestamp(metric.window_end) + pd.Timedelta(hours=12),
+                   color=WINDOW, alpha=0.18, lw=0, label=_("metric window"))
+    ax.plot(dates, rates, color=LINE, lw=1.6, label=_("rate"))
+    ax.axhline(metric.target, color=TARGET, lw=1.1, ls=(0, (4, 3)),
+               label=_("target {target}").format(
+                   target=f"{'<' if metric.direction == 'below' else '>'} {_pct(metric.target)}"))
+    top = max(float(frame["rate"].max()), metric.target)
+    if metric.direction == "below":
+        ax.set_ylim(0, top * 1.18 if top > 0 else 0.05)
+    ax.yaxis.set_major_formatter(percent_formatter(1 if top < 0.1 else 0))
+    date_formatter(ax, "%d %b")
+    ax.set_title(_("{metric}: daily trend").format(metric=gettext(metric.label)), pad=26, y=1)
+    ax.set_xlabel(_("Purchase date (UTC)"))
+    ax.set_ylabel(_("Rate"))
+    legend = ax.legend(loc="lower left", ncols=3, bbox_to_anchor=(0, 1.06), borderaxespad=0)
+    fit(fig, ax, DAILY_PLOT, title_pad=26, legend=legend)
+    return fig
 
 
 def _label_column(frame: pd.DataFrame, by: str | None) -> str | None:
@@ -251,65 +417,70 @@ def breakdown_chart(frame: pd.DataFrame | None, by: str | None, metric_label: st
     by_text = by_label or (by or label_col).replace("_", " ")
     # "ASIN" stays, "Weekday" -> "weekday" (in English; other languages keep their capitals: German nouns)
     by_words = by_text if by_text.isupper() or current() != "en" else by_text.lower()
-    with matplotlib.rc_context(chart_rc()), warnings.catch_warnings():
-        # missing-glyph warnings (CJK labels): the browser draws that text with its own fonts
-        warnings.simplefilter("ignore", UserWarning)
-        if kind == "pareto":
-            data = data[data[value_col] > 0]   # a Pareto chart shows where the defects are
-            if data.empty:
-                return None
-            fig = _pareto(data, label_col, value_col, by_text, by_words, metric_label, set(highlight))
-            overlapping = "overlap" in data.columns and bool(data["overlap"].any())
-            values = {"metric": metric_label, "by": by_words, "groups": formats.decimal(len(data)),
-                      "defects": formats.decimal(int(data[value_col].sum()))}
-            alt = (_("Pareto chart of {metric} defects by {by}: {groups} groups, {defects} defects (groups overlap: "
-                     "an order can count in several), largest first, with the cumulative share") if overlapping else
-                   _("Pareto chart of {metric} defects by {by}: {groups} groups, {defects} defects, largest first, "
-                     "with the cumulative share")).format(**values)
-        else:
-            if order:
-                rank = {name: i for i, name in enumerate(order)}
-                data = data.assign(_rank=[rank.get(str(v), len(rank)) for v in data[label_col]])
-                data = data.sort_values("_rank", kind="stable").drop(columns="_rank")
-            fig = _bars(data, label_col, value_col, by_text, by_words, metric_label, set(highlight))
-            alt = _("Bar chart of {metric} by {by} for {groups} groups").format(
-                metric=metric_label, by=by_words, groups=formats.decimal(len(data)))
-        return to_svg(fig, chart_id, alt)
+    if kind == "pareto":
+        data = data[data[value_col] > 0]   # a Pareto chart shows where the defects are
+        if data.empty:
+            return None
+        overlapping = "overlap" in data.columns and bool(data["overlap"].any())
+        values = {"metric": metric_label, "by": by_words, "groups": formats.decimal(len(data)),
+                  "defects": formats.decimal(int(data[value_col].sum()))}
+        alt = (_("Pareto chart of {metric} defects by {by}: {groups} groups, {defects} defects (groups overlap: "
+                 "an order can count in several), largest first, with the cumulative share") if overlapping else
+               _("Pareto chart of {metric} defects by {by}: {groups} groups, {defects} defects, largest first, "
+                 "with the cumulative share")).format(**values)
+        with drawing():
+            return to_svg(_pareto(data, label_col, value_col, by_text, by_words, metric_label, set(highlight)),
+                          chart_id, alt)
+    if order:
+        rank = {name: i for i, name in enumerate(order)}
+        data = data.assign(_rank=[rank.get(str(v), len(rank)) for v in data[label_col]])
+        data = data.sort_values("_rank", kind="stable").drop(columns="_rank")
+    alt = _("Bar chart of {metric} by {by} for {groups} groups").format(
+        metric=metric_label, by=by_words, groups=formats.decimal(len(data)))
+    with drawing():
+        return to_svg(_bars(data, label_col, value_col, by_text, by_words, metric_label, set(highlight)),
+                      chart_id, alt)
 
 
 def _pareto(data: pd.DataFrame, label_col: str, value_col: str, by_text: str, by_words: str,
             metric_label: str, highlight: set[str]) -> Any:
     data = data.sort_values(value_col, ascending=False, kind="stable")
     total = float(data[value_col].sum())
-    labels = [_short(v) for v in data[label_col].head(MAX_BARS)]
-    colours = [BAR_HOT if str(v) in highlight else BAR for v in data[label_col].head(MAX_BARS)]
-    values = list(data[value_col].head(MAX_BARS))
-    rest = data[value_col].iloc[MAX_BARS:]
-    if len(rest):
+    shown = list(data[label_col].head(MAX_BARS))
+    labels = [_short(v) for v in shown]
+    colours = [BAR_HOT if str(v) in highlight else BAR for v in shown]
+    counts = [float(v) for v in data[value_col]]
+    values = counts[:MAX_BARS]
+    rest = counts[MAX_BARS:]
+    if rest:
         labels.append(ngettext("{n} other", "{n} others", len(rest)).format(n=formats.decimal(len(rest))))
         colours.append(BAR)
-        values.append(float(rest.sum()))
-    cumulative = pd.Series(values).cumsum() / total if total else pd.Series([0.0] * len(values))
+        values.append(sum(rest))
     if "cumulative_share" in data.columns and data["cumulative_share"].notna().all():
         # over distinct defect orders (sellerdx.metrics.breakdown): an order in two groups counts once,
         # so the line ends at 100% of the window's defects and agrees with the statements
-        shares = list(data["cumulative_share"].astype(float))
-        cumulative = pd.Series(shares[:MAX_BARS] + ([shares[-1]] if len(rest) else []))
+        shares = [float(v) for v in data["cumulative_share"]]
+        cumulative = shares[:MAX_BARS] + ([shares[-1]] if rest else [])
+    else:
+        running = 0.0
+        cumulative = []
+        for value in values:
+            running += value
+            cumulative.append(running / total if total else 0.0)
     overlap = bool("overlap" in data.columns and data["overlap"].any())
-    fig = Figure(figsize=(10.5, 3.3))
-    ax = fig.subplots()
-    positions = range(len(values))
+    fig, ax = new_figure()
+    positions = list(range(len(values)))
+    rotated = len(labels) > 5
     ax.bar(positions, values, color=colours, width=0.7)
-    ax.set_xticks(list(positions), labels, rotation=35 if len(labels) > 5 else 0,
-                  ha="right" if len(labels) > 5 else "center")
+    ax.set_xticks(positions, labels, rotation=35 if rotated else 0, ha="right" if rotated else "center")
     ax.set_ylabel(_("Defective orders"))
     _counts_axis(ax)
     ax.set_xlabel(by_text)
     ax.set_title((_("{metric}: defects by {by} (groups overlap: a defect that names no item counts under each item "
                     "of its order)") if overlap else _("{metric}: defects by {by}")).format(metric=metric_label,
-                                                                                           by=by_words))
+                                                                                           by=by_words), y=1)
     ax2 = ax.twinx()
-    ax2.plot(list(positions), list(cumulative), color=CUMULATIVE, marker="o", ms=3.5, lw=1.4)
+    ax2.plot(positions, cumulative, color=CUMULATIVE, marker="o", ms=3.5, lw=1.4)
     ax2.set_ylim(0, 1.05)
     ax2.yaxis.set_major_formatter(percent_formatter(0))
     ax2.set_ylabel(_("Cumulative share"), color=CUMULATIVE)
@@ -317,6 +488,7 @@ def _pareto(data: pd.DataFrame, label_col: str, value_col: str, by_text: str, by
     ax2.grid(False)
     ax2.spines["right"].set_visible(True)
     ax2.spines["right"].set_color(GRID)
+    fit(fig, ax, PARETO_PLOT, twin=ax2, x_rotation=35 if rotated else 0, x_ha="right" if rotated else "center")
     return fig
 
 
@@ -326,22 +498,23 @@ def _bars(data: pd.DataFrame, label_col: str, value_col: str, by_text: str, by_w
     heights = pd.to_numeric(data["rate"], errors="coerce").fillna(0) if use_rate else data[value_col]
     colours = [BAR_HOT if str(v) in highlight else BAR for v in data[label_col]]
     labels = [_short(v) for v in data[label_col]]
-    fig = Figure(figsize=(10.5, 2.6))
-    ax = fig.subplots()
+    fig, ax = new_figure()
     positions = list(range(len(labels)))
-    ax.bar(positions, list(heights), color=colours, width=0.65)
-    ax.set_xticks(positions, labels, rotation=30 if len(labels) > 8 else 0,
-                  ha="right" if len(labels) > 8 else "center")
+    rotated = len(labels) > 8
+    ax.bar(positions, [float(v) for v in heights], color=colours, width=0.65)
+    ax.set_xticks(positions, labels, rotation=30 if rotated else 0, ha="right" if rotated else "center")
     if use_rate:
         ax.yaxis.set_major_formatter(percent_formatter())
         ax.set_ylabel(_("Defect rate"))
-        ax.set_title(_("{metric}: defect rate by {by}").format(metric=metric_label, by=by_words))
+        ax.set_title(_("{metric}: defect rate by {by}").format(metric=metric_label, by=by_words), y=1)
     else:
         ax.set_ylabel(_("Defective orders"))
         _counts_axis(ax)   # whole orders
-        ax.set_title(_("{metric}: defects by {by}").format(metric=metric_label, by=by_words))
+        ax.set_title(_("{metric}: defects by {by}").format(metric=metric_label, by=by_words), y=1)
     ax.set_xlabel(by_text)
+    fit(fig, ax, BARS_PLOT, x_rotation=30 if rotated else 0, x_ha="right" if rotated else "center")
     return fig
 
 
-__all__ = ["daily_chart", "breakdown_chart", "chart_rc", "count_formatter", "date_formatter", "percent_formatter", "MAX_BARS"]
+__all__ = ["daily_chart", "daily_figure", "breakdown_chart", "chart_rc", "count_formatter", "date_formatter",
+           "drawing", "fit", "new_figure", "percent_formatter", "to_svg", "MAX_BARS"]
