@@ -357,4 +357,4 @@ def test_analyze_freezes_what_the_imports_created(tmp_path):
     done = subprocess.run([sys.executable, "-c", code, str(US), str(tmp_path / "o")], capture_output=True,
                           text=True, check=False)
     assert done.returncode == 1, done.stderr                 # the sample is at risk
-    assert int(done.stdout.split()[-1]) > 100_000            # pandas, DuckDB and the rest: hundreds of thousands
+    assert int(done.stdout.split()[-1]) > 50_000             # pandas, DuckDB and the rest: tens of thousands

@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 import weakref
 from collections.abc import Callable, Iterator
@@ -48,6 +49,7 @@ from .metrics import (
 from .model import Finding, MetricResult, RejectedRow
 from .options import DEFAULT_OUT, Options
 from .readonly import check_read_only
+from .render import charts
 from .render.html import render_cards, write_html
 from .render.poa import poa_text, render_poa, write_evidence_csv
 from .render.report import report_context
@@ -349,6 +351,8 @@ class Analysis:
         their paths."""
         folder = Path(out or self.options.out)
         folder.mkdir(parents=True, exist_ok=True)
+        # The charts' library is imported beside the work below (mostly DuckDB's, outside the GIL).
+        threading.Thread(target=charts.preload, name="sellerdx-preload-charts", daemon=True).start()
         # First, so that an error about unusable rows can point to the file that lists them.
         rejected = self.write_rejected(folder / "rejected_rows.csv")
         self._rejected_file = str(rejected)

@@ -138,6 +138,21 @@ def drawing() -> Iterator[None]:
             gc.unfreeze()
 
 
+def preload() -> None:
+    """Import what drawing a chart needs (matplotlib's figure, ticks, dates and SVG writer: ~0.3 s).
+
+    :class:`sellerdx.Analysis` calls it in a background thread while the data is read and diagnosed (DuckDB
+    works with the GIL released), so the first chart does not wait for the import. Never raises: a failing
+    import fails again, with its message, where the first chart imports it."""
+    try:
+        import matplotlib.backends.backend_svg
+        import matplotlib.dates
+        import matplotlib.figure
+        import matplotlib.ticker  # noqa: F401
+    except Exception:  # noqa: BLE001, S110 - reported by the chart's own import, not by a background thread
+        pass
+
+
 def new_figure() -> tuple[Any, Any]:
     """A :class:`~matplotlib.figure.Figure` (no pyplot) with one Axes; :func:`fit` sizes both."""
     from matplotlib.figure import Figure
