@@ -53,7 +53,7 @@ import duckdb
 
 from sellerdx import metrics as metrics_stage
 from sellerdx import store
-from sellerdx.diagnose.evaluate import PREREQUISITES, evaluate_rule, metric_config
+from sellerdx.diagnose.evaluate import PREREQUISITES, RuleRows, evaluate_rule, metric_config, rule_values
 from sellerdx.diagnose.merge import STATUS_ORDER, Candidate, dedupe, poa_family
 from sellerdx.diagnose.rules import PreventiveAction, Rule, RuleCase, Thresholds, load_rules, settings
 from sellerdx.diagnose.stats import fisher_one_sided, hypergeom_sf
@@ -83,14 +83,18 @@ def diagnose(con: duckdb.DuckDBPyConnection, metrics: Mapping[str, MetricResult]
                 continue
             window = (metric_config(key)["family"], metric.window_start, metric.window_end)
             todo.append((window, r_index, rule, position, key, metric))
-    # one window at a time (each rule query reads metric_window), then back in rule order
+    # one window at a time (each rule query reads metric_window), then back in rule order; the queries that
+    # answer several rules of a window at once ([batch]) run once for all of them
+    evidence_rows = RuleRows()
+    for _window, _r, rule, _p, key, metric in todo:
+        evidence_rows.plan(rule, rule_values(rule, key, metric, as_of))
     found: dict[tuple[int, int], Candidate] = {}
     for _window, r_index, rule, position, key, metric in sorted(todo, key=lambda t: (str(t[0]), t[1], t[3])):
         for req in rule.requires:
             if req not in ready:
                 PREREQUISITES[req](con, params)
                 ready.add(req)
-        finding = evaluate_rule(con, rule, key, metric, as_of, supplied)
+        finding = evaluate_rule(con, rule, key, metric, as_of, supplied, evidence_rows)
         if finding is not None:
             found[(r_index, position)] = Candidate(finding, rule, (STATUS_ORDER[metric.status], position))
     candidates = [found[k] for k in sorted(found)]

@@ -46,6 +46,59 @@ def query_rows(con: duckdb.DuckDBPyConnection, name: str, values: Mapping[str, A
     return rows
 
 
+class RuleRows:
+    """The evidence rows of rules, each query run once per window for every rule that reads it.
+
+    A query listed under ``[batch]`` of ``data/rules/_settings.toml`` takes the list of every value of one
+    rule parameter (``theme`` -> ``$themes``); :meth:`plan` collects the values the rules of a window ask
+    for, the first :meth:`rows` of that window runs the query with all of them, and each rule gets the rows
+    of its own value (the naming column dropped, so its rows are the unbatched shape)."""
+
+    def __init__(self) -> None:
+        self._planned: dict[tuple[Any, ...], list[Any]] = {}
+        self._done: dict[tuple[Any, ...], dict[Any, list[dict[str, Any]]]] = {}
+
+    @staticmethod
+    def _batch(rule: Rule) -> Mapping[str, str] | None:
+        return settings().get("batch", {}).get(rule.query)
+
+    @staticmethod
+    def _key(rule: Rule, values: Mapping[str, Any], param: str) -> tuple[Any, ...]:
+        return (rule.query, rule.by, tuple(sorted((k, repr(v)) for k, v in values.items() if k != param)))
+
+    def plan(self, rule: Rule, values: Mapping[str, Any]) -> None:
+        batch = self._batch(rule)
+        if batch is not None:
+            wanted = self._planned.setdefault(self._key(rule, values, batch["param"]), [])
+            if values[batch["param"]] not in wanted:
+                wanted.append(values[batch["param"]])
+
+    def rows(self, con: duckdb.DuckDBPyConnection, rule: Rule, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+        batch = self._batch(rule)
+        if batch is None:
+            return query_rows(con, rule.query, values, rule.by)
+        param, column = batch["param"], batch["column"]
+        key = self._key(rule, values, param)
+        done = self._done.get(key)
+        if done is None or values[param] not in done:
+            asked = [v for v in self._planned.get(key, []) if done is None or v not in done] or [values[param]]
+            if values[param] not in asked:
+                asked.append(values[param])
+            bound = {k: v for k, v in values.items() if k != param}
+            done = self._done.setdefault(key, {})
+            for value in asked:
+                done[value] = []
+            for row in query_rows(con, rule.query, {**bound, batch["list"]: asked}, rule.by):
+                done[row.pop(column)].append(row)
+        return done[values[param]]
+
+
+def rule_values(rule: Rule, key: str, metric: MetricResult, as_of: dt.date) -> dict[str, Any]:
+    """The parameters of ``rule``'s evidence query on ``metric``'s window."""
+    return {"family": metric_config(key)["family"], "window_start": metric.window_start,
+            "window_end": metric.window_end, "as_of": as_of, **rule.params}
+
+
 def metric_config(key: str) -> dict[str, Any]:
     return assets.load_toml("metrics.toml")["metrics"][key]
 
@@ -132,11 +185,11 @@ def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 
 def evaluate_rule(con: duckdb.DuckDBPyConnection, rule: Rule, key: str, metric: MetricResult, as_of: dt.date,
-              supplied: set[str]) -> Finding | None:
-    cfg = metric_config(key)
-    values = {"family": cfg["family"], "window_start": metric.window_start, "window_end": metric.window_end,
-              "as_of": as_of, **rule.params}
-    rows = query_rows(con, rule.query, values, rule.by)
+                  supplied: set[str], evidence_rows: RuleRows | None = None) -> Finding | None:
+    """The finding of ``rule`` on ``metric``'s window, or None; ``evidence_rows`` shares batched queries
+    between the rules of one diagnosis (a fresh one runs this rule's query alone)."""
+    values = rule_values(rule, key, metric, as_of)
+    rows = (evidence_rows or RuleRows()).rows(con, rule, values)
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_kind.setdefault(str(row["entity_kind"]), []).append(row)
