@@ -238,3 +238,18 @@ def test_the_garbage_collector_is_left_as_it_was() -> None:
     finally:
         gc.unfreeze()
     assert kept
+
+
+def test_a_report_decides_its_freeze_once_for_all_its_charts(monkeypatch) -> None:
+    # gc.get_freeze_count walks every frozen object (the sellerdx command freezes its imports): the report
+    # asks once, and each chart's drawing() inside it does not ask again.
+    import gc
+
+    from sellerdx.render.html import render_html
+    from support.render_fixtures import make_context
+
+    calls = []
+    real = gc.get_freeze_count
+    monkeypatch.setattr(gc, "get_freeze_count", lambda: calls.append(1) or real())
+    html = render_html(make_context())
+    assert html.count('class="chart"') >= 2 and len(calls) == 1

@@ -22,6 +22,7 @@ import re
 import warnings
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import pandas as pd
@@ -115,27 +116,44 @@ def _short(label: Any) -> str:
     return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1] + "…"
 
 
+_FROZEN: ContextVar[bool] = ContextVar("sellerdx_charts_frozen", default=False)
+
+
+@contextmanager
+def frozen() -> Iterator[None]:
+    """The objects of the program frozen for the garbage collector while charts are drawn (nested: once).
+
+    A chart allocates thousands of small objects, enough to set off the garbage collector's full pass, which
+    would scan the whole analysis (every frame and table held) while a chart is drawn: the objects that exist
+    when this starts are frozen (left out of collections) until it ends, unless the program froze some
+    itself (then its freeze is left alone; the sellerdx command freezes its own). The report wraps its whole
+    rendering in it, so the check (``gc.get_freeze_count`` walks the frozen objects) runs once per report."""
+    if _FROZEN.get():
+        yield
+        return
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    token = _FROZEN.set(True)
+    try:
+        yield
+    finally:
+        _FROZEN.reset(token)
+        if freeze:
+            gc.unfreeze()
+
+
 @contextmanager
 def drawing() -> Iterator[None]:
     """The context a chart is built and written in: :func:`chart_rc` over the caller's matplotlib settings
     (restored on exit), missing-glyph warnings silenced (CJK labels: the browser draws that text with its own
-    fonts), the objects of the program frozen for the garbage collector."""
-    # A chart allocates thousands of small objects, enough to set off the garbage collector's full pass, which
-    # would scan the whole analysis (every frame and table held) while a chart is drawn: the objects that exist
-    # before the chart are frozen (left out of collections) until it is written, unless the program froze some
-    # itself (then its freeze is left alone).
-    freeze = gc.get_freeze_count() == 0
-    if freeze:
-        gc.freeze()
-    try:
+    fonts), the objects of the program :func:`frozen`."""
+    with frozen():
         import matplotlib  # the first chart imports it (frozen objects: its import does not scan them either)
 
         with matplotlib.rc_context(chart_rc()), warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             yield
-    finally:
-        if freeze:
-            gc.unfreeze()
 
 
 def preload() -> None:

@@ -315,7 +315,7 @@ TEMPLATE = "report.html.j2"
 def render_html(ctx: ReportContext) -> str:
     """The report as one HTML document (inline CSS and SVG; no script, no external resource), written in
     ``ctx.lang``."""
-    with use(ctx.lang):
+    with use(ctx.lang), charts.frozen():   # one freeze for every chart of the report
         return environment().get_template(TEMPLATE).render(ctx=ctx, html_lang=html_lang())
 
 
