@@ -1,4 +1,4 @@
-"""Derived tables built once per loaded data set (``defect_events``, ``order_facts``, ``metric_orders``), the per-window tables the rules read, and the as-of date."""
+"""Derived tables built once per loaded data set (``defect_events``, ``order_facts``, ``order_items``, ``metric_orders``), the per-window tables the rules read, and the as-of date."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ _PREPARED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple] = weakref
 _KEEP = object()
 
 
-PREPARED_TABLES = ("defect_events", "order_facts", "metric_orders")
+PREPARED_TABLES = ("defect_events", "order_facts", "order_items", "metric_orders")
 """The as-of-independent tables :func:`prepare` builds, in this order (queries/metrics/<name>.sql)."""
 
 _STAGES = {"metric_orders": ("metric_unit_rows",)}
@@ -53,7 +53,7 @@ def _key_text(key: tuple) -> str:
 
 
 def _build(con: duckdb.DuckDBPyConnection, timezone: Any, *, persistent: bool) -> None:
-    """Run defect_events, order_facts and metric_orders: temp tables, or (``persistent``) tables of the
+    """Run defect_events, order_facts, order_items and metric_orders: temp tables, or (``persistent``) tables of the
     connection's database, stored with it."""
     supplied = store.supplied_kinds(con)
     zones = timezone_table()
@@ -73,6 +73,11 @@ def _build(con: duckdb.DuckDBPyConnection, timezone: Any, *, persistent: bool) -
             "zone_default": str(zones["default"]),
             "zone_override": timezone,
         },
+        "order_items": {
+            "has_cancellations": "cancellations" in supplied,
+            "cancelled_statuses": [w.lower() for w in cfg["orders"]["cancelled_statuses"]],
+            "invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]],
+        },
         "metric_unit_rows": {"invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]]},
         "metric_orders": {},
     }
@@ -88,7 +93,7 @@ def _build(con: duckdb.DuckDBPyConnection, timezone: Any, *, persistent: bool) -
 
 
 def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False, timezone: Any = _KEEP) -> None:
-    """Build ``defect_events``, ``order_facts`` and ``metric_orders`` unless already built for this data.
+    """Build ``defect_events``, ``order_facts``, ``order_items`` and ``metric_orders`` unless already built for this data.
 
     ``timezone`` is the zone of every order's local weekday / hour / date (``--timezone``), None for each
     order's sales-channel zone (data/timezones.toml); left out, the zone of the last build is kept.
@@ -189,14 +194,8 @@ def window_items(con: duckdb.DuckDBPyConnection) -> None:
         raise RuntimeError("window_items() needs use_window() first")
     n = state["windows"][state["window"]]
     if n not in state["items"]:
-        cfg = metrics_config()
         con.execute("DROP VIEW IF EXISTS metric_window_items")
-        run_query(con, "metric_window_items", {
-            "family": state["window"][0],
-            "has_cancellations": "cancellations" in store.supplied_kinds(con),
-            "cancelled_statuses": [w.lower() for w in cfg["orders"]["cancelled_statuses"]],
-            "invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]],
-        })
+        run_query(con, "metric_window_items", {"family": state["window"][0]})
         con.execute(f"ALTER TABLE metric_window_items RENAME TO metric_window_items_{n}")
         state["items"].add(n)
         con.execute(f"CREATE OR REPLACE TEMP VIEW metric_window_items AS SELECT * FROM metric_window_items_{n}")
