@@ -50,7 +50,7 @@
 --                  shipment row with a confirmation time or a tracking id; OTDR eligible: a row with a
 --                  promised delivery date; late: a shipment delivered after its promised date, or not
 --                  delivered at all)
-CREATE OR REPLACE TEMP TABLE order_facts AS
+CREATE OR REPLACE TABLE order_facts AS
 WITH o0 AS (
     SELECT order_id,
            min(purchase_ts) AS purchase_ts,

@@ -13,11 +13,11 @@
 --   $has_cancellations  BOOLEAN    a cancellations export was supplied (else item-status decides PFCR)
 --   $cancelled_statuses VARCHAR[]  lower-case item-status words meaning cancelled
 --   $invalid_carriers   VARCHAR[]  lower-case carrier names that do not make tracking valid ('' = blank)
--- Output: temp table order_items(order_id, purchase_date (order_facts'), sku, asin, product_name,
+-- Output: table order_items(order_id, purchase_date (order_facts'), sku, asin, product_name,
 --   named_pfcr, named_lsr, named_vtr, named_otdr BOOLEAN (the family's bad outcome of the order names
 --   this item), attributed_pfcr, attributed_lsr, attributed_vtr, attributed_otdr BOOLEAN (it names one of
 --   the order's items)), in purchase-date order so a window's join skips the other row groups.
-CREATE OR REPLACE TEMP TABLE order_items AS
+CREATE OR REPLACE TABLE order_items AS
 WITH items AS (
     SELECT DISTINCT order_id, sku, asin, product_name FROM orders
 ),

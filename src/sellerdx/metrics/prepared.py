@@ -52,9 +52,11 @@ def _key_text(key: tuple) -> str:
     return hashlib.sha256(repr(key).encode()).hexdigest()
 
 
-def _build(con: duckdb.DuckDBPyConnection, timezone: Any, *, persistent: bool) -> None:
-    """Run defect_events, order_facts, order_items and metric_orders: temp tables, or (``persistent``) tables of the
-    connection's database, stored with it."""
+def _build(con: duckdb.DuckDBPyConnection, timezone: Any) -> None:
+    """Run defect_events, order_facts, order_items and metric_orders: tables of the connection's database
+    (the work database of an analysis, or the cache entry being built), never temp tables. Temp tables
+    live in memory uncompressed (a 1M-item account's prepared tables took ~850 MB of DuckDB's budget as temp
+    tables); tables of the database file are compressed and paged by DuckDB's buffer manager."""
     supplied = store.supplied_kinds(con)
     zones = timezone_table()
     cfg = metrics_config()
@@ -84,10 +86,7 @@ def _build(con: duckdb.DuckDBPyConnection, timezone: Any, *, persistent: bool) -
     for name in PREPARED_TABLES:
         for stage in _STAGES.get(name, ()):
             run_query(con, stage, params[stage])
-        sql = assets.load_query(name)
-        if persistent:   # the same statement, its table kept in the database instead of the session
-            sql = sql.replace("CREATE OR REPLACE TEMP TABLE", "CREATE OR REPLACE TABLE", 1)
-        run_query(con, name, params[name], sql=sql)
+        run_query(con, name, params[name])
         for stage in _STAGES.get(name, ()):
             con.execute(f"DROP TABLE IF EXISTS {stage}")
 
@@ -100,7 +99,8 @@ def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False, timezone: An
     Rebuilt when the row counts of the source tables, the supplied kinds or the zone changed, or with
     ``force``. A database that holds them already (:func:`store_prepared`: the cached database of a
     folder) is used as it is when it was built from the same data, zone, queries and data files
-    (``prepared_info``); otherwise they are built again as temp tables, which shadow the stored ones.
+    (``prepared_info``); otherwise they are built again in the work database, whose tables shadow the
+    stored ones (the search path names the work database first, store.connect_work).
     """
     if timezone is _KEEP:
         timezone = _PREPARED[con][0][2] if con in _PREPARED else None
@@ -110,7 +110,7 @@ def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False, timezone: An
     if not force and con not in _PREPARED and stored_prepared(con) == _key_text(key):
         _PREPARED[con] = (key, _fresh_state(con, adopted=True))
         return
-    _build(con, timezone, persistent=False)
+    _build(con, timezone)
     _drop_windows(con)
     _PREPARED[con] = (key, _fresh_state(con, adopted=False))
 
@@ -121,10 +121,10 @@ def _fresh_state(con: duckdb.DuckDBPyConnection, *, adopted: bool) -> dict[str, 
 
 
 def store_prepared(con: duckdb.DuckDBPyConnection, timezone: Any = None) -> None:
-    """Build the prepared tables as tables of ``con``'s database (not temp tables) with ``prepared_info``
+    """Build the prepared tables in ``con``'s database (the cache entry being built) with ``prepared_info``
     naming what they were built from, so a later analysis of the same database (the folder's cache entry,
     attached read-only) uses them without rebuilding: only the window queries depend on ``--as-of``."""
-    _build(con, timezone, persistent=True)
+    _build(con, timezone)
     con.execute("CREATE OR REPLACE TABLE prepared_info AS SELECT CAST($k AS VARCHAR) AS key",
                 {"k": _key_text(_key(con, timezone))})
 
@@ -160,7 +160,7 @@ def use_window(con: duckdb.DuckDBPyConnection, family: str, start: dt.date, end:
     """Make ``metric_window`` hold the orders of ``family`` purchased from ``start`` to ``end``
     (queries/metric_window.sql).
 
-    Each (family, start, end) is materialised once per prepared data set, as the temp table
+    Each (family, start, end) is materialised once per prepared data set, as the table
     ``metric_window_<n>``; ``metric_window`` (and ``metric_window_items`` once :func:`window_items` built
     them) are views of the current one. So the rules of several metrics and the describe step's
     breakdowns, which alternate between windows, never build a window twice.
