@@ -9,11 +9,11 @@
 --   An order is in the window once
 --   it counts on the window's end (metric_orders.counts_from <= $window_end): only OTDR orders can
 --   count later than their purchase date, and OTDR's window ends on the as-of date.
--- Output: table metric_window(is_defect, in_numerator, defect, window_date, weight, num_weight,
+-- Output: temp table metric_window(is_defect, in_numerator, defect, window_date, weight, num_weight,
 --   bad_weight (metric_orders: units for otdr_units, else 1 / 0), then the columns of order_facts)
 -- The join is on (order_id, purchase_date) -- equal for every order, metric_orders' purchase date is
 -- order_facts' -- so DuckDB's join filter (the window's least and greatest purchase date) prunes too.
-CREATE OR REPLACE TABLE metric_window AS
+CREATE OR REPLACE TEMP TABLE metric_window AS
 SELECT m.is_defect, m.in_numerator, m.defect, m.window_date, m.weight, m.num_weight, m.bad_weight, f.*
 FROM metric_orders AS m
 JOIN order_facts AS f USING (order_id, purchase_date)

@@ -10,10 +10,10 @@
 -- Inputs: metric_window (queries/metric_window.sql), order_items (queries/order_items.sql).
 -- Parameters:
 --   $family             VARCHAR    the metric family of metric_window (odr_mfn, pfcr, lsr, vtr, otdr, ...)
--- Output: table metric_window_items(order_id, sku, asin, product_name, concerns BOOLEAN (the order
+-- Output: temp table metric_window_items(order_id, sku, asin, product_name, concerns BOOLEAN (the order
 --   has the family's bad outcome and it belongs to this item), attributed BOOLEAN (the data named which of
 --   the order's items the bad outcome concerns))
-CREATE OR REPLACE TABLE metric_window_items AS
+CREATE OR REPLACE TEMP TABLE metric_window_items AS
 WITH win AS (
     SELECT order_id, purchase_date, bool_or(is_defect) AS is_defect FROM metric_window
     GROUP BY order_id, purchase_date
