@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-BIG_TABLES = ("orders", "shipments", "defect_events", "order_facts", "metric_orders")
+BIG_TABLES = ("orders", "shipments", "defect_events", "order_facts", "order_items", "metric_orders")
 
 
 def table_scans(calls: dict[str, int]) -> dict[str, int]:

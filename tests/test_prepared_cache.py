@@ -1,7 +1,7 @@
 """The as-of-independent work cached with the loaded database (issue 14 point 4).
 
-A folder's cache entry stores the prepared tables (defect_events, order_facts, metric_orders) beside the
-canonical tables; a second run of the same folder with a new ``--as-of`` or ``--out`` uses them and reruns
+A folder's cache entry stores the prepared tables (defect_events, order_facts, order_items, metric_orders)
+beside the canonical tables; a second run of the same folder with a new ``--as-of`` or ``--out`` uses them and reruns
 only the window queries. What ran is read from ``sellerdx.metrics.runner.QUERY_STATS`` (a counter of the
 queries executed), never from timings. A changed byte, a damaged entry, a stored build from other queries
 or data files, or another ``--timezone`` never reuses them.
@@ -22,7 +22,7 @@ import sellerdx
 from sellerdx.metrics import prepared, runner
 from test_cache import make_folder
 
-PREPARED = ("defect_events", "order_facts", "metric_orders")
+PREPARED = ("defect_events", "order_facts", "order_items", "metric_orders")
 
 
 

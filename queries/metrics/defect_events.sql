@@ -19,7 +19,7 @@
 -- Output: defect_events(kind, order_id, event_date DATE, reason_code, detail, source_file, source_line,
 --   sku, asin: the item the event names (cancellation row's SKU; shipment row's SKU / ASIN; NULL for
 --   feedback, claims and chargebacks, which name no item))
-CREATE OR REPLACE TEMP TABLE defect_events AS
+CREATE OR REPLACE TABLE defect_events AS
 SELECT 'negative_feedback' AS kind, order_id, feedback_date AS event_date,
        CAST(NULL AS VARCHAR) AS reason_code, 'rating ' || CAST(rating AS VARCHAR) AS detail,
        source_file, source_line, CAST(NULL AS VARCHAR) AS sku, CAST(NULL AS VARCHAR) AS asin

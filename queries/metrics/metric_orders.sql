@@ -2,7 +2,7 @@
 -- (order, promised delivery date) for the unit-based OTDR -- with the order's bad outcome. Breakdowns,
 -- daily series, recovery calendar and recovery simulation read this, so every consumer uses the same
 -- membership rules as the metric queries (all taken from order_facts flags).
--- Materialised (a temp table) because every breakdown and rule reads it; rebuilt with order_facts.
+-- Materialised (a table of the work database) because every breakdown and rule reads it; rebuilt with order_facts.
 -- Built in stages: the unit-based OTDR's parcels are first summed into metric_unit_rows
 -- (queries/metric_unit_rows.sql), so this statement holds no window function and no parcel.
 -- Inputs: order_facts (queries/order_facts.sql), metric_unit_rows.
@@ -25,7 +25,7 @@
 --                 the row's parcels, of its parcels delivered on time, and of its late or lost parcels
 --                 (a parcel's units: the quantity of the order items its SKU or ASIN names; a parcel
 --                 naming none shares the order's units no parcel names, spread evenly)
-CREATE OR REPLACE TEMP TABLE metric_orders AS
+CREATE OR REPLACE TABLE metric_orders AS
 WITH base AS (
     SELECT 'odr_mfn' AS family, order_id, purchase_date, purchase_date AS window_date, is_odr_defect AS is_defect,
            is_odr_defect AS in_numerator, odr_defect_type AS defect, purchase_date AS counts_from

@@ -6,9 +6,9 @@
 -- so the parcels' window functions run apart from the union of every family's orders.
 -- Inputs: order_facts (queries/order_facts.sql: which orders are MFN), orders, shipments.
 -- Parameters: $invalid_carriers VARCHAR[]  lower-case carrier names that do not make tracking valid
--- Output: temp table metric_unit_rows(order_id, promised DATE, weight BIGINT, num_weight BIGINT,
+-- Output: table metric_unit_rows(order_id, promised DATE, weight BIGINT, num_weight BIGINT,
 --   bad_weight BIGINT); only rows with units (weight > 0)
-CREATE OR REPLACE TEMP TABLE metric_unit_rows AS
+CREATE OR REPLACE TABLE metric_unit_rows AS
 WITH parcels AS (   -- the unit-based OTDR: MFN parcels with valid tracking and a promised delivery date
     SELECT s.order_id, s.promised_delivery_date AS promised, s.delivered_date, s.sku, s.asin,
            row_number() OVER (PARTITION BY s.order_id ORDER BY s.source_file, s.source_line) AS parcel_no

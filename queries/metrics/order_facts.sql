@@ -1,5 +1,7 @@
 -- order_facts: one row per order (amazon-order-id) with everything the metrics, breakdowns, recovery
--- calendar and diagnosis rules need. Built once per loaded data set (it does not depend on as-of).
+-- calendar and diagnosis rules need, and no more (narrow: every column is read by a query or a breakdown).
+-- Built once per loaded data set (it does not depend on as-of). Stored in purchase-date order, so a filter
+-- on purchase_date (the window queries) skips the row groups outside its dates.
 -- Inputs: orders (one row per order item), defect_events (queries/defect_events.sql), cancellations,
 --   shipments.
 -- Parameters:
@@ -13,32 +15,25 @@
 -- Output columns:
 --   order_id
 --   purchase_ts TIMESTAMP (UTC, earliest of the order's rows), purchase_date DATE (its UTC date)
---   purchase_zone (the marketplace's IANA time zone), purchase_local_ts (purchase_ts in that zone),
---   purchase_local_date, purchase_weekday ('Monday'.., of the LOCAL date), purchase_hour (local, 0-23),
+--   purchase_zone (the marketplace's IANA time zone), purchase_local_date (the purchase date in that
+--   zone), purchase_weekday ('Monday'.., of the LOCAL date), purchase_hour (local, 0-23),
 --   purchase_iso_week ('2026-W40', of the UTC date like the windows)
 --   channel 'MFN' | 'AFN' (an order with any seller-fulfilled item is MFN)
 --   order_status (of the most recently updated row), sales_channel, ship_service_level (any row's: they
 --                  are order-level fields)
 --   is_cancelled   order-status is cancelled, or every item's item-status is
---   seller_cancelled  PFCR numerator flag: a counting cancellation row (defect_events) when a cancellations
---                  export was supplied (any item counts the order), else is_cancelled (an upper bound)
 --   cancel_reason_code, cancel_initiator  of the first counting cancellation ('unknown' without the export)
 --   is_late        LSR numerator flag: any late_shipment event; an order with no shipment row is on time
---   has_shipment_row, ship_confirmed (a row with a confirmation time or a tracking id), first_confirm_ts,
---   expected_ship_ts (earliest)
+--   has_shipment_row, first_confirm_ts, expected_ship_ts (earliest)
 --   carrier, tracking_id (first shipment row), shipping_service (shipments, else ship-service-level)
 --   tracking_valid every confirmed shipment row has a tracking id and a carrier not in $invalid_carriers
---   has_delivery_dates a row with both promised and delivered dates; delivered_on_time every such row
---                  delivered on or before its promised date
---   has_promised_date a row with a promised delivery date (delivered or not); has_undelivered a row with
---                  a promised date and no delivered date
+--   has_undelivered a row with a promised date and no delivered date
 --   otdr_counts_from  the first as-of date on which the order's on-time delivery is decided (OTDR):
 --                  its purchase date when every row with a promised date is delivered or one was
 --                  delivered late; otherwise (a shipment not delivered, none delivered late) the day
 --                  after the earliest promised date of its undelivered rows: from then it is late, before
 --                  it is pending and left out of the denominator
 --   first_asin, first_sku, first_product_name (the order's item row with the lowest source line),
---   item_count (item rows),
 --   units (sum of quantity), order_value (sum of item-price)
 --   ship_state, ship_country, ship_postal_code (order-level fields, any row's)
 --   has_negative_feedback, has_counting_claim, has_counting_chargeback  (ODR defects, rules in defect_events)
@@ -49,9 +44,13 @@
 --   pfcr_eligible / lsr_eligible / vtr_eligible / otdr_eligible   denominators (MFN; LSR not cancelled;
 --                  VTR shipment confirmed; OTDR valid tracking and a promised delivery date, counted from
 --                  otdr_counts_from on)
---   pfcr_defect / lsr_defect / vtr_invalid / otdr_late               the metric's bad outcomes (OTDR: a
---                  shipment delivered after its promised date, or not delivered at all)
-CREATE OR REPLACE TEMP TABLE order_facts AS
+--   pfcr_defect / lsr_defect / vtr_invalid / otdr_late               the metric's bad outcomes (PFCR: a
+--                  counting cancellation row (defect_events) when a cancellations export was supplied,
+--                  any item counting the order, else is_cancelled (an upper bound); VTR eligible: a
+--                  shipment row with a confirmation time or a tracking id; OTDR eligible: a row with a
+--                  promised delivery date; late: a shipment delivered after its promised date, or not
+--                  delivered at all)
+CREATE OR REPLACE TABLE order_facts AS
 WITH o0 AS (
     SELECT order_id,
            min(purchase_ts) AS purchase_ts,
@@ -64,7 +63,6 @@ WITH o0 AS (
              OR bool_and(coalesce(list_contains(CAST($cancelled_statuses AS VARCHAR[]), lower(trim(item_status))), false))
              AS is_cancelled,
            arg_min({'asin': asin, 'sku': sku, 'name': product_name}, source_line) AS first_item,
-           count(*) AS item_count,
            coalesce(sum(quantity), 0) AS units,
            sum(item_price) AS order_value,
            any_value(ship_state) AS ship_state,
@@ -116,9 +114,6 @@ s AS (
            bool_and(tracking_id IS NOT NULL
                     AND NOT list_contains(CAST($invalid_carriers AS VARCHAR[]), lower(trim(coalesce(carrier, '')))))
                FILTER (WHERE ship_confirm_ts IS NOT NULL OR tracking_id IS NOT NULL) AS tracking_valid,
-           bool_or(promised_delivery_date IS NOT NULL AND delivered_date IS NOT NULL) AS has_delivery_dates,
-           bool_and(delivered_date <= promised_delivery_date)
-               FILTER (WHERE promised_delivery_date IS NOT NULL AND delivered_date IS NOT NULL) AS delivered_on_time,
            bool_or(promised_delivery_date IS NOT NULL) AS has_promised_date,
            bool_or(delivered_date > promised_delivery_date) AS delivered_late,
            min(promised_delivery_date) FILTER (WHERE promised_delivery_date IS NOT NULL
@@ -128,7 +123,7 @@ s AS (
 ),
 joined AS (
     SELECT o.order_id, o.purchase_ts, CAST(o.purchase_ts AS DATE) AS purchase_date,
-           o.purchase_zone, o.purchase_local_ts,
+           o.purchase_zone,
            CAST(o.purchase_local_ts AS DATE) AS purchase_local_date,
            dayname(CAST(o.purchase_local_ts AS DATE)) AS purchase_weekday,
            hour(o.purchase_local_ts) AS purchase_hour,
@@ -146,8 +141,6 @@ joined AS (
            s.first_confirm_ts, s.expected_ship_ts, s.carrier, s.tracking_id,
            coalesce(s.shipping_service, o.ship_service_level) AS shipping_service,
            coalesce(s.tracking_valid, false) AS tracking_valid,
-           coalesce(s.has_delivery_dates, false) AS has_delivery_dates,
-           coalesce(s.delivered_on_time, false) AS delivered_on_time,
            coalesce(s.has_promised_date, false) AS has_promised_date,
            CASE WHEN coalesce(s.delivered_late, false) OR s.first_undelivered_promise IS NULL
                 THEN CAST(o.purchase_ts AS DATE)
@@ -155,7 +148,7 @@ joined AS (
            coalesce(s.delivered_late, false) OR s.first_undelivered_promise IS NOT NULL AS otdr_not_on_time,
            s.first_undelivered_promise IS NOT NULL AS has_undelivered,
            o.first_item.asin AS first_asin, o.first_item.sku AS first_sku,
-           o.first_item.name AS first_product_name, o.item_count, o.units, o.order_value,
+           o.first_item.name AS first_product_name, o.units, o.order_value,
            o.ship_state, o.ship_country, o.ship_postal_code,
            coalesce(ev.has_negative_feedback, false) AS has_negative_feedback,
            coalesce(ev.has_counting_claim, false) AS has_counting_claim,
@@ -167,7 +160,7 @@ joined AS (
     LEFT JOIN c USING (order_id)
     LEFT JOIN s USING (order_id)
 )
-SELECT * EXCLUDE (otdr_not_on_time),
+SELECT * EXCLUDE (otdr_not_on_time, seller_cancelled, ship_confirmed, has_promised_date),
        (has_negative_feedback OR has_counting_claim OR has_counting_chargeback) AS is_odr_defect,
        nullif(concat_ws('+',
                         CASE WHEN has_negative_feedback THEN 'negative_feedback' END,
@@ -182,3 +175,4 @@ SELECT * EXCLUDE (otdr_not_on_time),
        channel = 'MFN' AND tracking_valid AND has_promised_date AS otdr_eligible,
        channel = 'MFN' AND tracking_valid AND has_promised_date AND otdr_not_on_time AS otdr_late
 FROM joined
+ORDER BY purchase_date

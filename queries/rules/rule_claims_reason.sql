@@ -35,14 +35,18 @@ multi AS (      -- pattern orders holding several ASINs: a claim names no item, 
     WHERE asin IS NOT NULL AND order_id IN (SELECT order_id FROM pat)
     GROUP BY order_id HAVING count(DISTINCT asin) > 1
 ),
-memb_all AS (
+memb_all AS (  -- only the groupings asked for ($kinds): each other one would group every window order
     SELECT DISTINCT 'asins' AS entity_kind, asin AS entity, order_id FROM items
+    WHERE list_contains(CAST($kinds AS VARCHAR[]), 'asins')
     UNION ALL
     SELECT 'carriers', coalesce(nullif(trim(carrier), ''), '(blank)'), order_id FROM pop
+    WHERE list_contains(CAST($kinds AS VARCHAR[]), 'carriers')
     UNION ALL
     SELECT 'shipping_services', coalesce(nullif(trim(shipping_service), ''), '(none)'), order_id FROM pop
+    WHERE list_contains(CAST($kinds AS VARCHAR[]), 'shipping_services')
     UNION ALL
-    SELECT 'tracking', 'shipments without a tracking ID', order_id FROM pop WHERE tracking_id IS NULL AND channel = 'MFN'
+    SELECT 'tracking', 'shipments without a tracking ID', order_id FROM pop
+    WHERE tracking_id IS NULL AND channel = 'MFN' AND list_contains(CAST($kinds AS VARCHAR[]), 'tracking')
 ),
 memb AS (   -- the groups that hold a pattern order (the others are not returned)
     SELECT a.* FROM memb_all AS a

@@ -25,10 +25,11 @@ def vnorm_py(word: str) -> str:
 
 
 #: DuckDB's memory budget for an analysis on disk (override with SELLERDX_MEMORY_LIMIT, e.g. "2GB").
-#: Tables live in the work database file; DuckDB keeps this much in memory and spills the rest. 1 GB since
-#: the unit-based OTDR: building metric_orders for a 5M-item account (the parcels numbered per order) ran
-#: out of memory at 600 MB (docs/performance.md).
-DEFAULT_MEMORY_LIMIT = "1GB"
+#: Tables live in the work database file; DuckDB keeps this much in memory and spills the rest. 600 MB
+#: again since metric_orders is built in stages and the prepared tables are tables of the database file,
+#: not temp tables: a 5M-item account runs through (first and cached run) with it (docs/performance.md,
+#: "Round three: scale"); it was 1 GB while building metric_orders held every parcel in one window function.
+DEFAULT_MEMORY_LIMIT = "600MB"
 
 
 def connect(path: str | None = None, *, memory_limit: str | None = None, threads: int | None = None,

@@ -1,0 +1,142 @@
+"""The window tables at scale (issue 14 point 2): order_facts narrow and in purchase-date order, each
+window reading only its dates, the window's item marks computed once per data set (order_items), the
+prepared tables stored in the database file rather than as temp tables. Behaviour is read from the tables
+and from ``sellerdx.metrics.runner.QUERY_STATS`` (which queries ran), never from timings.
+
+Data (by hand): MFN orders 1-6, one item each, purchased (UTC noon) on
+  1: 2026-10-20   2: 2026-09-01   3: 2026-10-30   4: 2026-08-15   5: 2026-10-05   6: 2026-10-25
+in that (shuffled) order of the All Orders rows. Every order has a confirmed shipment with a valid tracking
+id and a promised delivery date; order 2 (purchased Sep 1, promised Oct 20) was never delivered, the others
+were delivered on their promised day. Order 5 holds two items (SKU-A and SKU-B); its shipment row names
+SKU-B and was confirmed late (expected Oct 6, confirmed Oct 8).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from sellerdx import assets
+from sellerdx.metrics import prepared, runner
+from support.metrics_data import load, order, shipment
+
+DAYS = {1: "2026-10-20", 2: "2026-09-01", 3: "2026-10-30", 4: "2026-08-15", 5: "2026-10-05", 6: "2026-10-25"}
+PROMISED = {1: "2026-10-24", 2: "2026-10-20", 3: "2026-11-03", 4: "2026-08-19", 5: "2026-10-10", 6: "2026-10-29"}
+
+
+def _data():
+    orders = [order(i, day) for i, day in DAYS.items()]
+    orders.append(order(5, DAYS[5], sku="SKU-B", asin="B00000000B"))
+    ships = []
+    for i, day in DAYS.items():
+        expected = f"{day}T23:00:00" if i != 5 else "2026-10-06T23:00:00"
+        confirmed = f"{day}T20:00:00" if i != 5 else "2026-10-08T10:00:00"
+        promised = dt.date.fromisoformat(PROMISED[i])
+        extra = {"promised_delivery_date": promised, "delivered_date": None if i == 2 else promised}
+        if i == 5:
+            extra.update(sku="SKU-B", asin="B00000000B")
+        ships.append(shipment(i, expected, confirmed, **extra))
+    return load(orders=orders, shipments=ships)
+
+
+@pytest.fixture
+def con():
+    c = _data()
+    prepared.prepare(c, force=True)
+    return c
+
+
+def test_order_facts_is_stored_in_purchase_date_order(con):
+    stored = [r[0].isoformat() for r in con.execute("SELECT purchase_date FROM order_facts ORDER BY rowid").fetchall()]
+    assert stored == ["2026-08-15", "2026-09-01", "2026-10-05", "2026-10-20", "2026-10-25", "2026-10-30"]
+
+
+def test_order_items_is_stored_in_purchase_date_order_with_the_family_marks(con):
+    rows = con.execute("SELECT purchase_date, sku, named_lsr, attributed_lsr, named_otdr, attributed_otdr "
+                       "FROM order_items ORDER BY rowid").fetchall()
+    assert [r[0].isoformat() for r in rows] == sorted(r[0].isoformat() for r in rows)
+    by_sku = {(r[0].isoformat(), r[1]): r[2:] for r in rows}
+    # order 5: its late shipment row names SKU-B, so LSR's defect is SKU-B's alone (attributed)
+    assert by_sku[("2026-10-05", "SKU-B")] == (True, True, False, False)
+    assert by_sku[("2026-10-05", "SKU-A")] == (False, True, False, False)
+    # order 2: its undelivered parcel's row names no item (no SKU / ASIN), so OTDR's outcome is not
+    # attributed to an item (it concerns every item of the order)
+    assert by_sku[("2026-09-01", "SKU-A")] == (False, False, False, False)
+
+
+def test_a_window_holds_exactly_its_dates(con):
+    # the LSR 10-day window Oct 22 .. Oct 31: orders 6 (Oct 25) and 3 (Oct 30)
+    prepared.use_window(con, "lsr", dt.date(2026, 10, 22), dt.date(2026, 10, 31))
+    got = sorted(r[0] for r in con.execute("SELECT purchase_date FROM metric_window").fetchall())
+    assert [d.isoformat() for d in got] == ["2026-10-25", "2026-10-30"]
+    # the LSR 30-day window Oct 2 .. Oct 31 holds order 5 and its late shipment
+    prepared.use_window(con, "lsr", dt.date(2026, 10, 2), dt.date(2026, 10, 31))
+    rows = con.execute("SELECT purchase_date, is_defect FROM metric_window ORDER BY purchase_date").fetchall()
+    assert [(d.isoformat(), bad) for d, bad in rows] == [
+        ("2026-10-05", True), ("2026-10-20", False), ("2026-10-25", False), ("2026-10-30", False)]
+
+
+def test_the_unit_based_otdr_window_finds_orders_purchased_before_it(con):
+    # otdr_units places a parcel by its promised date: order 2, purchased Sep 1, promised Oct 20 and never
+    # delivered, is in the window Oct 18 .. Oct 31 (with orders 1, Oct 24, and 6, Oct 29); the purchase-date
+    # pruning of the other families must not drop it
+    prepared.use_window(con, "otdr_units", dt.date(2026, 10, 18), dt.date(2026, 10, 31))
+    rows = con.execute("SELECT purchase_date, window_date, is_defect FROM metric_window "
+                       "ORDER BY window_date").fetchall()
+    assert [(p.isoformat(), w.isoformat(), bad) for p, w, bad in rows] == [
+        ("2026-09-01", "2026-10-20", True), ("2026-10-20", "2026-10-24", False),
+        ("2026-10-25", "2026-10-29", False)]
+
+
+def test_window_items_join_the_marks_and_read_no_raw_table(con):
+    runner.QUERY_STATS.clear()
+    prepared.use_window(con, "lsr", dt.date(2026, 10, 2), dt.date(2026, 10, 31))
+    prepared.window_items(con)
+    rows = con.execute("SELECT order_id, sku, concerns, attributed FROM metric_window_items "
+                       "ORDER BY order_id, sku").fetchall()
+    assert [(o[-1:], s, c, a) for o, s, c, a in rows] == [
+        ("1", "SKU-A", False, False), ("3", "SKU-A", False, False),
+        ("5", "SKU-A", False, True), ("5", "SKU-B", True, True), ("6", "SKU-A", False, False)]
+    assert "order_items" not in runner.QUERY_STATS          # built once with the prepared tables, not per window
+    body = re.sub(r"--[^\n]*", " ", assets.load_query("metric_window_items"))
+    for table in ("orders", "shipments", "defect_events", "order_facts"):
+        assert not re.search(rf"\b(FROM|JOIN)\s+{table}\b", body, re.IGNORECASE), table
+
+
+def test_prepared_tables_live_in_the_database_windows_in_the_session(con):
+    prepared.use_window(con, "lsr", dt.date(2026, 10, 22), dt.date(2026, 10, 31))
+    prepared.window_items(con)
+    temporary = dict(con.execute("SELECT table_name, temporary FROM duckdb_tables()").fetchall())
+    for name in prepared.PREPARED_TABLES:
+        assert temporary[name] is False, name
+    assert temporary["metric_window_0"] is True and temporary["metric_window_items_0"] is True
+
+
+def _order_facts_columns(con) -> set[str]:
+    return {r[0] for r in con.execute("DESCRIBE order_facts").fetchall()}
+
+
+def test_metric_window_holds_every_order_facts_column_its_readers_name(con):
+    """metric_window carries only the order_facts columns its readers use; a reader naming another one
+    (a new rule query, a breakdowns.toml column) must add it to queries/metrics/metric_window.sql."""
+    prepared.use_window(con, "odr_mfn", dt.date(2026, 8, 1), dt.date(2026, 10, 31))
+    window = {r[0] for r in con.execute("DESCRIBE metric_window").fetchall()}
+    facts = _order_facts_columns(con)
+    assert "first_product_name" in facts and "first_product_name" not in window   # narrow: not every column
+    texts = [re.sub(r"--[^\n]*", " ", assets.load_query(name)) for name in _window_readers()]
+    texts.append(assets.read_text("data", "breakdowns.toml"))
+    named = {c for c in facts for t in texts if re.search(rf"\b{c}\b", t)}
+    assert named - window == set()
+
+
+def _window_readers() -> list[str]:
+    """Every query that reads metric_window (not the one that builds it)."""
+    return [n for n in assets.query_names() if n != "metric_window"
+            and re.search(r"\bmetric_window\b", re.sub(r"--[^\n]*", " ", assets.load_query(n)))]
+
+
+def test_the_readers_are_found():
+    assert {"breakdown", "rule_group_concentration", "rule_feedback_theme", "metric_window_items"} <= set(
+        _window_readers())
