@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 import sellerdx
 from sellerdx.metrics import prepared, runner
 from test_cache import make_folder
@@ -120,3 +122,23 @@ def test_each_window_is_built_once(tmp_path, cache_dir):
     analysis.result  # noqa: B018 - describe: breakdowns and plan read the windows again
     state = prepared._PREPARED[analysis.con][1]
     assert runner.QUERY_STATS.get("metric_window", [0])[0] == len(state["windows"])
+
+
+def test_the_source_counts_are_read_once_per_load_and_again_after_a_reload():
+    # prepare() is asked before every window and metric (a hundred times per analysis): the row counts that
+    # key the prepared tables are read once per data version (store.changed), and a reload is noticed.
+    from sellerdx import store
+    from support.metrics_data import feedback, load, order
+
+    con = load(orders=[order(1, "2026-10-01"), order(2, "2026-10-02")])
+    before = runner.QUERY_STATS.get("source_counts", (0, 0.0))[0]
+    for _ in range(5):
+        prepared.prepare(con)
+    assert runner.QUERY_STATS["source_counts"][0] - before == 1
+    assert con.execute("SELECT count(*) FROM order_facts").fetchall() == [(2,)]
+    store.load_frames(con, {"orders": pd.DataFrame([order(3, "2026-10-03")]),
+                            "feedback": pd.DataFrame([feedback(3, 1)])})
+    prepared.prepare(con)
+    assert runner.QUERY_STATS["source_counts"][0] - before == 2
+    assert con.execute("SELECT count(*) FROM order_facts").fetchall() == [(3,)]
+    assert "feedback" in store.supplied_kinds(con)

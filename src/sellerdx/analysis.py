@@ -275,7 +275,9 @@ class Analysis:
         # The result is language-neutral: its sentences are Messages (English as str, written in any language
         # by a renderer); a text still composed as a plain string is English, never half in the caller's
         # language (the CLI runs inside `use(lang)`), so summary.json and the POA read the same in every run.
-        with use("en"):
+        # DuckDB hands back most of its budget while the result is described: the Python objects grow with
+        # the account from here on (store.lend_memory), and both stay within the budget's bound.
+        with use("en"), store.lend_memory([self.con, *self._split.views.values()]):
             if self._split.multiple:   # one result per marketplace; the top-level one's figures on top
                 result = marketplaces.describe_marketplaces(
                     self.con, self._split, folder=str(self.folder), options=self.options, params=self.params,

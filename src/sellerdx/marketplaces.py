@@ -173,6 +173,7 @@ def view(con: duckdb.DuckDBPyConnection, channel: Channel, index: int, *, top_le
         finally:
             out.unregister("_marketplace_rows")
             source.close()
+    store.changed(out)
     return out
 
 

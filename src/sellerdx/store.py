@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+import weakref
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
 import duckdb
 import pandas as pd
@@ -30,6 +32,45 @@ def vnorm_py(word: str) -> str:
 #: not temp tables: a 5M-item account runs through (first and cached run) with it (docs/performance.md,
 #: "Round three: scale"); it was 1 GB while building metric_orders held every parcel in one window function.
 DEFAULT_MEMORY_LIMIT = "600MB"
+
+
+#: Of DuckDB's budget, the share it keeps while the result is described: from there on the Python side
+#: grows with the account (the plan's counted defects, the evidence of every finding, the recovery calendar)
+#: while DuckDB runs a few small queries, so DuckDB hands back what it cached (its tables are in the file).
+DESCRIBE_SHARE = 0.25
+_UNITS = {"": 1, "bytes": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def _setting_bytes(text: str) -> int:
+    """DuckDB's memory setting ('572.2 MiB', '600MB') in bytes."""
+    match = re.fullmatch(r"\s*([0-9.]+)\s*([A-Za-z]*)\s*", text)
+    if not match or match.group(2).lower() not in _UNITS:
+        raise ValueError(f"not a memory size: {text!r}")
+    return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+
+
+@contextmanager
+def lend_memory(cons: Iterable[duckdb.DuckDBPyConnection], share: float = DESCRIBE_SHARE) -> Iterator[None]:
+    """DuckDB's budget lowered to ``share`` of itself on each connection to a database file (whose budget
+    sellerdx set), restored afterwards; in-memory connections are left alone."""
+    lowered: list[tuple[duckdb.DuckDBPyConnection, str]] = []
+    for con in cons:
+        if con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+                       ).fetchone()[0] is None:
+            continue
+        before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        smaller = max(64 * 2**20, int(_setting_bytes(before) * share))
+        con.execute("SET memory_limit = $m", {"m": f"{smaller // 2**20}MiB"})
+        lowered.append((con, before))
+    try:
+        yield
+    finally:
+        for con, before in lowered:
+            try:
+                con.execute("SET memory_limit = $m", {"m": before})
+            except duckdb.ConnectionException:   # closed by its owner meanwhile (a marketplace's view)
+                pass
 
 
 def connect(path: str | None = None, *, memory_limit: str | None = None, threads: int | None = None,
@@ -103,22 +144,48 @@ def create_stage_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(stage_ddl(kind))
 
 
+# What sellerdx loaded into a connection changes only through this module (finalize, mark_supplied,
+# mark_unusable) and marketplaces.view; each change bumps the connection's data version, so what is derived
+# from the loaded data (the supplied kinds here, the prepared tables' key in metrics.prepared) is read once
+# per version instead of by a query each time it is asked (a few hundred times per analysis).
+_VERSIONS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, int] = weakref.WeakKeyDictionary()
+_SUPPLIED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple[int, frozenset[str]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def changed(con: duckdb.DuckDBPyConnection) -> None:
+    """Say that the loaded data of ``con`` changed (its tables were (re)built or copied)."""
+    _VERSIONS[con] = _VERSIONS.get(con, 0) + 1
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """A number that changes whenever the loaded data of ``con`` does (see :func:`changed`)."""
+    return _VERSIONS.get(con, 0)
+
+
 def mark_supplied(con: duckdb.DuckDBPyConnection, kinds: Iterable[str]) -> None:
     for kind in kinds:
         con.execute("INSERT OR IGNORE INTO supplied VALUES ($k)", {"k": kind})
+    changed(con)
 
 
 def supplied_kinds(con: duckdb.DuckDBPyConnection) -> set[str]:
     """The report kinds supplied with usable data: a file of the kind loaded a row, or had no data row at
     all (an empty export says "none"). A kind whose every row was rejected is not supplied; see
     :func:`unusable_kinds`."""
-    return {row[0] for row in con.execute("SELECT kind FROM supplied").fetchall()}
+    version = data_version(con)
+    known = _SUPPLIED.get(con)
+    if known is None or known[0] != version:
+        known = (version, frozenset(row[0] for row in con.execute("SELECT kind FROM supplied").fetchall()))
+        _SUPPLIED[con] = known
+    return set(known[1])
 
 
 def mark_unusable(con: duckdb.DuckDBPyConnection, reasons: Mapping[str, str]) -> None:
     """Record kinds that were supplied but yielded no usable row, with why ("a.csv: 2 rows read, 2 rejected")."""
     for kind, reason in reasons.items():
         con.execute("INSERT OR REPLACE INTO unusable VALUES ($k, $r)", {"k": kind, "r": reason})
+    changed(con)
 
 
 def unusable_kinds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -130,6 +197,7 @@ def finalize(con: duckdb.DuckDBPyConnection) -> None:
     """Build every canonical table from its stage table (queries/load_<kind>.sql)."""
     for kind in TABLE_KINDS:
         con.execute(assets.load_query(f"load_{kind}"))
+    changed(con)
 
 
 def load_frames(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame],
