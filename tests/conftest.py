@@ -32,6 +32,16 @@ def _english_unless_asked():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _garbage_collector_unfrozen():
+    """`sellerdx analyze` freezes what its imports created (cli._freeze_imports); run in-process by CliRunner
+    it would freeze the test runner's objects for good: each test leaves the collector as it found it."""
+    import gc
+
+    yield
+    gc.unfreeze()
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
