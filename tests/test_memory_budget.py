@@ -33,3 +33,37 @@ def test_a_connection_closed_meanwhile_is_not_an_error(tmp_path):
                                                 ("1.5 GiB", int(1.5 * 2**30)), ("512 bytes", 512)])
 def test_duckdb_memory_settings_are_read_in_bytes(text, expected):
     assert store._setting_bytes(text) == expected
+
+
+def _settings(con) -> tuple[str, str]:
+    return con.execute("SELECT current_setting('threads'), current_setting('memory_limit')").fetchall()[0]
+
+
+def test_a_statement_out_of_budget_runs_again_on_one_thread_then_with_twice_the_budget(tmp_path, monkeypatch):
+    monkeypatch.setenv("SELLERDX_MEMORY_LIMIT", "300MB")
+    con = store.connect(str(tmp_path / "work.duckdb"), temp_directory=str(tmp_path))
+    con.execute("SET threads = 2")
+    start = _settings(con)
+    seen: list[tuple[str, str]] = []
+
+    def run(fails: int):
+        def attempt():
+            seen.append(_settings(con))
+            if len(seen) <= fails:
+                raise __import__("duckdb").OutOfMemoryException("failed to allocate data")
+            return "built"
+        return attempt
+
+    assert store.within_budget(con, run(0)) == "built" and len(seen) == 1
+    seen.clear()
+    assert store.within_budget(con, run(1)) == "built"
+    assert [s[0] for s in seen] == [2, 1] and seen[1][1] == start[1]            # one thread, same budget
+    seen.clear()
+    assert store.within_budget(con, run(2)) == "built"
+    assert seen[2][0] == 1 and store._setting_bytes(seen[2][1]) == pytest.approx(600e6, rel=0.01)
+    assert _settings(con)[0] == start[0]                                      # both restored
+    assert store._setting_bytes(_settings(con)[1]) == pytest.approx(store._setting_bytes(start[1]), rel=0.001)
+    seen.clear()
+    with pytest.raises(__import__("duckdb").OutOfMemoryException):
+        store.within_budget(con, run(3))
+    assert _settings(con)[0] == start[0]

@@ -8,11 +8,13 @@ an empty canonical table, so no query fails on a missing table; ``supplied_kinds
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -20,6 +22,8 @@ import pandas as pd
 from . import assets
 from .model import TABLE_KINDS
 from .schema import report_specs
+
+log = logging.getLogger(__name__)
 
 
 def vnorm_py(word: str) -> str:
@@ -71,6 +75,35 @@ def lend_memory(cons: Iterable[duckdb.DuckDBPyConnection], share: float = DESCRI
                 con.execute("SET memory_limit = $m", {"m": before})
             except duckdb.ConnectionException:   # closed by its owner meanwhile (a marketplace's view)
                 pass
+
+
+def within_budget(con: duckdb.DuckDBPyConnection, run: Callable[[], Any]) -> Any:
+    """``run()`` (one statement building a table), tried again when it runs out of DuckDB's budget: first on
+    one thread (an operator DuckDB cannot spill, a window function, holds one partition per thread), then
+    with twice the budget; each setting is restored afterwards. A failed ``CREATE TABLE ... AS`` leaves
+    nothing behind, so the retry starts clean. The budget bounds memory as long as a statement fits in it;
+    one that does not costs time (one thread) before it costs memory (twice the budget, and then it says so
+    in the log)."""
+    try:
+        return run()
+    except duckdb.OutOfMemoryException:
+        pass
+    threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
+    con.execute("SET threads = 1")
+    try:
+        try:
+            return run()
+        except duckdb.OutOfMemoryException:
+            pass
+        before = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        log.warning("a statement needs more than DuckDB's budget of %s: running it with twice the budget", before)
+        con.execute("SET memory_limit = $m", {"m": f"{2 * _setting_bytes(before) // 2**20}MiB"})
+        try:
+            return run()
+        finally:
+            con.execute("SET memory_limit = $m", {"m": before})
+    finally:
+        con.execute(f"SET threads = {int(threads)}")
 
 
 def connect(path: str | None = None, *, memory_limit: str | None = None, threads: int | None = None,

@@ -91,10 +91,10 @@ def _build(con: duckdb.DuckDBPyConnection, timezone: Any) -> None:
         "metric_unit_rows": {"invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]]},
         "metric_orders": {},
     }
-    for name in PREPARED_TABLES:
+    for name in PREPARED_TABLES:   # the biggest statements of a run: tried again before giving up (store)
         for stage in _STAGES.get(name, ()):
-            run_query(con, stage, params[stage])
-        run_query(con, name, params[name])
+            store.within_budget(con, lambda stage=stage: run_query(con, stage, params[stage]))
+        store.within_budget(con, lambda name=name: run_query(con, name, params[name]))
         for stage in _STAGES.get(name, ()):
             con.execute(f"DROP TABLE IF EXISTS {stage}")
 
