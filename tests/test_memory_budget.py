@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from sellerdx import store
+from sellerdx.text import parse_size
 
 
 def _limit(con) -> int:
-    return store._setting_bytes(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+    return parse_size(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
 
 
 def test_the_budget_is_lowered_to_a_quarter_while_describing_and_restored(tmp_path, monkeypatch):
@@ -32,7 +33,7 @@ def test_a_connection_closed_meanwhile_is_not_an_error(tmp_path):
 @pytest.mark.parametrize(("text", "expected"), [("572.2 MiB", int(572.2 * 2**20)), ("600MB", 600 * 10**6),
                                                 ("1.5 GiB", int(1.5 * 2**30)), ("512 bytes", 512)])
 def test_duckdb_memory_settings_are_read_in_bytes(text, expected):
-    assert store._setting_bytes(text) == expected
+    assert parse_size(text) == expected
 
 
 def _settings(con) -> tuple[str, str]:
@@ -60,9 +61,9 @@ def test_a_statement_out_of_budget_runs_again_on_one_thread_then_with_twice_the_
     assert [s[0] for s in seen] == [2, 1] and seen[1][1] == start[1]            # one thread, same budget
     seen.clear()
     assert store.within_budget(con, run(2)) == "built"
-    assert seen[2][0] == 1 and store._setting_bytes(seen[2][1]) == pytest.approx(600e6, rel=0.01)
+    assert seen[2][0] == 1 and parse_size(seen[2][1]) == pytest.approx(600e6, rel=0.01)
     assert _settings(con)[0] == start[0]                                      # both restored
-    assert store._setting_bytes(_settings(con)[1]) == pytest.approx(store._setting_bytes(start[1]), rel=0.001)
+    assert parse_size(_settings(con)[1]) == pytest.approx(parse_size(start[1]), rel=0.001)
     seen.clear()
     with pytest.raises(__import__("duckdb").OutOfMemoryException):
         store.within_budget(con, run(3))

@@ -32,7 +32,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -45,6 +44,7 @@ from . import assets
 from .errors import BadOptionError
 from .model import FileReport
 from .paths import file_sha256, user_cache_dir
+from .text import parse_size
 from .version import __version__
 
 if TYPE_CHECKING:  # DuckDB and the ingest types are only needed when a cache is used, not by `cache info`
@@ -61,8 +61,6 @@ ENTRY_KINDS = ("files", "folders")
 _TMP_PREFIX = ".tmp-"
 _STALE_TMP_SECONDS = 6 * 3600     # a temporary entry this old belongs to a run that was killed
 _DATA_FILES = (("data", "reports.toml"), ("data", "dates.toml"), ("data", "vocabulary.toml"))
-_UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
-          "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
 
 
 # ------------------------------------------------------------------------------------------------ settings
@@ -73,14 +71,6 @@ def resolve(cache: str | os.PathLike[str] | bool | None) -> Path | None:
     if cache is False or cache is None or str(cache) == "":
         return None
     return Path(cache).expanduser()
-
-
-def parse_size(text: str) -> int:
-    """``"2GB"`` -> 2000000000, ``"512MiB"``, ``"1000"`` (bytes). Raises ValueError."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", text)
-    if not match or match.group(2).upper() not in _UNITS:
-        raise ValueError(text)
-    return int(float(match.group(1)) * _UNITS[match.group(2).upper()])
 
 
 def max_bytes() -> int:

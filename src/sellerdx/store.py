@@ -13,7 +13,7 @@ import os
 import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import duckdb
@@ -22,6 +22,7 @@ import pandas as pd
 from . import assets
 from .model import TABLE_KINDS
 from .schema import report_specs
+from .text import parse_size
 
 log = logging.getLogger(__name__)
 
@@ -42,39 +43,34 @@ DEFAULT_MEMORY_LIMIT = "600MB"
 #: grows with the account (the plan's counted defects, the evidence of every finding, the recovery calendar)
 #: while DuckDB runs a few small queries, so DuckDB hands back what it cached (its tables are in the file).
 DESCRIBE_SHARE = 0.25
-_UNITS = {"": 1, "bytes": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
-          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 
 
-def _setting_bytes(text: str) -> int:
-    """DuckDB's memory setting ('572.2 MiB', '600MB') in bytes."""
-    match = re.fullmatch(r"\s*([0-9.]+)\s*([A-Za-z]*)\s*", text)
-    if not match or match.group(2).lower() not in _UNITS:
-        raise ValueError(f"not a memory size: {text!r}")
-    return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+@contextmanager
+def _budget(con: duckdb.DuckDBPyConnection, factor: float) -> Iterator[None]:
+    """DuckDB's memory budget of ``con`` times ``factor`` (at least 64 MiB) inside the block, then restored
+    (unless the connection was closed by its owner meanwhile: a marketplace's view)."""
+    before = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    scaled = max(64 * 2**20, int(parse_size(before) * factor))
+    con.execute("SET memory_limit = $m", {"m": f"{scaled // 2**20}MiB"})
+    try:
+        yield
+    finally:
+        try:
+            con.execute("SET memory_limit = $m", {"m": before})
+        except duckdb.ConnectionException:
+            pass
 
 
 @contextmanager
 def lend_memory(cons: Iterable[duckdb.DuckDBPyConnection], share: float = DESCRIBE_SHARE) -> Iterator[None]:
     """DuckDB's budget lowered to ``share`` of itself on each connection to a database file (whose budget
     sellerdx set), restored afterwards; in-memory connections are left alone."""
-    lowered: list[tuple[duckdb.DuckDBPyConnection, str]] = []
-    for con in cons:
-        if con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-                       ).fetchone()[0] is None:
-            continue
-        before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-        smaller = max(64 * 2**20, int(_setting_bytes(before) * share))
-        con.execute("SET memory_limit = $m", {"m": f"{smaller // 2**20}MiB"})
-        lowered.append((con, before))
-    try:
+    with ExitStack() as stack:
+        for con in cons:
+            if con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+                           ).fetchall()[0][0] is not None:
+                stack.enter_context(_budget(con, share))
         yield
-    finally:
-        for con, before in lowered:
-            try:
-                con.execute("SET memory_limit = $m", {"m": before})
-            except duckdb.ConnectionException:   # closed by its owner meanwhile (a marketplace's view)
-                pass
 
 
 def within_budget(con: duckdb.DuckDBPyConnection, run: Callable[[], Any]) -> Any:
@@ -95,13 +91,10 @@ def within_budget(con: duckdb.DuckDBPyConnection, run: Callable[[], Any]) -> Any
             return run()
         except duckdb.OutOfMemoryException:
             pass
-        before = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
-        log.warning("a statement needs more than DuckDB's budget of %s: running it with twice the budget", before)
-        con.execute("SET memory_limit = $m", {"m": f"{2 * _setting_bytes(before) // 2**20}MiB"})
-        try:
+        log.warning("a statement needs more than DuckDB's budget of %s: running it with twice the budget",
+                    con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+        with _budget(con, 2):
             return run()
-        finally:
-            con.execute("SET memory_limit = $m", {"m": before})
     finally:
         con.execute(f"SET threads = {int(threads)}")
 
@@ -182,7 +175,7 @@ def create_stage_tables(con: duckdb.DuckDBPyConnection) -> None:
 # from the loaded data (the supplied kinds here, the prepared tables' key in metrics.prepared) is read once
 # per version instead of by a query each time it is asked (a few hundred times per analysis).
 _VERSIONS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, int] = weakref.WeakKeyDictionary()
-_SUPPLIED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple[int, frozenset[str]]] = \
+_DERIVED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, dict[str, tuple[int, Any]]] = \
     weakref.WeakKeyDictionary()
 
 
@@ -196,6 +189,16 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
     return _VERSIONS.get(con, 0)
 
 
+def per_version(con: duckdb.DuckDBPyConnection, name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, read once per :func:`data_version` of ``con`` and kept under ``name``."""
+    version = data_version(con)
+    known = _DERIVED.setdefault(con, {}).get(name)
+    if known is None or known[0] != version:
+        known = (version, compute())
+        _DERIVED[con][name] = known
+    return known[1]
+
+
 def mark_supplied(con: duckdb.DuckDBPyConnection, kinds: Iterable[str]) -> None:
     for kind in kinds:
         con.execute("INSERT OR IGNORE INTO supplied VALUES ($k)", {"k": kind})
@@ -206,12 +209,8 @@ def supplied_kinds(con: duckdb.DuckDBPyConnection) -> set[str]:
     """The report kinds supplied with usable data: a file of the kind loaded a row, or had no data row at
     all (an empty export says "none"). A kind whose every row was rejected is not supplied; see
     :func:`unusable_kinds`."""
-    version = data_version(con)
-    known = _SUPPLIED.get(con)
-    if known is None or known[0] != version:
-        known = (version, frozenset(row[0] for row in con.execute("SELECT kind FROM supplied").fetchall()))
-        _SUPPLIED[con] = known
-    return set(known[1])
+    return set(per_version(con, "supplied_kinds", lambda: frozenset(
+        row[0] for row in con.execute("SELECT kind FROM supplied").fetchall())))
 
 
 def mark_unusable(con: duckdb.DuckDBPyConnection, reasons: Mapping[str, str]) -> None:

@@ -26,6 +26,8 @@ from sellerdx.i18n.active import current
 from sellerdx.i18n.message import Share
 
 EMPTY = "—"   # shown for a missing value (never 0)
+_SIZE_UNITS = {"": 1, "B": 1, "BYTES": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
+               "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
 _MARKDOWN = re.compile(r"[`*#|\[\]\\~<>{}]")
@@ -113,3 +115,12 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 
 __all__ = ["EMPTY", "count", "is_missing", "neutralize_text", "percent", "plural", "rate", "share"]
+
+
+def parse_size(text: str) -> int:
+    """A size in bytes: ``"2GB"`` -> 2000000000, ``"512MiB"``, ``"1000"``; DuckDB's own settings read the
+    same way (``"572.2 MiB"``, ``"512 bytes"``). Raises ValueError."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", text)
+    if not match or match.group(2).upper() not in _SIZE_UNITS:
+        raise ValueError(text)
+    return int(float(match.group(1)) * _SIZE_UNITS[match.group(2).upper()])

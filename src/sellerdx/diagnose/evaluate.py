@@ -77,20 +77,16 @@ class RuleRows:
         batch = self._batch(rule)
         if batch is None:
             return query_rows(con, rule.query, values, rule.by)
-        param, column = batch["param"], batch["column"]
+        param, value = batch["param"], values[batch["param"]]
         key = self._key(rule, values, param)
-        done = self._done.get(key)
-        if done is None or values[param] not in done:
-            asked = [v for v in self._planned.get(key, []) if done is None or v not in done] or [values[param]]
-            if values[param] not in asked:
-                asked.append(values[param])
+        done = self._done.setdefault(key, {})
+        if value not in done:   # every planned value not yet run (this one too, planned or not), in one run
+            asked = [v for v in dict.fromkeys([*self._planned.get(key, []), value]) if v not in done]
+            done.update((v, []) for v in asked)
             bound = {k: v for k, v in values.items() if k != param}
-            done = self._done.setdefault(key, {})
-            for value in asked:
-                done[value] = []
             for row in query_rows(con, rule.query, {**bound, batch["list"]: asked}, rule.by):
-                done[row.pop(column)].append(row)
-        return done[values[param]]
+                done[row.pop(batch["column"])].append(row)
+        return done[value]
 
 
 def rule_values(rule: Rule, key: str, metric: MetricResult, as_of: dt.date) -> dict[str, Any]:

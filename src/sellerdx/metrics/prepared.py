@@ -42,18 +42,12 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-_SOURCES: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple[int, tuple]] = weakref.WeakKeyDictionary()
-
-
 def _key(con: duckdb.DuckDBPyConnection, timezone: Any) -> tuple:
     """What the prepared tables are built from: the source tables' row counts (read once per data version,
-    store.data_version), the supplied kinds, the zone and :func:`_fingerprint`."""
-    version = store.data_version(con)
-    known = _SOURCES.get(con)
-    if known is None or known[0] != version:
-        known = (version, tuple(sorted(query_one(con, "source_counts").items())))
-        _SOURCES[con] = known
-    return (known[1], tuple(sorted(store.supplied_kinds(con))), timezone, _fingerprint())
+    store.per_version), the supplied kinds, the zone and :func:`_fingerprint`."""
+    counts = store.per_version(con, "source_counts",
+                               lambda: tuple(sorted(query_one(con, "source_counts").items())))
+    return (counts, tuple(sorted(store.supplied_kinds(con))), timezone, _fingerprint())
 
 
 def _key_text(key: tuple) -> str:
