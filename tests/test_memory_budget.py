@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sellerdx import store
@@ -68,3 +70,19 @@ def test_a_statement_out_of_budget_runs_again_on_one_thread_then_with_twice_the_
     with pytest.raises(__import__("duckdb").OutOfMemoryException):
         store.within_budget(con, run(3))
     assert _settings(con)[0] == start[0]
+
+
+@pytest.mark.parametrize(("value", "says"), [("lots", "is not a size"), ("10KB", "is too small")])
+def test_an_unusable_memory_budget_is_a_usage_error_naming_the_variable(tmp_path, monkeypatch, value, says):
+    from click.testing import CliRunner
+
+    from sellerdx.cli import main
+
+    sample = Path(__file__).resolve().parent.parent / "sample_reports" / "us-seller"
+    result = CliRunner().invoke(main, ["analyze", str(sample), "--out", str(tmp_path / "o"), "--no-cache"],
+                                env={"SELLERDX_MEMORY_LIMIT": value})
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == f"error: SELLERDX_MEMORY_LIMIT='{value}' {says}" + ("" if says == "is not a size" else
+                                                                            " for DuckDB to work in")
+    assert lines[1].startswith("  hint:") and len(lines) == 2 and "Traceback" not in result.output

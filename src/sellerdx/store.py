@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from . import assets
+from .errors import BadOptionError
 from .model import TABLE_KINDS
 from .schema import report_specs
 from .text import parse_size
@@ -50,7 +51,7 @@ def _budget(con: duckdb.DuckDBPyConnection, factor: float) -> Iterator[None]:
     """DuckDB's memory budget of ``con`` times ``factor`` (at least 64 MiB) inside the block, then restored
     (unless the connection was closed by its owner meanwhile: a marketplace's view)."""
     before = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
-    scaled = max(64 * 2**20, int(parse_size(before) * factor))
+    scaled = max(_SMALLEST_BUDGET, int(parse_size(before) * factor))
     con.execute("SET memory_limit = $m", {"m": f"{scaled // 2**20}MiB"})
     try:
         yield
@@ -116,6 +117,28 @@ def connect(path: str | None = None, *, memory_limit: str | None = None, threads
     return con
 
 
+MEMORY_ENV = "SELLERDX_MEMORY_LIMIT"
+_SMALLEST_BUDGET = 64 * 2**20   # below this DuckDB cannot build even a small account's tables
+
+
+def budget() -> str:
+    """DuckDB's budget for a work database: ``$SELLERDX_MEMORY_LIMIT`` (checked: a size of at least 64 MB),
+    else :data:`DEFAULT_MEMORY_LIMIT`."""
+    raw = os.environ.get(MEMORY_ENV)
+    if not raw:
+        return DEFAULT_MEMORY_LIMIT
+    try:
+        size = parse_size(raw)
+    except ValueError:
+        raise BadOptionError(f"{MEMORY_ENV}={raw!r} is not a size",
+                             hint="write e.g. 600MB or 2GB, or unset it for the default of "
+                                  f"{DEFAULT_MEMORY_LIMIT}") from None
+    if size < _SMALLEST_BUDGET:
+        raise BadOptionError(f"{MEMORY_ENV}={raw!r} is too small for DuckDB to work in",
+                             hint=f"give it at least 64MB (the default is {DEFAULT_MEMORY_LIMIT})")
+    return raw
+
+
 def _configure(con: duckdb.DuckDBPyConnection, path: str | None, *, memory_limit: str | None,
                threads: int | None, temp_directory: str | None) -> None:
     con.execute("SET TimeZone = 'UTC'")
@@ -123,7 +146,7 @@ def _configure(con: duckdb.DuckDBPyConnection, path: str | None, *, memory_limit
     # spills more operators, so a 5M-item account fits the memory budget.
     con.execute("SET preserve_insertion_order = false")
     if path and not memory_limit:
-        memory_limit = os.environ.get("SELLERDX_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
+        memory_limit = budget()
     if memory_limit:
         con.execute("SET memory_limit = $m", {"m": memory_limit})
     if temp_directory:
