@@ -4,9 +4,10 @@
 (reports.toml), and the field's type, nullability and checks (the pandera schema). The DuckDB types of
 the stage tables are derived from the schema's dtypes here, in one place.
 
-Recognising files needs only each column's dtype, nullability and title, read from the YAML itself;
-pandera (0.2 s to import) builds the schema with its checks only when a file is validated, so a run whose
-files all come from the cache never imports it. tests/test_schema_yaml.py checks that both readings agree.
+Recognising and validating files need each column's dtype, nullability, title and checks, read from the
+YAML itself (:func:`schema_columns`, :func:`column_checks`): pandera takes 0.2–0.8 s to import, a third of
+a small folder's run. Its schema object (:func:`pandera_schema`) is what tests/test_schema_yaml.py and
+tests/test_pandera_equivalence.py compare that reading and the compiled SQL with.
 """
 
 from __future__ import annotations
@@ -47,6 +48,26 @@ class FieldSpec:
     duckdb_type: str
     nullable: bool
     title: str
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """One pandera check of a column as the YAML writes it: pandera's check name and statistics."""
+    name: str
+    statistics: dict[str, Any]
+
+
+# YAML keys of a column that are not checks; every other key is a pandera check (name: its arguments)
+_COLUMN_KEYS = frozenset({"dtype", "nullable", "title", "description", "unique", "coerce", "required",
+                          "regex", "checks", "drop_invalid_rows", "default", "metadata", "report_duplicates"})
+# The statistic a check written with one bare value stands for (``str_matches: ^[0-9]+$``).
+_SCALAR_STATISTIC = {
+    "str_matches": "pattern", "str_contains": "pattern", "str_startswith": "string", "str_endswith": "string",
+    "greater_than_or_equal_to": "min_value", "greater_than": "min_value",
+    "less_than_or_equal_to": "max_value", "less_than": "max_value",
+    "equal_to": "value", "not_equal_to": "value",
+    "isin": "allowed_values", "notin": "forbidden_values",
+}
 
 
 @dataclass(frozen=True)
@@ -103,6 +124,19 @@ def schema_columns(kind: str) -> dict[str, dict[str, Any]]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     columns = yaml.load(assets.read_text("schemas", f"{kind}.yaml"), Loader=loader)["columns"]
     return {name: dict(col or {}) for name, col in columns.items()}
+
+
+@functools.cache
+def column_checks(kind: str) -> dict[str, tuple[CheckSpec, ...]]:
+    """Each column's pandera checks in ``schemas/<kind>.yaml``, in the order written, without pandera."""
+    checks: dict[str, tuple[CheckSpec, ...]] = {}
+    for name, col in schema_columns(kind).items():
+        written = {k: v for k, v in col.items() if k not in _COLUMN_KEYS}
+        written.update(col.get("checks") or {})
+        checks[name] = tuple(
+            CheckSpec(check, dict(args) if isinstance(args, dict) else {_SCALAR_STATISTIC[check]: args})
+            for check, args in written.items())
+    return checks
 
 
 @functools.cache

@@ -1,4 +1,5 @@
-"""Compiling a report's pandera schema (``schemas/<kind>.yaml``) into DuckDB SQL.
+"""Compiling a report's pandera schema (``schemas/<kind>.yaml``, read by ``schema.column_checks`` without
+importing pandera) into DuckDB SQL.
 
 pandera declares what a valid row is; the SQL compiled here evaluates the same checks over millions of
 rows without pulling them into pandas: one statement types every mapped field and writes every row straight
@@ -17,12 +18,12 @@ import duckdb
 
 from sellerdx import assets, store
 from sellerdx.ingest import SourceFile
-from sellerdx.schema import FieldSpec, ReportSpec
+from sellerdx.schema import CheckSpec, FieldSpec, ReportSpec, column_checks
 from sellerdx.validate.dates import FEEDBACK_FORMAT_LABELS, FORMAT_LABELS, infer_date_group, plausible, read_expr
 
 
-def check_sql(spec: FieldSpec, check: Any, typed: str, params: dict[str, Any], n: int) -> tuple[str, str]:
-    """(SQL condition that is TRUE when the value FAILS, reason) for one pandera check."""
+def check_sql(spec: FieldSpec, check: CheckSpec, typed: str, params: dict[str, Any], n: int) -> tuple[str, str]:
+    """(SQL condition that is TRUE when the value FAILS, reason) for one pandera check of the YAML."""
     stats = check.statistics
     name = check.name
     p = f"k{n}"
@@ -84,7 +85,7 @@ def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportS
     problem_items: list[str] = []
     problem_conds: list[str] = []
     stage_cols: list[str] = []
-    checks_by_col = {name: col.checks for name, col in spec.schema.columns.items()}
+    checks_by_col = column_checks(spec.kind)
     decimal_comma = src.delimiter == ";"
     truth = assets.load_toml("vocabulary.toml")["boolean"]
     params["true_words"] = [store.vnorm_py(w) for w in truth["true"]]
