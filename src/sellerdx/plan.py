@@ -38,6 +38,7 @@ import pandas as pd
 
 from .assets import load_toml
 from .catalog import metric_family
+from .frames import records
 from .i18n import N_, Count, Day, Items, Message, Share, Term
 from .i18n.fields import Alternatives, Clause, Sentence
 from .model import Finding, MetricResult
@@ -227,7 +228,7 @@ def attribute(drafts: list[_Draft], defects: Mapping[str, pd.DataFrame], keys: S
         frame = defects.get(key)
         if frame is None or frame.empty:
             continue
-        for row in frame.to_dict("records"):
+        for row in records(frame):
             order_id = str(row["order_id"])
             if (family, order_id) in seen:          # LSR 10 and 30 days: one answer per order
                 continue

@@ -18,6 +18,7 @@ import jinja2
 
 from sellerdx import assets
 from sellerdx.catalog import metric_family, metric_wording
+from sellerdx.frames import records
 from sellerdx.i18n import Message, Term, formats, localize
 from sellerdx.i18n.active import N_, _, gettext, ngettext, npgettext, pgettext, use
 from sellerdx.model import MetricResult
@@ -209,9 +210,9 @@ def evidence_rows(result: AnalysisResult) -> list[list[Any]]:
         if not f.order_ids:
             continue
         found: dict[str, dict[str, Any]] = {}
-        if item.evidence is not None:   # only the columns written (to_dict of every column: 1 s at 1M items)
+        if item.evidence is not None:   # only the columns written (every column: 1 s at 1M items)
             frame = item.evidence[[c for c in _EVIDENCE_FIELDS if c in item.evidence.columns]]
-            found = {r["order_id"]: r for r in frame.to_dict("records")}
+            found = {r["order_id"]: r for r in records(frame)}
         detail = f"{f.metric}: {f.title}"
         for order_id in f.order_ids:
             r = found.get(order_id)
