@@ -26,7 +26,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from . import ingest, marketplaces, store, validate
+from . import ingest, marketplaces, store, themes, validate
 from .assets import load_toml
 from .cache import FileCache, resolve
 from .describe import describe
@@ -50,6 +50,8 @@ from .model import Finding, MetricResult, RejectedRow
 from .options import DEFAULT_OUT, Options
 from .readonly import check_read_only
 from .render import charts
+from .render import html as html_render
+from .render import poa as poa_render
 from .render.html import render_cards, write_html
 from .render.poa import poa_text, render_poa, write_evidence_csv
 from .render.report import report_context
@@ -353,8 +355,9 @@ class Analysis:
         their paths."""
         folder = Path(out or self.options.out)
         folder.mkdir(parents=True, exist_ok=True)
-        # The charts' library is imported beside the work below (mostly DuckDB's, outside the GIL).
-        threading.Thread(target=charts.preload, name="sellerdx-preload-charts", daemon=True).start()
+        # What is compiled or imported once per process is done beside the work below (mostly DuckDB's,
+        # outside the GIL): the lexicon before diagnosis needs it, then the templates and the charts' library.
+        threading.Thread(target=_warm, name=themes.WARM_THREAD, daemon=True).start()
         # First, so that an error about unusable rows can point to the file that lists them.
         rejected = self.write_rejected(folder / "rejected_rows.csv")
         self._rejected_file = str(rejected)
@@ -412,6 +415,17 @@ class Analysis:
     def _step(self, label: str) -> None:
         if self._progress:
             self._progress(label, 0, 0)
+
+
+def _warm() -> None:
+    """Compile the lexicon and the templates and import matplotlib, in this order, ahead of their first use
+    (a background thread of :meth:`Analysis.write`). Never raises: what fails here fails again, with its
+    message, where the pipeline itself uses it."""
+    for step in (themes.warm, html_render.warm, poa_render.warm, charts.preload):
+        try:
+            step()
+        except Exception:  # noqa: BLE001, S112 - reported by the pipeline's own call, not by a background thread
+            continue
 
 
 def _close_and_remove(con: duckdb.DuckDBPyConnection, workdir: str) -> None:

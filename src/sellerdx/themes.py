@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -267,8 +268,26 @@ def _entry_variants(entry: str, normalise, variants: dict[str, str]) -> set[str]
     return out
 
 
-@functools.cache
+_LEXICON_LOCK = threading.Lock()
+
+#: Name (prefix) of the threads that compile and import ahead of use (sellerdx.analysis): joined before a fork.
+WARM_THREAD = "sellerdx-warm"
+
+
 def _lexicon() -> _Lexicon:
+    """The compiled lexicon (built once per process; a second thread asking meanwhile waits for it)."""
+    with _LEXICON_LOCK:
+        return _build_lexicon()
+
+
+def warm() -> None:
+    """Compile the lexicon now (~0.2 s of regular expressions). :class:`sellerdx.Analysis` calls it in a
+    background thread while DuckDB reads the files, so the first comment classified does not wait."""
+    _lexicon()
+
+
+@functools.cache
+def _build_lexicon() -> _Lexicon:
     data = load_toml(LEXICON_FILE)
     meta = data["meta"]
     norm_cfg = data["normalise"]
@@ -504,6 +523,9 @@ def classify_many(comments: Iterable[str | None], *, workers: int | None = None)
 
     global _FORK_INPUT
     _lexicon()                                   # compile once, before forking: children inherit it
+    for thread in threading.enumerate():         # no lock (an import's) held by a warm-up thread at the fork
+        if thread.name.startswith(WARM_THREAD) and thread is not threading.current_thread():
+            thread.join()
     chunk = -(-len(items) // (n_workers * 4))
     bounds = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
     _FORK_INPUT = items

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,8 +51,24 @@ def tx(value: Any) -> str:
     return gettext(value) if isinstance(value, str) and value else value
 
 
-@functools.cache
+def warm() -> None:
+    """Compile the Plan of Action's templates now (see :func:`sellerdx.render.html.warm`)."""
+    env = _environment()
+    for name in (MARKDOWN_TEMPLATE, TEXT_TEMPLATE):
+        env.get_template(name)
+
+
+_ENVIRONMENT_LOCK = threading.Lock()
+
+
 def _environment() -> jinja2.Environment:
+    """The Plan of Action's Jinja environment (built once; a second thread asking meanwhile waits for it)."""
+    with _ENVIRONMENT_LOCK:
+        return _build_environment()
+
+
+@functools.cache
+def _build_environment() -> jinja2.Environment:
     """The Jinja environment of the POA: Markdown and plain text, so no HTML autoescape; ``md`` neutralises."""
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: assets.read_text("templates", name)),
