@@ -13,7 +13,7 @@ import pandas as pd
 
 from sellerdx import assets, themes
 from sellerdx import metrics as metrics_stage
-from sellerdx.diagnose.rules import Rule, Thresholds, evidence_sql, settings
+from sellerdx.diagnose.rules import Rule, Thresholds, evidence_sql, settings, window_group_columns
 from sellerdx.diagnose.stats import Group, evaluate_kind, p_value
 from sellerdx.diagnose.wording import corrective_text, fill, human_list, preventive_text, template_fields
 from sellerdx.i18n import Count, Message
@@ -38,6 +38,8 @@ def query_rows(con: duckdb.DuckDBPyConnection, name: str, values: Mapping[str, A
         metrics_stage.use_window(con, values["family"], values["window_start"], values["window_end"])
         if "metric_window_items" in sql:
             metrics_stage.window_items(con)
+        if "metric_window_groups" in sql:   # the window's group counts, built once per window
+            metrics_stage.window_groups(con, window_group_columns())
     cur = metrics_stage.runner.timed_execute(con, name, sql, bind_values(sql, values))
     cols = [d[0] for d in cur.description]
     rows = [dict(zip(cols, r)) for r in cur.fetchall()]

@@ -1,5 +1,6 @@
 """Rules as data: ``data/rules/*.toml`` read into :class:`Rule` values, and their evidence queries
-(``queries/rules/rule_<evidence>.sql``, ``__BY__`` replaced by a whitelisted grouping column)."""
+(``queries/rules/rule_<evidence>.sql``, ``__BY__`` replaced by a whitelisted grouping column, or
+``$grouping`` naming a grouping of the window's group counts, ``metric_window_groups``)."""
 
 from __future__ import annotations
 
@@ -123,15 +124,37 @@ def grouping_params(rule_id: str, by: str, params: Mapping[str, Any]) -> dict[st
     if set(group) & set(params):
         raise ValueError(f"rules: {rule_id} sets {sorted(set(group) & set(params))} in params; "
                          f"they come from [group.{by}] of {SETTINGS_FILE}")
-    return {**_GROUPING_DEFAULTS, **params, **group}
+    if "grouping" in params:
+        raise ValueError(f"rules: {rule_id} sets 'grouping' in params; it is the rule's by = {by!r}")
+    return {**_GROUPING_DEFAULTS, **params, **group, "grouping": by}
+
+
+def _grouped(sql: str) -> bool:
+    """Whether an evidence query groups by a rule's ``by``: it holds ``__BY__`` (the column) or reads
+    ``$grouping`` (the grouping's name in metric_window_groups)."""
+    return _BY_PLACEHOLDER in sql or "grouping" in metrics_stage.query_parameters(sql)
 
 
 def evidence_sql(query: str, by: str | None) -> str:
     """The text of ``queries/<query>.sql``, its ``__BY__`` replaced by the column of grouping ``by``."""
     sql = assets.load_query(query)
-    if (_BY_PLACEHOLDER in sql) != (by is not None):
+    if _grouped(sql) != (by is not None):
         raise ValueError(f"rules: {query}.sql {'needs' if by is None else 'takes no'} grouping (by = ...)")
-    return sql.replace(_BY_PLACEHOLDER, metrics_stage.window_column(group_column(by))) if by is not None else sql
+    if by is None:
+        return sql
+    column = metrics_stage.window_column(group_column(by))   # checked even where the query only names it
+    return sql.replace(_BY_PLACEHOLDER, column)
+
+
+_CLAIM_GROUPINGS = ("carrier", "shipping_service")   # read by queries/rules/rule_claims_reason.sql
+
+
+def window_group_columns() -> dict[str, str]:
+    """Grouping name -> ``w.<col>`` column of metric_window, for the window's group counts
+    (:func:`sellerdx.metrics.window_groups`): every ``[group.<by>]`` of ``_settings.toml`` and the
+    groupings rule_claims_reason.sql reads."""
+    names = sorted({*settings().get("group", {}), *_CLAIM_GROUPINGS})
+    return {by: metrics_stage.window_column(group_column(by)) for by in names}
 
 
 def load_rules() -> list[Rule]:
