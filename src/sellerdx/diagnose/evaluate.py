@@ -13,7 +13,7 @@ import pandas as pd
 
 from sellerdx import assets, themes
 from sellerdx import metrics as metrics_stage
-from sellerdx.diagnose.rules import Rule, Thresholds, evidence_sql, settings, window_group_columns
+from sellerdx.diagnose.rules import Rule, Thresholds, evidence_sql, grouping_columns, rule_groupings, settings
 from sellerdx.diagnose.stats import Group, evaluate_kind, p_value
 from sellerdx.diagnose.wording import corrective_text, fill, human_list, preventive_text, template_fields
 from sellerdx.i18n import Count, Message
@@ -32,14 +32,16 @@ def bind_values(sql: str, values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def query_rows(con: duckdb.DuckDBPyConnection, name: str, values: Mapping[str, Any],
-                by: str | None = None) -> list[dict[str, Any]]:
+                by: str | None = None, groupings: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """The rows of evidence query ``name`` on ``values``' window; ``groupings``: further groupings of the window's group counts
+    to count in the same pass (those the window's other rules read)."""
     sql = evidence_sql(name, by)
     if "metric_window" in sql:      # the family's window orders, materialised once per window
         metrics_stage.use_window(con, values["family"], values["window_start"], values["window_end"])
         if "metric_window_items" in sql:
             metrics_stage.window_items(con)
         if "metric_window_groups" in sql:   # the window's group counts, built once per window
-            metrics_stage.window_groups(con, window_group_columns())
+            metrics_stage.window_groups(con, grouping_columns(rule_groupings(name, by) | groupings))
     cur = metrics_stage.runner.timed_execute(con, name, sql, bind_values(sql, values))
     cols = [d[0] for d in cur.description]
     rows = [dict(zip(cols, r)) for r in cur.fetchall()]
@@ -59,6 +61,7 @@ class RuleRows:
     def __init__(self) -> None:
         self._planned: dict[tuple[Any, ...], list[Any]] = {}
         self._done: dict[tuple[Any, ...], dict[Any, list[dict[str, Any]]]] = {}
+        self._groupings: dict[tuple[Any, ...], frozenset[str]] = {}   # window -> its rules' groupings
 
     @staticmethod
     def _batch(rule: Rule) -> Mapping[str, str] | None:
@@ -68,7 +71,13 @@ class RuleRows:
     def _key(rule: Rule, values: Mapping[str, Any], param: str) -> tuple[Any, ...]:
         return (rule.query, rule.by, tuple(sorted((k, repr(v)) for k, v in values.items() if k != param)))
 
+    @staticmethod
+    def _window(values: Mapping[str, Any]) -> tuple[Any, ...]:
+        return (values.get("family"), values.get("window_start"), values.get("window_end"))
+
     def plan(self, rule: Rule, values: Mapping[str, Any]) -> None:
+        window = self._window(values)   # the window's group counts are counted once, for all its rules
+        self._groupings[window] = self._groupings.get(window, frozenset()) | rule_groupings(rule.query, rule.by)
         batch = self._batch(rule)
         if batch is not None:
             wanted = self._planned.setdefault(self._key(rule, values, batch["param"]), [])
@@ -77,8 +86,9 @@ class RuleRows:
 
     def rows(self, con: duckdb.DuckDBPyConnection, rule: Rule, values: Mapping[str, Any]) -> list[dict[str, Any]]:
         batch = self._batch(rule)
+        groupings = self._groupings.get(self._window(values), frozenset())
         if batch is None:
-            return query_rows(con, rule.query, values, rule.by)
+            return query_rows(con, rule.query, values, rule.by, groupings)
         param, value = batch["param"], values[batch["param"]]
         key = self._key(rule, values, param)
         done = self._done.setdefault(key, {})
@@ -86,7 +96,7 @@ class RuleRows:
             asked = [v for v in dict.fromkeys([*self._planned.get(key, []), value]) if v not in done]
             done.update((v, []) for v in asked)
             bound = {k: v for k, v in values.items() if k != param}
-            for row in query_rows(con, rule.query, {**bound, batch["list"]: asked}, rule.by):
+            for row in query_rows(con, rule.query, {**bound, batch["list"]: asked}, rule.by, groupings):
                 done[row.pop(batch["column"])].append(row)
         return done[value]
 

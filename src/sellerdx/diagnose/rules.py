@@ -146,15 +146,20 @@ def evidence_sql(query: str, by: str | None) -> str:
     return sql.replace(_BY_PLACEHOLDER, column)
 
 
-_CLAIM_GROUPINGS = ("carrier", "shipping_service")   # read by queries/rules/rule_claims_reason.sql
+QUERY_GROUPINGS: dict[str, tuple[str, ...]] = {"rule_claims_reason": ("carrier", "shipping_service")}
+"""Evidence query -> the groupings of metric_window_groups it reads by name (beside a rule's ``by``)."""
 
 
-def window_group_columns() -> dict[str, str]:
-    """Grouping name -> ``w.<col>`` column of metric_window, for the window's group counts
-    (:func:`sellerdx.metrics.window_groups`): every ``[group.<by>]`` of ``_settings.toml`` and the
-    groupings rule_claims_reason.sql reads."""
-    names = sorted({*settings().get("group", {}), *_CLAIM_GROUPINGS})
-    return {by: metrics_stage.window_column(group_column(by)) for by in names}
+def rule_groupings(query: str, by: str | None) -> frozenset[str]:
+    """The groupings of the window's group counts (metric_window_groups) that ``query`` reads for a rule
+    grouped by ``by``."""
+    return frozenset({*QUERY_GROUPINGS.get(query, ()), *([by] if by is not None else [])})
+
+
+def grouping_columns(names: frozenset[str] | set[str]) -> dict[str, str]:
+    """Grouping name -> its ``w.<col>`` column of metric_window (``[by.<name>]`` of data/breakdowns.toml),
+    for :func:`sellerdx.metrics.window_groups`."""
+    return {by: metrics_stage.window_column(group_column(by)) for by in sorted(names)}
 
 
 def load_rules() -> list[Rule]:

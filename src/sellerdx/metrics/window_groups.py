@@ -16,36 +16,45 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 _COLUMN = re.compile(r"w\.[a-z][a-z0-9_]*\Z")
 
 
+def _fill(sql: str, placeholder: str, text: str) -> str:
+    head, found, tail = sql.rpartition(placeholder)   # the one in the SQL; the header only names it
+    if not found:
+        raise ValueError(f"metric_window_groups.sql has no {placeholder}")
+    return head + text + tail
+
+
 def groups_sql(columns: Mapping[str, str]) -> str:
-    """metric_window_groups.sql with ``__GROUPS__`` replaced by one ``{'grouping', 'value'}`` struct per
-    grouping name -> ``w.<col>`` column of metric_window (names and columns checked: never user text)."""
-    parts = []
+    """metric_window_groups.sql for the groupings ``columns`` (name -> ``w.<col>`` column of
+    metric_window; names and columns checked: never user text)."""
+    cols, groups = [], []
     for name, column in sorted(columns.items()):
         if not _NAME.match(name) or not _COLUMN.match(column):
             raise ValueError(f"window groups: {name!r} -> {column!r} is not a name and a w.<col> column")
-        parts.append(f"{{'grouping': '{name}', 'value': nullif(trim(CAST({column} AS VARCHAR)), '')}}")
+        cols.append(f", nullif(trim(CAST({column} AS VARCHAR)), '') AS g_{name}")
+        groups.append(f", {{'grouping': '{name}', 'value': c.g_{name}}}")
     sql = assets.load_query("metric_window_groups")
-    head, _, tail = sql.rpartition("__GROUPS__")     # the one in the SQL; the header only names it
-    return head + ", ".join(parts) + tail
+    return _fill(_fill(sql, "__COLUMNS__", "".join(cols)), "__GROUPS__", "".join(groups))
 
 
 def window_groups(con: duckdb.DuckDBPyConnection, columns: Mapping[str, str]) -> None:
     """Make the view ``metric_window_groups`` show the group counts of the current ``metric_window``
-    (:func:`sellerdx.metrics.use_window`), built once per window as ``metric_window_groups_<n>``.
+    (:func:`sellerdx.metrics.use_window`) for at least the groupings ``columns`` (name -> ``w.<col>``).
 
-    ``columns`` (grouping name -> ``w.<col>``) must be the same for every window of a data set: the
-    table of a window is built with the groupings of its first call."""
+    Built once per window as ``metric_window_groups_<n>``, with the groupings asked for; a later call
+    asking for one more builds it again with all of them (the diagnosis asks for every grouping its rules
+    read on the window at the first call)."""
     state = prepared._PREPARED[con][1]
     if state["window"] is None:
         raise RuntimeError("window_groups() needs use_window() first")
     n = state["windows"][state["window"]]
-    built: set[int] = state.setdefault("groups", set())
-    if n not in built:
+    built: dict[int, dict[str, str]] = state.setdefault("groups", {})
+    if n not in built or not set(columns) <= set(built[n]):
+        wanted = {**built.get(n, {}), **columns}
         con.execute("DROP VIEW IF EXISTS metric_window_groups")
-        run_query(con, "metric_window_groups", {}, sql=groups_sql(columns))
-        con.execute(f"DROP TABLE IF EXISTS metric_window_groups_{n}")   # of an earlier build of the data
+        run_query(con, "metric_window_groups", {}, sql=groups_sql(wanted))
+        con.execute(f"DROP TABLE IF EXISTS metric_window_groups_{n}")   # of an earlier build
         con.execute(f"ALTER TABLE metric_window_groups RENAME TO metric_window_groups_{n}")
-        built.add(n)
+        built[n] = wanted
         state["groups_view"] = None
     if state.get("groups_view") != n:
         con.execute(f"CREATE OR REPLACE TEMP VIEW metric_window_groups AS SELECT * FROM metric_window_groups_{n}")
