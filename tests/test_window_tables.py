@@ -138,5 +138,5 @@ def _window_readers() -> list[str]:
 
 
 def test_the_readers_are_found():
-    assert {"breakdown", "rule_group_concentration", "rule_feedback_theme", "metric_window_items"} <= set(
-        _window_readers())
+    assert {"breakdown", "metric_window_groups", "rule_claims_reason", "rule_feedback_theme",
+            "metric_window_items"} <= set(_window_readers())

@@ -129,16 +129,17 @@ def grouping_params(rule_id: str, by: str, params: Mapping[str, Any]) -> dict[st
     return {**_GROUPING_DEFAULTS, **params, **group, "grouping": by}
 
 
-def _grouped(sql: str) -> bool:
+def _grouped(query: str, sql: str) -> bool:
     """Whether an evidence query groups by a rule's ``by``: it holds ``__BY__`` (the column) or reads
-    ``$grouping`` (the grouping's name in metric_window_groups)."""
-    return _BY_PLACEHOLDER in sql or "grouping" in metrics_stage.query_parameters(sql)
+    ``$grouping`` (the grouping's name in metric_window_groups), alone or in its ``[batch]`` list."""
+    batched = settings().get("batch", {}).get(query, {}).get("params", ())
+    return _BY_PLACEHOLDER in sql or "grouping" in metrics_stage.query_parameters(sql) or "grouping" in batched
 
 
 def evidence_sql(query: str, by: str | None) -> str:
     """The text of ``queries/<query>.sql``, its ``__BY__`` replaced by the column of grouping ``by``."""
     sql = assets.load_query(query)
-    if _grouped(sql) != (by is not None):
+    if _grouped(query, sql) != (by is not None):
         raise ValueError(f"rules: {query}.sql {'needs' if by is None else 'takes no'} grouping (by = ...)")
     if by is None:
         return sql
