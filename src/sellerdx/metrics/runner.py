@@ -44,7 +44,7 @@ BINDINGS: dict[str, frozenset[str]] = {
     "removable_feedback": frozenset({"as_of", "removal_days"}),
     "removable_defects": frozenset({"order_ids"}),
     "evidence_orders": frozenset({"findings"}),
-    "defect_orders": frozenset({"family", "window_start", "window_end", "as_of"}),
+    "defect_orders": frozenset({"windows", "as_of"}),
 }
 """Query name -> the ``$parameters`` this module binds when it runs ``queries/<name>.sql``.
 
