@@ -33,8 +33,8 @@ def bind_values(sql: str, values: Mapping[str, Any]) -> dict[str, Any]:
 
 def query_rows(con: duckdb.DuckDBPyConnection, name: str, values: Mapping[str, Any],
                 by: str | None = None, groupings: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
-    """The rows of evidence query ``name`` on ``values``' window; ``groupings``: further groupings of the window's group counts
-    to count in the same pass (those the window's other rules read)."""
+    """The rows of evidence query ``name`` on ``values``' window; ``groupings``: further groupings of the
+    window's group counts to count in the same pass (those the window's other rules read)."""
     sql = evidence_sql(name, by)
     if "metric_window" in sql:      # the family's window orders, materialised once per window
         metrics_stage.use_window(con, values["family"], values["window_start"], values["window_end"])
