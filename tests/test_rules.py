@@ -69,7 +69,8 @@ def test_rule_query_parameters_are_given(rule: diagnose.Rule) -> None:
     sql = assets.load_query(rule.query)
     assert rule.query.startswith("rule_")
     batch = diagnose.settings().get("batch", {}).get(rule.query)   # the param goes in as the list of values
-    params = {batch["list"] if batch and p == batch["param"] else p for p in rule.params}
+    batched = set(batch.get("params", [batch.get("param")])) if batch else set()   # or a list of structs
+    params = {batch["list"] if p in batched else p for p in rule.params}
     given = {"family", "window_start", "window_end", "as_of", *params}
     assert metrics.query_parameters(sql) <= given
     assert params <= metrics.query_parameters(sql), "a rule param the query never uses"

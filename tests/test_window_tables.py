@@ -138,5 +138,46 @@ def _window_readers() -> list[str]:
 
 
 def test_the_readers_are_found():
-    assert {"breakdown", "rule_group_concentration", "rule_feedback_theme", "metric_window_items"} <= set(
-        _window_readers())
+    assert {"breakdown", "metric_window_groups", "rule_claims_reason", "rule_feedback_theme",
+            "metric_window_items"} <= set(_window_readers())
+
+
+def test_window_groups_count_every_grouping_in_one_pass(con):
+    # the LSR 30-day window Oct 2 .. Oct 31: orders 5 (Monday, late: the defect), 1 (Tuesday), 6 (Sunday),
+    # 3 (Friday); every shipment is UPS with a tracking id
+    from sellerdx.metrics import window_groups
+    prepared.use_window(con, "lsr", dt.date(2026, 10, 2), dt.date(2026, 10, 31))
+    runner.QUERY_STATS.clear()
+    window_groups(con, {"weekday": "w.purchase_weekday", "carrier": "w.carrier"})
+    window_groups(con, {"carrier": "w.carrier"})                 # already counted: not built again
+    assert runner.QUERY_STATS["metric_window_groups"][0] == 1
+    rows = con.execute("SELECT grouping, value, orders, defects, defect_ids, missing_ids, undelivered, zones "
+                       "FROM metric_window_groups").fetchall()
+    got = {(g, v): (o, d, [i[-1:] for i in ids], m, u, len(z)) for g, v, o, d, ids, m, u, z in rows}
+    assert got == {
+        ("_all", None): (4, 1, ["5"], 0, 0, 1),
+        ("_mfn_no_tracking", None): (4, 1, ["5"], 0, 0, 1),       # every order has a tracking id
+        ("carrier", "UPS"): (4, 1, ["5"], 0, 0, 1),
+        ("weekday", "Monday"): (1, 1, ["5"], 0, 0, 1),
+        ("weekday", "Tuesday"): (1, 0, [], 0, 0, 1),
+        ("weekday", "Sunday"): (1, 0, [], 0, 0, 1),
+        ("weekday", "Friday"): (1, 0, [], 0, 0, 1),
+    }
+    # a grouping not counted yet: the window is counted again with all of them
+    window_groups(con, {"channel": "w.channel"})
+    assert runner.QUERY_STATS["metric_window_groups"][0] == 2
+    groupings = {r[0] for r in con.execute("SELECT DISTINCT grouping FROM metric_window_groups").fetchall()}
+    assert groupings == {"_all", "_mfn_no_tracking", "carrier", "weekday", "channel"}
+    # another window has its own counts: the 10-day window holds orders 6 and 3 only, no defect
+    prepared.use_window(con, "lsr", dt.date(2026, 10, 22), dt.date(2026, 10, 31))
+    window_groups(con, {"carrier": "w.carrier"})
+    assert con.execute("SELECT orders, defects FROM metric_window_groups WHERE grouping = 'carrier'").fetchall() \
+        == [(2, 0)]
+
+
+def test_window_groups_take_only_checked_columns(con):
+    from sellerdx.metrics.window_groups import groups_sql
+    with pytest.raises(ValueError):
+        groups_sql({"carrier": "w.carrier); DROP TABLE order_facts; --"})
+    with pytest.raises(ValueError):
+        groups_sql({"Bad Name": "w.carrier"})

@@ -16,10 +16,12 @@
 --   defect_orders VARCHAR[] (the group's defect orders, for the cumulative share over distinct orders),
 --   unattributed (of the group's defect orders, those whose defect names no item: counted under each item),
 --   window_defects (the window's distinct defect orders)
-WITH members AS (
-    SELECT DISTINCT i.order_id, i.concerns, i.attributed,
-           coalesce(nullif(trim(CAST(__BY__ AS VARCHAR)), ''), '(none)') AS value
+WITH members AS (   -- each order once per value of its items (one grouping of the window's items)
+    SELECT coalesce(nullif(trim(CAST(__BY__ AS VARCHAR)), ''), '(none)') AS value, i.order_id,
+           bool_or(i.concerns) AS concerns, bool_or(i.concerns AND NOT i.attributed) AS unattributed
     FROM metric_window_items AS i
+    WHERE i.concerns OR NOT $defects_only
+    GROUP BY 1, 2
 ),
 totals AS (
     SELECT count(DISTINCT order_id) AS orders,
@@ -28,12 +30,11 @@ totals AS (
 ),
 grouped AS (
     SELECT value,
-           count(DISTINCT order_id) FILTER (WHERE concerns) AS count,
-           count(DISTINCT order_id) AS orders,
-           list(DISTINCT order_id ORDER BY order_id) FILTER (WHERE concerns) AS defect_orders,
-           count(DISTINCT order_id) FILTER (WHERE concerns AND NOT attributed) AS unattributed
+           count(*) FILTER (WHERE concerns) AS count,
+           count(*) AS orders,
+           list(order_id ORDER BY order_id) FILTER (WHERE concerns) AS defect_orders,
+           count(*) FILTER (WHERE unattributed) AS unattributed
     FROM members
-    WHERE concerns OR NOT $defects_only
     GROUP BY 1
 )
 SELECT g.value, g.count,

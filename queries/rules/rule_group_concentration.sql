@@ -2,21 +2,24 @@
 -- group of its value (the generic evidence query of the rules with evidence = "group_concentration" in
 -- src/sellerdx/data/rules/*.toml: late_shipment.weekend_backlog, late_shipment.shipping_service,
 -- tracking.invalid, delivery.carrier_delay).
--- The grouping expression __BY__ is not a parameter: sellerdx.diagnose replaces it with the column of the
--- rule's `by` name in src/sellerdx/data/breakdowns.toml (the whitelist, checked to be m.<col> or f.<col>;
--- never user text), written w.<col>: metric_window holds metric_orders' and order_facts' columns.
--- Inputs: metric_window (the orders of the rule's metric family and window, with order_facts' columns
---   and is_defect; built by sellerdx.metrics.use_window).
--- Parameters ($family and the window choose metric_window):
+-- A read of the window's group counts: metric_window_groups holds, per grouping of [group.<by>] in
+-- src/sellerdx/data/rules/_settings.toml, every value's orders, defects and defect order ids, counted
+-- once per window (the column of each grouping is the [by.<name>] column of data/breakdowns.toml).
+-- Inputs: metric_window_groups (queries/metrics/metric_window_groups.sql, the group counts of the rule's
+--   metric family and window; built by sellerdx.metrics.window_groups after sellerdx.metrics.use_window).
+-- Parameters ($family and the window choose metric_window, and so metric_window_groups):
 --   $family VARCHAR (e.g. 'lsr', 'vtr', 'otdr'), $window_start DATE, $window_end DATE,
---   $entity_kind VARCHAR  the output's entity_kind ([group.<by>] in src/sellerdx/data/rules/_settings.toml)
---   $blank VARCHAR        the group of the orders whose value is empty or blank (e.g. '(blank)', '(none)')
---   $groups VARCHAR[]     the values that may form a group (e.g. the weekend days); [] = every value
---   $measures VARCHAR[]   the optional measures to return (names below); [] = none
+--   $asks STRUCT[]: one entry per rule of the window (one run answers every group_concentration rule of
+--   the window: [batch] of src/sellerdx/data/rules/_settings.toml), each with
+--     grouping VARCHAR     the rule's `by` name (a grouping of metric_window_groups)
+--     entity_kind VARCHAR  the output's entity_kind ([group.<by>] in src/sellerdx/data/rules/_settings.toml)
+--     blank VARCHAR        the group of the orders whose value is empty or blank (e.g. '(blank)', '(none)')
+--     groups VARCHAR[]     the values that may form a group (e.g. the weekend days); [] = every value
+--     measures VARCHAR[]   the optional measures to return (names below); [] = none
 -- Pattern: the metric's defect (metric_orders.is_defect), so rest_defects are the defects of the other
 --   groups, whether or not they may form a group.
--- Output (the shape shared by rule_*.sql; one row per allowed group with a defect, most defects first):
---   entity_kind, entity (the trimmed value, else $blank), group_orders, group_defects, rest_orders,
+-- Output (the shape shared by rule_*.sql, plus ask; per ask, one row per allowed group with a defect, most
+--   defects first): ask (the entry's position in $asks, from 1), entity_kind, entity (the trimmed value, else $blank), group_orders, group_defects, rest_orders,
 --   rest_defects, metric_defects, order_ids VARCHAR[] (the group's defects), top_zone (the time zone(s)
 --   of the group's orders: local weekdays are in it, order_facts.purchase_zone),
 --   measures MAP(VARCHAR, BIGINT): the entries of $measures among
@@ -24,28 +27,36 @@
 --     sum_undelivered  the group's defects with a shipment never delivered (order_facts.has_undelivered:
 --                      OTDR's lost parcels)
 --   (sellerdx.diagnose spreads the map into columns of those names).
-WITH pop AS (
-    SELECT w.order_id, w.is_defect, w.tracking_id, w.has_undelivered, w.purchase_zone,
-           coalesce(nullif(trim(CAST(__BY__ AS VARCHAR)), ''), $blank) AS entity
-    FROM metric_window AS w
+WITH asks AS (
+    SELECT generate_subscripts(x, 1) AS ask, unnest(x) AS a
+    FROM (SELECT CAST($asks AS STRUCT(grouping VARCHAR, entity_kind VARCHAR, blank VARCHAR, groups VARCHAR[],
+                                      measures VARCHAR[])[]) AS x)
+),
+grp AS (   -- a value spelled like the blank label joins the blank group, as when the orders were grouped
+    SELECT k.ask, coalesce(g.value, k.a.blank) AS entity,
+           CAST(sum(g.orders) AS BIGINT) AS orders, CAST(sum(g.defects) AS BIGINT) AS defects,
+           list_sort(flatten(list(g.defect_ids))) AS defect_ids,
+           CAST(sum(g.missing_ids) AS BIGINT) AS missing_ids, CAST(sum(g.undelivered) AS BIGINT) AS undelivered,
+           list_sort(list_distinct(flatten(list(g.zones)))) AS zones
+    FROM asks AS k JOIN metric_window_groups AS g ON g.grouping = k.a.grouping
+    GROUP BY 1, 2
 ),
 tot AS (
-    SELECT count(*) AS n_orders, count(*) FILTER (WHERE is_defect) AS n_defects FROM pop
+    SELECT orders AS n_orders, defects AS n_defects FROM metric_window_groups WHERE grouping = '_all'
 )
-SELECT $entity_kind AS entity_kind, p.entity,
-       count(*) AS group_orders,
-       count(*) FILTER (WHERE p.is_defect) AS group_defects,
-       any_value(t.n_orders) - count(*) AS rest_orders,
-       any_value(t.n_defects) - count(*) FILTER (WHERE p.is_defect) AS rest_defects,
-       any_value(t.n_defects) AS metric_defects,
-       list(p.order_id ORDER BY p.order_id) FILTER (WHERE p.is_defect) AS order_ids,
-       string_agg(DISTINCT p.purchase_zone, ', ' ORDER BY p.purchase_zone) AS top_zone,
+SELECT k.ask, k.a.entity_kind AS entity_kind, p.entity,
+       p.orders AS group_orders,
+       p.defects AS group_defects,
+       t.n_orders - p.orders AS rest_orders,
+       t.n_defects - p.defects AS rest_defects,
+       t.n_defects AS metric_defects,
+       p.defect_ids AS order_ids,
+       CASE WHEN len(p.zones) > 0 THEN array_to_string(p.zones, ', ') END AS top_zone,
        map_from_entries(list_filter(map_entries(MAP {
-           'top_missing_ids': count(*) FILTER (WHERE p.is_defect AND p.tracking_id IS NULL),
-           'sum_undelivered': count(*) FILTER (WHERE p.is_defect AND p.has_undelivered)
-       }), lambda e: list_contains(CAST($measures AS VARCHAR[]), e.key))) AS measures
-FROM pop AS p CROSS JOIN tot AS t
-WHERE len(CAST($groups AS VARCHAR[])) = 0 OR list_contains(CAST($groups AS VARCHAR[]), p.entity)
-GROUP BY p.entity
-HAVING count(*) FILTER (WHERE p.is_defect) > 0
-ORDER BY group_defects DESC, entity
+           'top_missing_ids': p.missing_ids,
+           'sum_undelivered': p.undelivered
+       }), lambda e: list_contains(k.a.measures, e.key))) AS measures
+FROM grp AS p JOIN asks AS k USING (ask) CROSS JOIN tot AS t
+WHERE (len(k.a.groups) = 0 OR list_contains(k.a.groups, p.entity))
+  AND p.defects > 0
+ORDER BY k.ask, group_defects DESC, entity

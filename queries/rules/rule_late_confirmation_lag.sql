@@ -15,10 +15,11 @@
 WITH pop AS NOT MATERIALIZED (   -- each use reads only the columns it needs
     SELECT * FROM metric_window   -- the family's orders of the window, with is_defect
 ),
-scan AS (
+scan AS (      -- only the window's orders: the others' shipments are never looked at
     SELECT s.order_id, min(s.first_scan_ts) AS first_scan_ts,
            bool_or(coalesce(s.expected_ship_has_time, true)) AS expected_has_time
-    FROM shipments AS s WHERE s.first_scan_ts IS NOT NULL
+    FROM shipments AS s
+    WHERE s.first_scan_ts IS NOT NULL AND s.order_id IN (SELECT order_id FROM metric_window)
     GROUP BY s.order_id
 ),
 flagged AS (

@@ -111,7 +111,7 @@ def plan_of_action(con: duckdb.DuckDBPyConnection, metrics: Mapping[str, MetricR
     amazon_bad = _amazon_at_risk(performance)
     families, _ = plan_scope(metrics, notice=options.notice, amazon_at_risk=amazon_bad)
     keys = plan_keys(metrics, families, amazon_bad)
-    defects = {key: metrics_stage.defect_orders(con, metrics[key], params.as_of) for key in keys}
+    defects = metrics_stage.defect_orders_for(con, [metrics[key] for key in keys], params.as_of)   # one query
     themes = {rule.id: rule.params["theme"] for rule in load_rules() if "theme" in rule.params}
     return build_plan(metrics, findings, defects, _figures(metrics, reconciliation), notice=options.notice,
                       amazon_at_risk=amazon_bad, themes=themes, as_of=params.as_of)

@@ -11,10 +11,13 @@ carrier, a weekday, ...)::
 (a ``measures`` MAP column is spread into columns named by its keys). The rules whose evidence is the
 metric's defects grouped by one attribute of the order share one query, ``rule_group_concentration.sql``
 (``evidence = "group_concentration"``). Such a rule names the attribute with ``by = "<name>"``: the
-``[by.<name>]`` column of ``data/breakdowns.toml`` replaces the query's ``__BY__`` (checked to be
-``m.<col>`` or ``f.<col>``, as :func:`sellerdx.metrics.breakdown` does), and ``[group.<name>]`` of
-``data/rules/_settings.toml`` gives the query parameters ``entity_kind`` and ``blank``; ``groups`` and
-``measures`` default to ``[]`` and may be set in the rule's ``params``.
+``[by.<name>]`` column of ``data/breakdowns.toml`` (checked to be ``m.<col>`` or ``f.<col>``, as
+:func:`sellerdx.metrics.breakdown` does) is one grouping of the window's group counts
+(:func:`sellerdx.metrics.window_groups`, counted once per window for every rule that reads them; the query
+gets ``grouping = <name>``), and ``[group.<name>]`` of ``data/rules/_settings.toml`` gives the query
+parameters ``entity_kind`` and ``blank``; ``groups`` and ``measures`` default to ``[]`` and may be set in
+the rule's ``params``. A query may instead hold ``__BY__``, replaced by that column. The rules of a window
+that share a query listed under ``[batch]`` of ``_settings.toml`` run it once (:class:`.evaluate.RuleRows`).
 
 ``group_defects`` counts the rule's pattern (e.g. late shipments) inside the group, ``rest_defects`` the
 same pattern among the window's other orders, ``metric_defects`` all the metric's bad outcomes in the

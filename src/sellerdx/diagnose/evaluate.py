@@ -13,7 +13,7 @@ import pandas as pd
 
 from sellerdx import assets, themes
 from sellerdx import metrics as metrics_stage
-from sellerdx.diagnose.rules import Rule, Thresholds, evidence_sql, settings
+from sellerdx.diagnose.rules import Rule, Thresholds, evidence_sql, grouping_columns, rule_groupings, settings
 from sellerdx.diagnose.stats import Group, evaluate_kind, p_value
 from sellerdx.diagnose.wording import corrective_text, fill, human_list, preventive_text, template_fields
 from sellerdx.i18n import Count, Message
@@ -32,12 +32,16 @@ def bind_values(sql: str, values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def query_rows(con: duckdb.DuckDBPyConnection, name: str, values: Mapping[str, Any],
-                by: str | None = None) -> list[dict[str, Any]]:
+                by: str | None = None, groupings: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """The rows of evidence query ``name`` on ``values``' window; ``groupings``: further groupings of the
+    window's group counts to count in the same pass (those the window's other rules read)."""
     sql = evidence_sql(name, by)
     if "metric_window" in sql:      # the family's window orders, materialised once per window
         metrics_stage.use_window(con, values["family"], values["window_start"], values["window_end"])
         if "metric_window_items" in sql:
             metrics_stage.window_items(con)
+        if "metric_window_groups" in sql:   # the window's group counts, built once per window
+            metrics_stage.window_groups(con, grouping_columns(rule_groupings(name, by) | groupings))
     cur = metrics_stage.runner.timed_execute(con, name, sql, bind_values(sql, values))
     cols = [d[0] for d in cur.description]
     rows = [dict(zip(cols, r)) for r in cur.fetchall()]
@@ -50,43 +54,71 @@ class RuleRows:
     """The evidence rows of rules, each query run once per window for every rule that reads it.
 
     A query listed under ``[batch]`` of ``data/rules/_settings.toml`` takes the list of every value of one
-    rule parameter (``theme`` -> ``$themes``); :meth:`plan` collects the values the rules of a window ask
-    for, the first :meth:`rows` of that window runs the query with all of them, and each rule gets the rows
-    of its own value (the naming column dropped, so its rows are the unbatched shape)."""
+    rule parameter (``param``: ``theme`` -> ``$themes``), or of several (``params``: a list of structs of
+    them, ``grouping``, ``blank`` ... -> ``$asks``); :meth:`plan` collects the values the rules of a window
+    ask for, the first :meth:`rows` of that window runs the query with all of them, and each rule gets the
+    rows of its own value (named by the ``column`` of each row: the value, or for ``params`` its position
+    in the list from 1; the naming column dropped, so its rows are the unbatched shape).
+    :meth:`plan` also collects the groupings of the window's group counts that its rules read, so they
+    are counted in one pass (:func:`sellerdx.metrics.window_groups`)."""
 
     def __init__(self) -> None:
-        self._planned: dict[tuple[Any, ...], list[Any]] = {}
-        self._done: dict[tuple[Any, ...], dict[Any, list[dict[str, Any]]]] = {}
+        self._planned: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._done: dict[tuple[Any, ...], dict[str, list[dict[str, Any]]]] = {}
+        self._groupings: dict[tuple[Any, ...], frozenset[str]] = {}   # window -> its rules' groupings
 
     @staticmethod
-    def _batch(rule: Rule) -> Mapping[str, str] | None:
+    def _batch(rule: Rule) -> Mapping[str, Any] | None:
         return settings().get("batch", {}).get(rule.query)
 
     @staticmethod
-    def _key(rule: Rule, values: Mapping[str, Any], param: str) -> tuple[Any, ...]:
-        return (rule.query, rule.by, tuple(sorted((k, repr(v)) for k, v in values.items() if k != param)))
+    def _params(batch: Mapping[str, Any]) -> tuple[str, ...]:
+        return tuple(batch["params"]) if "params" in batch else (batch["param"],)
+
+    @classmethod
+    def _key(cls, rule: Rule, values: Mapping[str, Any], batch: Mapping[str, Any]) -> tuple[Any, ...]:
+        params = cls._params(batch)
+        by = None if "params" in batch else rule.by   # several params: the grouping is one of them
+        return (rule.query, by, tuple(sorted((k, repr(v)) for k, v in values.items() if k not in params)))
+
+    @classmethod
+    def _value(cls, values: Mapping[str, Any], batch: Mapping[str, Any]) -> tuple[str, Any]:
+        """(identity, value sent in the list) of a rule's batched parameter(s)."""
+        if "params" in batch:
+            ask = {p: values[p] for p in cls._params(batch)}
+            return repr(sorted(ask.items())), ask
+        return repr(values[batch["param"]]), values[batch["param"]]
+
+    @staticmethod
+    def _window(values: Mapping[str, Any]) -> tuple[Any, ...]:
+        return (values.get("family"), values.get("window_start"), values.get("window_end"))
 
     def plan(self, rule: Rule, values: Mapping[str, Any]) -> None:
+        window = self._window(values)   # the window's group counts are counted once, for all its rules
+        self._groupings[window] = self._groupings.get(window, frozenset()) | rule_groupings(rule.query, rule.by)
         batch = self._batch(rule)
         if batch is not None:
-            wanted = self._planned.setdefault(self._key(rule, values, batch["param"]), [])
-            if values[batch["param"]] not in wanted:
-                wanted.append(values[batch["param"]])
+            ident, value = self._value(values, batch)
+            self._planned.setdefault(self._key(rule, values, batch), {}).setdefault(ident, value)
 
     def rows(self, con: duckdb.DuckDBPyConnection, rule: Rule, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+        groupings = self._groupings.get(self._window(values), frozenset()) | rule_groupings(rule.query, rule.by)
         batch = self._batch(rule)
         if batch is None:
-            return query_rows(con, rule.query, values, rule.by)
-        param, value = batch["param"], values[batch["param"]]
-        key = self._key(rule, values, param)
+            return query_rows(con, rule.query, values, rule.by, groupings)
+        key = self._key(rule, values, batch)
+        ident, value = self._value(values, batch)
         done = self._done.setdefault(key, {})
-        if value not in done:   # every planned value not yet run (this one too, planned or not), in one run
-            asked = [v for v in dict.fromkeys([*self._planned.get(key, []), value]) if v not in done]
-            done.update((v, []) for v in asked)
-            bound = {k: v for k, v in values.items() if k != param}
-            for row in query_rows(con, rule.query, {**bound, batch["list"]: asked}, rule.by):
-                done[row.pop(batch["column"])].append(row)
-        return done[value]
+        if ident not in done:   # every planned value not yet run (this one too, planned or not), in one run
+            asked = {i: v for i, v in {**self._planned.get(key, {}), ident: value}.items() if i not in done}
+            done.update((i, []) for i in asked)
+            bound = {k: v for k, v in values.items() if k not in self._params(batch)}
+            idents = list(asked)
+            for row in query_rows(con, rule.query, {**bound, batch["list"]: list(asked.values())}, rule.by,
+                                  groupings):
+                named = row.pop(batch["column"])
+                done[idents[int(named) - 1] if "params" in batch else repr(named)].append(row)
+        return done[ident]
 
 
 def rule_values(rule: Rule, key: str, metric: MetricResult, as_of: dt.date) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Rules as data: ``data/rules/*.toml`` read into :class:`Rule` values, and their evidence queries
-(``queries/rules/rule_<evidence>.sql``, ``__BY__`` replaced by a whitelisted grouping column)."""
+(``queries/rules/rule_<evidence>.sql``, ``__BY__`` replaced by a whitelisted grouping column, or
+``$grouping`` naming a grouping of the window's group counts, ``metric_window_groups``)."""
 
 from __future__ import annotations
 
@@ -123,15 +124,43 @@ def grouping_params(rule_id: str, by: str, params: Mapping[str, Any]) -> dict[st
     if set(group) & set(params):
         raise ValueError(f"rules: {rule_id} sets {sorted(set(group) & set(params))} in params; "
                          f"they come from [group.{by}] of {SETTINGS_FILE}")
-    return {**_GROUPING_DEFAULTS, **params, **group}
+    if "grouping" in params:
+        raise ValueError(f"rules: {rule_id} sets 'grouping' in params; it is the rule's by = {by!r}")
+    return {**_GROUPING_DEFAULTS, **params, **group, "grouping": by}
+
+
+def _grouped(query: str, sql: str) -> bool:
+    """Whether an evidence query groups by a rule's ``by``: it holds ``__BY__`` (the column) or reads
+    ``$grouping`` (the grouping's name in metric_window_groups), alone or in its ``[batch]`` list."""
+    batched = settings().get("batch", {}).get(query, {}).get("params", ())
+    return _BY_PLACEHOLDER in sql or "grouping" in metrics_stage.query_parameters(sql) or "grouping" in batched
 
 
 def evidence_sql(query: str, by: str | None) -> str:
     """The text of ``queries/<query>.sql``, its ``__BY__`` replaced by the column of grouping ``by``."""
     sql = assets.load_query(query)
-    if (_BY_PLACEHOLDER in sql) != (by is not None):
+    if _grouped(query, sql) != (by is not None):
         raise ValueError(f"rules: {query}.sql {'needs' if by is None else 'takes no'} grouping (by = ...)")
-    return sql.replace(_BY_PLACEHOLDER, metrics_stage.window_column(group_column(by))) if by is not None else sql
+    if by is None:
+        return sql
+    column = metrics_stage.window_column(group_column(by))   # checked even where the query only names it
+    return sql.replace(_BY_PLACEHOLDER, column)
+
+
+QUERY_GROUPINGS: dict[str, tuple[str, ...]] = {"rule_claims_reason": ("carrier", "shipping_service")}
+"""Evidence query -> the groupings of metric_window_groups it reads by name (beside a rule's ``by``)."""
+
+
+def rule_groupings(query: str, by: str | None) -> frozenset[str]:
+    """The groupings of the window's group counts (metric_window_groups) that ``query`` reads for a rule
+    grouped by ``by``."""
+    return frozenset({*QUERY_GROUPINGS.get(query, ()), *([by] if by is not None else [])})
+
+
+def grouping_columns(names: frozenset[str] | set[str]) -> dict[str, str]:
+    """Grouping name -> its ``w.<col>`` column of metric_window (``[by.<name>]`` of data/breakdowns.toml),
+    for :func:`sellerdx.metrics.window_groups`."""
+    return {by: metrics_stage.window_column(group_column(by)) for by in sorted(names)}
 
 
 def load_rules() -> list[Rule]:

@@ -60,7 +60,7 @@ from sellerdx.metrics.config import (
     window_lag,
     zone_of_channel,
 )
-from sellerdx.metrics.evidence import defect_orders, evidence_for, evidence_orders
+from sellerdx.metrics.evidence import defect_orders, defect_orders_for, evidence_for, evidence_orders
 from sellerdx.metrics.feedback import ensure_theme_table, removable_feedback, what_if
 from sellerdx.metrics.prepared import (
     adopted,
@@ -76,5 +76,6 @@ from sellerdx.metrics.prepared import (
 )
 from sellerdx.metrics.runner import BINDINGS, query_frame, query_one, query_parameters, query_rows, run_query
 from sellerdx.metrics.stats import meets, meets_target, simulate_recovery, wilson_interval
+from sellerdx.metrics.window_groups import window_groups
 
-__all__ = ["BINDINGS", "adopted", "store_prepared", "stored_prepared", "BREAKDOWNS", "BY_COLUMN", "METRIC_KEYS", "MetricParams", "availability", "breakdown", "breakdown_column", "breakdown_configs", "check_windows_hold_orders", "compute_metrics", "coverage_note", "daily", "daily_series", "data_warnings", "defect_orders", "enforced_marketplaces", "enforcement_notes", "ensure_theme_table", "evidence_for", "evidence_orders", "is_item_column", "local_zones", "meets", "meets_target", "metric_computable", "metric_config", "metric_configs", "metric_context", "metric_definitions", "metric_on_window", "metric_window", "metrics_config", "missing_exports", "order_span", "prepare", "query_frame", "query_one", "query_parameters", "query_rows", "recovery_calendar", "removable_feedback", "resolve_as_of", "run_query", "shipment_coverage", "simulate_recovery", "unmatched_defects", "unmatched_notes", "use_window", "what_if", "wilson_interval", "window_column", "window_coverage", "window_items", "window_lag", "zone_of_channel", "timezone_table"]
+__all__ = ["BINDINGS", "adopted", "store_prepared", "stored_prepared", "BREAKDOWNS", "BY_COLUMN", "METRIC_KEYS", "MetricParams", "availability", "breakdown", "breakdown_column", "breakdown_configs", "check_windows_hold_orders", "compute_metrics", "coverage_note", "daily", "daily_series", "data_warnings", "defect_orders", "defect_orders_for", "enforced_marketplaces", "enforcement_notes", "ensure_theme_table", "evidence_for", "evidence_orders", "is_item_column", "local_zones", "meets", "meets_target", "metric_computable", "metric_config", "metric_configs", "metric_context", "metric_definitions", "metric_on_window", "metric_window", "metrics_config", "missing_exports", "order_span", "prepare", "query_frame", "query_one", "query_parameters", "query_rows", "recovery_calendar", "removable_feedback", "resolve_as_of", "run_query", "shipment_coverage", "simulate_recovery", "unmatched_defects", "unmatched_notes", "use_window", "what_if", "wilson_interval", "window_column", "window_coverage", "window_groups", "window_items", "window_lag", "zone_of_channel", "timezone_table"]

@@ -66,12 +66,30 @@ def _empty_evidence(con: duckdb.DuckDBPyConnection, finding: Finding) -> pd.Data
 
 def defect_orders(con: duckdb.DuckDBPyConnection, metric: MetricResult, as_of: dt.date) -> pd.DataFrame:
     """Every bad outcome counted in ``metric``'s window, one row per order, with its stated reasons
-    (queries/report/defect_orders.sql): the orders a Plan of Action must answer. Empty without a window."""
+    (queries/report/defect_orders.sql): the orders a Plan of Action must answer. Empty without a window.
+    For several metrics, :func:`defect_orders_for` runs the query once."""
+    return defect_orders_for(con, [metric], as_of)[metric.key]
+
+
+def defect_orders_for(con: duckdb.DuckDBPyConnection, metrics: Sequence[MetricResult],
+                      as_of: dt.date) -> dict[str, pd.DataFrame]:
+    """Metric key -> its defect orders (as :func:`defect_orders`), for every metric of ``metrics``, from
+    ONE run of queries/report/defect_orders.sql (metric_orders read once)."""
+    if not metrics:
+        return {}
     prepare(con)
     ensure_theme_table(con)
-    cfg = metric_config(metric.key)
-    if metric.window_start is None or metric.window_end is None:
-        return query_frame(con, "defect_orders", {"family": cfg["family"], "window_start": as_of,
-                                              "window_end": as_of - dt.timedelta(days=1), "as_of": as_of})
-    return query_frame(con, "defect_orders", {"family": cfg["family"], "window_start": metric.window_start,
-                                          "window_end": metric.window_end, "as_of": as_of})
+    windows = []
+    for metric in metrics:
+        start, end = metric.window_start, metric.window_end
+        if start is None or end is None:   # no window: an empty one
+            start, end = as_of, as_of - dt.timedelta(days=1)
+        windows.append({"metric": metric.key, "family": metric_config(metric.key)["family"],
+                        "window_start": start, "window_end": end})
+    frame = query_frame(con, "defect_orders", {"windows": windows, "as_of": as_of})
+    out: dict[str, pd.DataFrame] = {}
+    for key, rows in frame.groupby("metric", sort=False):
+        out[str(key)] = _as_alone(rows.drop(columns=["metric"]).reset_index(drop=True))
+    for metric in metrics:   # a window without defects: no rows, same columns
+        out.setdefault(metric.key, frame.iloc[0:0].drop(columns=["metric"]).reset_index(drop=True))
+    return out

@@ -37,13 +37,14 @@ BINDINGS: dict[str, frozenset[str]] = {
     "breakdown_items": frozenset({"defects_only"}),
     "metric_window": frozenset({"family", "window_start", "window_end"}),
     "metric_window_items": frozenset({"family"}),
+    "metric_window_groups": frozenset(),
     "recovery": frozenset({"family", "as_of", "lag_days", "window_days"}),
     "unmatched_defects": frozenset({"defect_delay_days"}),
     "table_exists": frozenset({"name"}),
     "removable_feedback": frozenset({"as_of", "removal_days"}),
     "removable_defects": frozenset({"order_ids"}),
     "evidence_orders": frozenset({"findings"}),
-    "defect_orders": frozenset({"family", "window_start", "window_end", "as_of"}),
+    "defect_orders": frozenset({"windows", "as_of"}),
 }
 """Query name -> the ``$parameters`` this module binds when it runs ``queries/<name>.sql``.
 
