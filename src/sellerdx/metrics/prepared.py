@@ -26,7 +26,7 @@ _KEEP = object()
 PREPARED_TABLES = ("defect_events", "order_facts", "order_items", "metric_orders")
 """The as-of-independent tables :func:`prepare` builds, in this order (queries/metrics/<name>.sql)."""
 
-_STAGES = {"metric_orders": ("metric_unit_rows",)}
+_STAGES = {"order_facts": ("order_heads", "order_ships"), "metric_orders": ("metric_unit_rows",)}
 """Temp tables built just before a prepared table (its first stages) and dropped once it is built."""
 
 
@@ -68,15 +68,15 @@ def _build(con: duckdb.DuckDBPyConnection, timezone: Any) -> None:
             "buyer_initiators": list(cfg["cancellations"]["buyer_initiators"]),
             "buyer_reasons": list(cfg["cancellations"]["buyer_reasons"]),
         },
-        "order_facts": {
+        "order_heads": {
             "cancelled_statuses": [w.lower() for w in cfg["orders"]["cancelled_statuses"]],
-            "has_cancellations": "cancellations" in supplied,
-            "invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]],
             "zone_channels": [c.lower() for c in zones["sales_channels"]],
             "zone_names": list(zones["sales_channels"].values()),
             "zone_default": str(zones["default"]),
             "zone_override": timezone,
         },
+        "order_ships": {"invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]]},
+        "order_facts": {"has_cancellations": "cancellations" in supplied},
         "order_items": {
             "has_cancellations": "cancellations" in supplied,
             "cancelled_statuses": [w.lower() for w in cfg["orders"]["cancelled_statuses"]],
