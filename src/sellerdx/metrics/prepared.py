@@ -27,7 +27,9 @@ PREPARED_TABLES = ("defect_events", "order_facts", "order_items", "metric_orders
 """The as-of-independent tables :func:`prepare` builds, in this order (queries/metrics/<name>.sql)."""
 
 _STAGES = {"order_facts": ("order_heads", "order_ships"), "metric_orders": ("metric_unit_rows",)}
-"""Temp tables built just before a prepared table (its first stages) and dropped once it is built."""
+"""Stage tables built just before a prepared table (queries/metrics/<stage>.sql, in this order) and dropped
+once it is built: each statement holds one large hash table, so a big account's build stays within DuckDB's
+budget (docs/performance.md, "Round four: prepared tables")."""
 
 
 @functools.cache
