@@ -8,7 +8,7 @@
 -- (LSR), of the shipment without valid tracking (VTR), of the parcel delivered late or never (OTDR). Where
 -- the data names no item of the order (feedback, A-to-z claims and chargebacks carry no item; a shipment
 -- row without SKU or ASIN), the order's outcome is not attributed to items.
--- Inputs: orders, order_facts (queries/order_facts.sql: purchase_date), defect_events, shipments.
+-- Inputs: orders, order_facts (queries/order_facts.sql: purchase_date, item_rows), defect_events, shipments.
 -- Parameters:
 --   $has_cancellations  BOOLEAN    a cancellations export was supplied (else item-status decides PFCR)
 --   $cancelled_statuses VARCHAR[]  lower-case item-status words meaning cancelled
