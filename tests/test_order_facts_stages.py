@@ -1,5 +1,5 @@
-"""order_facts built in stages (issue 14, round four): order_heads (per order, from orders) and order_ships
-(per order, from shipments) aggregate numbers and row numbers only and read the strings of one row (the
+"""order_facts and order_items at scale (issue 14, round four): the order's numbers and the shipments' numbers
+are aggregated with row numbers only, and the strings are read from one row (the
 order's first item row; the first shipment row by file and line); order_items deduplicates only orders
 with several item rows and joins the defect marks only to the items they name.
 Expectations are worked out by hand from the rows below.
@@ -39,7 +39,7 @@ def test_first_item_row_gives_the_item_and_order_fields_numbers_add_up():
         "SKU-B", "B0B", "Jar", "OR", "Cancelled", True, 3, 3, 4)
     assert _facts(con, 2, "first_sku", "ship_state", "is_cancelled", "units", "item_rows", "item_units") == (
         "SKU-D", "NY", False, 1, 1, 1)
-    # the stages are tables of the build only
+    # no stage tables are left behind
     assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('order_heads', 'order_ships')"
                        ).fetchone() == (0,)
 

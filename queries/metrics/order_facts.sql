@@ -2,12 +2,19 @@
 -- calendar and diagnosis rules need, and no more (narrow: every column is read by a query or a breakdown).
 -- Built once per loaded data set (it does not depend on as-of). Stored in purchase-date order, so a filter
 -- on purchase_date (the window queries) skips the row groups outside its dates.
--- Built in stages, so that each statement holds one large hash table within DuckDB's memory budget:
---   order_heads (queries/order_heads.sql: per order, from orders) and order_ships (queries/order_ships.sql:
---   per order, from shipments) first; this statement joins them with the defect events and cancellations.
--- Inputs: order_heads, order_ships, defect_events (queries/defect_events.sql), cancellations.
+-- The order's numbers are aggregated with row numbers only and its strings read from one row (its first
+-- item row; the shipments' first row by file and line) by rowid: eight string aggregate states per order
+-- cost more than the rest of the aggregate (docs/performance.md, "Round four: prepared tables").
+-- Inputs: orders (one row per order item), defect_events (queries/defect_events.sql), cancellations,
+--   shipments.
 -- Parameters:
+--   $cancelled_statuses VARCHAR[]  lower-case order-status / item-status words meaning cancelled
 --   $has_cancellations  BOOLEAN    a cancellations export was supplied (else order-status decides PFCR)
+--   $invalid_carriers   VARCHAR[]  lower-case carrier names that do not make tracking valid ('' = blank)
+--   $zone_channels      VARCHAR[]  lower-case sales channels with a known local time (data/timezones.toml)
+--   $zone_names         VARCHAR[]  their IANA time zones, position by position
+--   $zone_default       VARCHAR    the zone of an order whose sales channel is blank or not listed
+--   $zone_override      VARCHAR    the zone of every order (--timezone), or NULL
 -- Output columns:
 --   order_id
 --   purchase_ts TIMESTAMP (UTC, earliest of the order's rows), purchase_date DATE (its UTC date)
@@ -50,7 +57,40 @@
 --   item_rows      the order's rows in the orders export (1: the order is its one item, order_items)
 --   item_units     its units counting a row without quantity as one (the unit-based OTDR, metric_unit_rows)
 CREATE OR REPLACE TABLE order_facts AS
-WITH ev AS (
+WITH o0 AS (   -- numbers and row numbers only: the strings of an order are read from one row (o1)
+    SELECT order_id,
+           min(purchase_ts) AS purchase_ts,
+           max(channel) AS channel,   -- 'MFN' > 'AFN': any seller-fulfilled item makes the order MFN
+           arg_max(order_status, coalesce(last_updated_ts, purchase_ts)) AS order_status,
+           bool_and(coalesce(list_contains(CAST($cancelled_statuses AS VARCHAR[]), lower(trim(item_status))), false))
+             AS all_items_cancelled,
+           arg_min(rowid, source_line) AS first_row,
+           count(*) AS item_rows,
+           sum(coalesce(quantity, 1)) AS item_units,
+           coalesce(sum(quantity), 0) AS units,
+           sum(item_price) AS order_value
+    FROM orders
+    GROUP BY order_id
+),
+o1 AS (   -- the order's first item row (lowest source line) gives the item and the order-level fields
+    SELECT o0.* EXCLUDE (all_items_cancelled, first_row),
+           coalesce(list_contains(CAST($cancelled_statuses AS VARCHAR[]), lower(trim(o0.order_status))), false)
+             OR o0.all_items_cancelled AS is_cancelled,
+           r.sales_channel, r.ship_service_level, r.asin AS first_asin, r.sku AS first_sku,
+           r.product_name AS first_product_name, r.ship_state, r.ship_country, r.ship_postal_code
+    FROM o0 JOIN orders AS r ON r.rowid = o0.first_row
+),
+zoned AS (
+    SELECT *, coalesce(CAST($zone_override AS VARCHAR),
+                       CAST($zone_names AS VARCHAR[])[list_position(CAST($zone_channels AS VARCHAR[]),
+                                                                    lower(trim(sales_channel)))],
+                       CAST($zone_default AS VARCHAR)) AS purchase_zone
+    FROM o1
+),
+o AS (
+    SELECT *, timezone(purchase_zone, purchase_ts AT TIME ZONE 'UTC') AS purchase_local_ts FROM zoned
+),
+ev AS (
     SELECT order_id,
            bool_or(kind = 'negative_feedback') AS has_negative_feedback,
            bool_or(kind = 'a_to_z_claim') AS has_counting_claim,
@@ -71,9 +111,38 @@ c AS (
     FROM cancellations
     GROUP BY order_id
 ),
+ship_files AS (   -- the shipments' files in name order: (file number, line) orders rows as (file, line) does
+    SELECT list(DISTINCT source_file ORDER BY source_file) AS files FROM shipments WHERE source_file IS NOT NULL
+),
+s0 AS (   -- numbers and row numbers only; the first row's (by file and line) strings are read in s
+    SELECT order_id,
+           bool_or(ship_confirm_ts IS NOT NULL OR tracking_id IS NOT NULL) AS ship_confirmed,
+           min(ship_confirm_ts) AS first_confirm_ts,
+           min(expected_ship_ts) AS expected_ship_ts,
+           arg_min(rowid, coalesce(list_position((SELECT files FROM ship_files), source_file), 1048575) * 1099511627776
+                          + coalesce(source_line, 1099511627775)) AS first_row,
+           bool_and(tracking_id IS NOT NULL
+                    AND NOT list_contains(CAST($invalid_carriers AS VARCHAR[]), lower(trim(coalesce(carrier, '')))))
+               FILTER (WHERE ship_confirm_ts IS NOT NULL OR tracking_id IS NOT NULL) AS tracking_valid,
+           bool_or(promised_delivery_date IS NOT NULL) AS has_promised_date,
+           bool_or(delivered_date > promised_delivery_date) AS delivered_late,
+           min(promised_delivery_date) FILTER (WHERE promised_delivery_date IS NOT NULL
+                                               AND delivered_date IS NULL) AS first_undelivered_promise
+    FROM shipments
+    GROUP BY order_id
+),
+s AS (
+    SELECT s0.* EXCLUDE (first_row), true AS has_shipment_row,
+           r.carrier, r.tracking_id, r.shipping_service
+    FROM s0 JOIN shipments AS r ON r.rowid = s0.first_row
+),
 joined AS (
-    SELECT o.order_id, o.purchase_ts, o.purchase_date, o.purchase_zone, o.purchase_local_date,
-           o.purchase_weekday, o.purchase_hour, o.purchase_iso_week,
+    SELECT o.order_id, o.purchase_ts, CAST(o.purchase_ts AS DATE) AS purchase_date,
+           o.purchase_zone,
+           CAST(o.purchase_local_ts AS DATE) AS purchase_local_date,
+           dayname(CAST(o.purchase_local_ts AS DATE)) AS purchase_weekday,
+           hour(o.purchase_local_ts) AS purchase_hour,
+           strftime(CAST(o.purchase_ts AS DATE), '%G-W%V') AS purchase_iso_week,
            o.channel, o.order_status, o.sales_channel, o.ship_service_level, o.is_cancelled,
            CASE WHEN $has_cancellations THEN coalesce(ev.has_seller_cancellation, false)
                 ELSE o.is_cancelled END AS seller_cancelled,
@@ -82,7 +151,7 @@ joined AS (
            CASE WHEN $has_cancellations THEN c.cancel_initiator
                 WHEN o.is_cancelled THEN 'unknown' END AS cancel_initiator,
            coalesce(ev.is_late, false) AS is_late,
-           s.order_id IS NOT NULL AS has_shipment_row,
+           coalesce(s.has_shipment_row, false) AS has_shipment_row,
            coalesce(s.ship_confirmed, false) AS ship_confirmed,
            s.first_confirm_ts, s.expected_ship_ts, s.carrier, s.tracking_id,
            coalesce(s.shipping_service, o.ship_service_level) AS shipping_service,
@@ -100,10 +169,10 @@ joined AS (
            coalesce(ev.has_counting_chargeback, false) AS has_counting_chargeback,
            ev.negative_feedback_date, ev.claim_date, ev.chargeback_date,
            ev.claim_reason_code, ev.chargeback_reason_code, o.item_rows, o.item_units
-    FROM order_heads AS o
+    FROM o
     LEFT JOIN ev USING (order_id)
     LEFT JOIN c USING (order_id)
-    LEFT JOIN order_ships AS s ON s.order_id = o.order_id
+    LEFT JOIN s USING (order_id)
 )
 SELECT * EXCLUDE (otdr_not_on_time, seller_cancelled, ship_confirmed, has_promised_date, item_rows, item_units),
        (has_negative_feedback OR has_counting_claim OR has_counting_chargeback) AS is_odr_defect,

@@ -26,10 +26,9 @@ _KEEP = object()
 PREPARED_TABLES = ("defect_events", "order_facts", "order_items", "metric_orders")
 """The as-of-independent tables :func:`prepare` builds, in this order (queries/metrics/<name>.sql)."""
 
-_STAGES = {"order_facts": ("order_heads", "order_ships"), "metric_orders": ("metric_unit_rows",)}
+_STAGES = {"metric_orders": ("metric_unit_rows",)}
 """Stage tables built just before a prepared table (queries/metrics/<stage>.sql, in this order) and dropped
-once it is built: each statement holds one large hash table, so a big account's build stays within DuckDB's
-budget (docs/performance.md, "Round four: prepared tables")."""
+once it is built."""
 
 
 @functools.cache
@@ -70,15 +69,15 @@ def _build(con: duckdb.DuckDBPyConnection, timezone: Any) -> None:
             "buyer_initiators": list(cfg["cancellations"]["buyer_initiators"]),
             "buyer_reasons": list(cfg["cancellations"]["buyer_reasons"]),
         },
-        "order_heads": {
+        "order_facts": {
             "cancelled_statuses": [w.lower() for w in cfg["orders"]["cancelled_statuses"]],
+            "has_cancellations": "cancellations" in supplied,
+            "invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]],
             "zone_channels": [c.lower() for c in zones["sales_channels"]],
             "zone_names": list(zones["sales_channels"].values()),
             "zone_default": str(zones["default"]),
             "zone_override": timezone,
         },
-        "order_ships": {"invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]]},
-        "order_facts": {"has_cancellations": "cancellations" in supplied},
         "order_items": {
             "has_cancellations": "cancellations" in supplied,
             "cancelled_statuses": [w.lower() for w in cfg["orders"]["cancelled_statuses"]],

@@ -15,10 +15,8 @@ from sellerdx.errors import QueryParameterError
 
 BINDINGS: dict[str, frozenset[str]] = {
     "defect_events": frozenset({"claim_excluded_statuses", "buyer_initiators", "buyer_reasons"}),
-    "order_heads": frozenset({"cancelled_statuses", "zone_channels", "zone_names", "zone_default",
-                              "zone_override"}),
-    "order_ships": frozenset({"invalid_carriers"}),
-    "order_facts": frozenset({"has_cancellations"}),
+    "order_facts": frozenset({"cancelled_statuses", "has_cancellations", "invalid_carriers", "zone_channels",
+                              "zone_names", "zone_default", "zone_override"}),
     "local_zones": frozenset(),
     "order_items": frozenset({"has_cancellations", "cancelled_statuses", "invalid_carriers"}),
     "metric_unit_rows": frozenset({"invalid_carriers"}),
