@@ -27,7 +27,8 @@ PREPARED_TABLES = ("defect_events", "order_facts", "order_items", "metric_orders
 """The as-of-independent tables :func:`prepare` builds, in this order (queries/metrics/<name>.sql)."""
 
 _STAGES = {"metric_orders": ("metric_unit_rows",)}
-"""Temp tables built just before a prepared table (its first stages) and dropped once it is built."""
+"""Stage tables built just before a prepared table (queries/metrics/<stage>.sql, in this order) and dropped
+once it is built."""
 
 
 @functools.cache
