@@ -9,12 +9,13 @@ kinds supplied without a usable row are marked as such.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -195,7 +196,8 @@ def _insert(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportSpec, s
     reads disagree)."""
     compiled = compile_stage(con, src, spec, marketplace=marketplace, header_len=len(src.header), rows=rows)
     path = {"path": src.path}
-    con.execute(compiled.sql, {**compiled.params, **path})
+    with _vocabulary_built(con):
+        con.execute(compiled.sql, {**compiled.params, **path})
     loaded, misaligned, dmin, dmax = con.execute(
         f"SELECT count(source_line), count(*) - count(source_line), "
         f"CAST(min({spec.date_field}) FILTER (WHERE source_line IS NOT NULL) AS DATE), "
@@ -208,6 +210,19 @@ def _insert(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportSpec, s
     state.rows_loaded, state.rows_rejected, state.date_min, state.date_max = loaded, records - loaded, dmin, dmax
     state.rows_read = records
     return compiled
+
+
+@contextlib.contextmanager
+def _vocabulary_built(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Keep DuckDB from swapping the sides of the load query's vocabulary joins: it estimates the checked
+    rows of a file at one row and would build its hash table on them instead of on the vocabulary (1M
+    orders: 750 MB instead of 420 MB peak, no faster)."""
+    before = con.execute("SELECT current_setting('disabled_optimizers')").fetchone()[0]
+    con.execute("SET disabled_optimizers = $o", {"o": ",".join(filter(None, [before, "build_side_probe_side"]))})
+    try:
+        yield
+    finally:
+        con.execute("SET disabled_optimizers = $o", {"o": before})
 
 
 def _quarantine(con: duckdb.DuckDBPyConnection, src: SourceFile, compiled: CompiledStage, state: _FileState) -> None:
