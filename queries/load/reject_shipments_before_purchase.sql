@@ -5,7 +5,10 @@
 -- Inputs: shipments, orders (every file's loaded rows, before dedup). Parameters: none.
 -- Output: path, line, column_name, value, reason (the shape of rejected_rows).
 WITH purchases AS (
-    SELECT order_id, min(purchase_ts) AS purchase_ts FROM orders GROUP BY order_id
+    -- only the orders of confirmed shipments that lack their own purchase time (not every order)
+    SELECT order_id, min(purchase_ts) AS purchase_ts FROM orders
+    WHERE order_id IN (SELECT order_id FROM shipments WHERE ship_confirm_ts IS NOT NULL AND purchase_ts IS NULL)
+    GROUP BY order_id
 )
 SELECT s.source_file AS path, s.source_line AS line, 'ship_confirm_ts' AS column_name,
        strftime(s.ship_confirm_ts, '%Y-%m-%d %H:%M:%S') AS value,

@@ -3,14 +3,15 @@
 -- Dedup: the same order item (order_id, sku, asin) in several exports counts once; the copy from the
 --   file whose row was updated most recently (last_updated_ts, then the later file name) wins, and all
 --   rows of that item from that file are kept (two identical lines inside one export are two items).
---   Only items present in more than one file are ranked (a hash aggregate finds them), so one big export
+--   Only items present in more than one file are ranked (a hash aggregate finds them: min and max
+--   of the file differ, cheaper than counting distinct files), so one big export
 --   is never sorted.
 -- Output columns: source_file, source_line (the rows to delete)
 WITH shared AS (
     SELECT order_id, coalesce(sku, '') AS k_sku, coalesce(asin, '') AS k_asin
     FROM orders
     GROUP BY ALL
-    HAVING count(DISTINCT source_file) > 1
+    HAVING min(source_file) <> max(source_file)
 )
 SELECT source_file, source_line
 FROM (

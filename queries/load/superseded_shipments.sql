@@ -2,13 +2,13 @@
 -- Inputs: shipments (every file's rows, appended as read). Parameters: none.
 -- A shipments file may list every shipment or only the late ones; several files may describe the same
 -- shipment (order_id, tracking_id): the later file wins. Only shipments present in more than one file
--- are ranked, so one big export is never sorted.
+-- are ranked (min and max of the file differ), so one big export is never sorted.
 -- Output columns: source_file, source_line (the rows to delete)
 WITH shared AS (
     SELECT order_id, coalesce(tracking_id, '') AS k_tracking
     FROM shipments
     GROUP BY ALL
-    HAVING count(DISTINCT source_file) > 1
+    HAVING min(source_file) <> max(source_file)
 )
 SELECT source_file, source_line
 FROM (
