@@ -20,7 +20,7 @@ whether the file has an empty or blank line (the parser skips those) or a long l
 to the two reads below.
 
 The two are joined by position (``POSITIONAL JOIN``: the k-th parsed record is the k-th non-empty line);
-the typed rows go straight into ``stage_<kind>`` (:mod:`.compile`). Both reads must agree on the number of
+the typed rows that pass go straight into their canonical table (:mod:`.compile`). Both reads must agree on the number of
 records: the join marks every row it had to pad (``aligned`` false), and one such row sends the file back
 to the exact path (:func:`sellerdx.validate.raw.read_raw`, which keeps one line per record by construction).
 """
