@@ -2,7 +2,8 @@
 
 ``ReportSpec`` joins the two: which headers map to which canonical field and how each is parsed
 (reports.toml), and the field's type, nullability and checks (the pandera schema). The DuckDB types of
-the stage tables are derived from the schema's dtypes here, in one place.
+the stage columns (a file's checked rows, before ``queries/load/load_<kind>.sql`` shapes them into the
+canonical table) are derived from the schema's dtypes here, in one place.
 
 Recognising files needs only each column's dtype, nullability and title, read from the YAML itself;
 pandera (0.2 s to import) builds the schema with its checks only when a file is validated, so a run whose
@@ -80,7 +81,7 @@ class ReportSpec:
         return index
 
     def stage_columns(self) -> list[tuple[str, str]]:
-        """(column, DuckDB type) of the stage table: fields, a ``<ts>_has_time`` per timestamp, provenance."""
+        """(column, DuckDB type) of the stage columns: fields, a ``<ts>_has_time`` per timestamp, provenance."""
         cols: list[tuple[str, str]] = []
         for f in self.fields.values():
             cols.append((f.name, f.duckdb_type))
