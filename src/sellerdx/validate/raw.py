@@ -206,6 +206,8 @@ def read_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, tmpdir: str, *, ex
                 _load_tsv_lines(con, loc.disk_path, loc.gzipped)
                 return read
             return _fast_lines(con, read, width)
+        except duckdb.InterruptException:
+            raise                # Ctrl-C during the read: not a damaged file
         except duckdb.Error as exc:
             if "unicode" not in str(exc).lower() and "utf" not in str(exc).lower():
                 raise UnreadableFileError(f"cannot be read ({str(exc).splitlines()[0]})", path=src.path,
