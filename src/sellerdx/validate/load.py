@@ -133,24 +133,26 @@ def _unload(con: duckdb.DuckDBPyConnection, src: SourceFile) -> None:
 def _stage_one_read(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportSpec, read: RawRead,
                     state: _FileState, marketplace: str | None) -> bool:
     """Load a fast file with no empty or blank line from DuckDB's parser alone, each record numbered in file
-    order; False (nothing loaded) when the strict parser refuses a line (a short or long one)."""
+    order; False (nothing loaded) when the strict parser refused a line (a short or long one)."""
     records = (read.lines or 0) - src.header_line
     if records <= 0:
         return records == 0
     con.execute(fields.strict_view_sql(src, read.path, read.gzipped))
+    fields.forget_refused(con)
     # row_number() OVER () numbers the records in file order only while insertion order is kept.
     con.execute("SET preserve_insertion_order = true")
     try:
         compiled = _insert(con, src, spec, state, marketplace, records, records)
         assert compiled is not None, "the one-read path's rows are aligned by construction"
+        if fields.refused_lines(con):       # a short or long line: the numbering is off, undo
+            _unload(con, src)
+            state.warnings.clear()
+            return False
         if state.rows_rejected:
             _quarantine(con, src, compiled, state)
-    except duckdb.InvalidInputException:
-        _unload(con, src)
-        state.warnings.clear()
-        return False
     finally:
         con.execute("SET preserve_insertion_order = false")
+        fields.forget_refused(con)
     return True
 
 
