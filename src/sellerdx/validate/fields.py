@@ -15,7 +15,7 @@ read twice instead, both times by DuckDB:
 **One read** when it can (most exports): a count of the physical lines first (no table written) says
 whether the file has an empty or blank line (the parser skips those) or a long line that ends with a tab
 (the strict parser takes it as a trailing delimiter); if not, the parser alone is read in strict mode
-(every other short or long line stops it) and the k-th record is the k-th physical line
+(every other short or long line is refused, listed in ``reject_errors``) and the k-th record is the k-th physical line
 (``row_number() OVER ()`` in file order). Such a line, or one the strict parser refuses, sends the file
 to the two reads below.
 
@@ -56,7 +56,7 @@ def read_params(path: str, gzipped: bool) -> dict[str, str]:
 def count_lines(con: duckdb.DuckDBPyConnection, path: str, gzipped: bool, width: int) -> int | None:
     """The number of physical lines of the file when the one-read path can number them, else None: a line
     is empty or blank, or ends with a tab and has not ``width`` fields (the strict parser takes one empty
-    field too many for a trailing delimiter; any other line of the wrong width stops it). Nothing is written."""
+    field too many for a trailing delimiter; any other line of the wrong width is refused). Nothing is written."""
     # Nested CASEs: each test runs only on the lines the one before selected (a FILTER with OR/AND would
     # count the tabs of every line; this costs about what counting the lines does).
     lines, odd = con.execute(
