@@ -15,7 +15,7 @@ read twice instead, both times by DuckDB:
 **One read** when it can (most exports): a count of the physical lines first (no table written) says
 whether the file has an empty or blank line (the parser skips those) or a long line that ends with a tab
 (the strict parser takes it as a trailing delimiter); if not, the parser alone is read in strict mode
-(every other short or long line is refused, listed in ``reject_errors``) and the k-th record is the k-th physical line
+(every other short or long line stops it) and the k-th record is the k-th physical line
 (``row_number() OVER ()`` in file order). Such a line, or one the strict parser refuses, sends the file
 to the two reads below.
 
@@ -56,7 +56,7 @@ def read_params(path: str, gzipped: bool) -> dict[str, str]:
 def count_lines(con: duckdb.DuckDBPyConnection, path: str, gzipped: bool, width: int) -> int | None:
     """The number of physical lines of the file when the one-read path can number them, else None: a line
     is empty or blank, or ends with a tab and has not ``width`` fields (the strict parser takes one empty
-    field too many for a trailing delimiter; any other line of the wrong width is refused). Nothing is written."""
+    field too many for a trailing delimiter; any other line of the wrong width stops it). Nothing is written."""
     # Nested CASEs: each test runs only on the lines the one before selected (a FILTER with OR/AND would
     # count the tabs of every line; this costs about what counting the lines does).
     lines, odd = con.execute(
@@ -70,31 +70,15 @@ def count_lines(con: duckdb.DuckDBPyConnection, path: str, gzipped: bool, width:
 
 def strict_view_sql(src: SourceFile, path: str, gzipped: bool) -> str:
     """The ``parsed`` view of the one-read path: the parser in strict mode, each record numbered in file
-    order (run with ``preserve_insertion_order`` on). Same columns as :func:`parsed_view_sql`. Lines it
-    refuses are listed in ``reject_errors`` (see :func:`refused_lines`)."""
+    order (run with ``preserve_insertion_order`` on). Same columns as :func:`parsed_view_sql`."""
     width = len(src.header)
     cols = ", ".join(f"nullif(trim(f{i + 1}), '') AS c_{name}" for name, i in src.mapping.items())
     fields = ", ".join(f"f{i + 1}" for i in sorted(set(src.mapping.values()))) or "f1"
-    # A line the strict parser refuses is skipped and listed in the temp table reject_errors (the caller
-    # then takes the two reads) instead of stopping the statement: an error raised by DuckDB's parser can
-    # replace a Ctrl-C pressed at that moment, and the run would go on.
-    read = _fields_read(path, gzipped, width).replace(
-        "strict_mode = false, null_padding = true",
-        "strict_mode = true, null_padding = false, ignore_errors = true, store_rejects = true")
+    read = _fields_read(path, gzipped, width).replace("strict_mode = false, null_padding = true",
+                                                      "strict_mode = true, null_padding = false")
     return (f"CREATE OR REPLACE TEMP VIEW parsed AS SELECT line, {width} AS n_fields, "
             f"CAST(NULL AS VARCHAR) AS line_text, true AS aligned, {cols} FROM "
             f"(SELECT row_number() OVER () AS line, {fields} FROM {read}) WHERE line > {int(src.header_line)}")
-
-
-def refused_lines(con: duckdb.DuckDBPyConnection) -> int:
-    """How many lines the strict parser of the last one-read statement refused (0: its numbering holds)."""
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reject_errors'").fetchone()[0]
-    return int(con.execute("SELECT count(*) FROM reject_errors").fetchone()[0]) if exists else 0
-
-
-def forget_refused(con: duckdb.DuckDBPyConnection) -> None:
-    for name in ("reject_errors", "reject_scans"):
-        con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 def load_lines(con: duckdb.DuckDBPyConnection, path: str, gzipped: bool, width: int) -> None:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import signal
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -105,8 +107,11 @@ def load_file(con: duckdb.DuckDBPyConnection, src: SourceFile, *, marketplace: s
                 read = load_lines(con, read, len(src.header))
         if read.fast and not staged:
             try:
-                staged = _stage_fast(con, src, spec, read, state, marketplace)
+                with _interrupts_noted() as interrupted:
+                    staged = _stage_fast(con, src, spec, read, state, marketplace)
             except duckdb.InvalidInputException:
+                if interrupted:
+                    raise KeyboardInterrupt from None
                 staged = False      # e.g. a line DuckDB's CSV parser refuses: the exact path decides
             if not staged:
                 _unload(con, src)
@@ -133,27 +138,53 @@ def _unload(con: duckdb.DuckDBPyConnection, src: SourceFile) -> None:
 def _stage_one_read(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportSpec, read: RawRead,
                     state: _FileState, marketplace: str | None) -> bool:
     """Load a fast file with no empty or blank line from DuckDB's parser alone, each record numbered in file
-    order; False (nothing loaded) when the strict parser refused a line (a short or long one)."""
+    order; False (nothing loaded) when the strict parser refuses a line (a short or long one)."""
     records = (read.lines or 0) - src.header_line
     if records <= 0:
         return records == 0
     con.execute(fields.strict_view_sql(src, read.path, read.gzipped))
-    fields.forget_refused(con)
     # row_number() OVER () numbers the records in file order only while insertion order is kept.
     con.execute("SET preserve_insertion_order = true")
     try:
-        compiled = _insert(con, src, spec, state, marketplace, records, records)
-        assert compiled is not None, "the one-read path's rows are aligned by construction"
-        if fields.refused_lines(con):       # a short or long line: the numbering is off, undo
-            _unload(con, src)
-            state.warnings.clear()
-            return False
-        if state.rows_rejected:
-            _quarantine(con, src, compiled, state)
+        with _interrupts_noted() as interrupted:
+            compiled = _insert(con, src, spec, state, marketplace, records, records)
+            assert compiled is not None, "the one-read path's rows are aligned by construction"
+            if state.rows_rejected:
+                _quarantine(con, src, compiled, state)
+    except duckdb.InvalidInputException:
+        if interrupted:     # the parser's error replaced a Ctrl-C pressed at that moment: stop, as asked
+            raise KeyboardInterrupt from None
+        _unload(con, src)
+        state.warnings.clear()
+        return False
     finally:
         con.execute("SET preserve_insertion_order = false")
-        fields.forget_refused(con)
     return True
+
+
+@contextlib.contextmanager
+def _interrupts_noted() -> Iterator[list[bool]]:
+    """A list that gets an entry when SIGINT arrives meanwhile (the usual handler still runs). DuckDB runs
+    Python's handler while a query waits; when the query then fails (the strict parser refusing a line),
+    DuckDB's error replaces the KeyboardInterrupt, and without this note the run would go on."""
+    noted: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield noted         # signals only reach the main thread
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def note(signum: int, frame: Any) -> None:
+        noted.append(True)
+        if callable(previous):
+            previous(signum, frame)
+        elif previous != signal.SIG_IGN:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, note)
+    try:
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _stage_fast(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportSpec, read: RawRead,
