@@ -227,3 +227,34 @@ def test_a_line_the_one_read_path_cannot_number_sends_the_file_to_the_two_reads(
     assert [source_line for source_line, _ in staged_lines(con)] == [2, 4]
     expected = [(3, "line has 34 fields, the header has 33")] if line.strip() else []
     assert [(n, reason.split(" (")[0]) for n, _, _, reason in rejects(con)] == expected
+
+
+def test_ctrl_c_replaced_by_the_parsers_error_still_stops_the_read(tmp_path, monkeypatch):
+    # DuckDB runs Python's SIGINT handler while a query waits; when the query then fails (the strict parser
+    # refusing a line), its error replaces the KeyboardInterrupt. The read must stop, not fall back and go on.
+    import os
+    import signal
+    import time
+
+    import duckdb
+
+    real = load._insert
+    calls: list[int] = []
+
+    def interrupted_then_refused(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 1:                  # the two-read path, if the read went on: loads normally
+            return real(*args, **kwargs)
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)                   # the handler runs here and raises KeyboardInterrupt
+        except KeyboardInterrupt:
+            pass                            # ... which DuckDB's own error replaces
+        raise duckdb.InvalidInputException("CSV Error on Line: 3")
+
+    monkeypatch.setattr(load, "_insert", interrupted_then_refused)
+    folder = write(tmp_path / "x", tsv(list(ORDERS_HEADER), order_row(1), order_row(2)))
+    with pytest.raises(KeyboardInterrupt):
+        load.load_inventory(store.connect(), ingest.discover(folder))
+    assert calls == [1]                                                     # no second attempt
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler    # the usual handler is back
