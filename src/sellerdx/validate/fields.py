@@ -53,6 +53,12 @@ def read_params(path: str, gzipped: bool) -> dict[str, str]:
     return {"path": path, "nul": "\x00", "comp": "gzip" if gzipped else "none"}
 
 
+#: Files smaller than this take the two reads directly: one read saves nothing measurable on them, and a
+#: strict parse that fails (a short or long line, common in small hand-edited files) raises an error that
+#: can swallow a Ctrl-C pressed at that moment (see ``load._interrupts_noted``).
+ONE_READ_MIN_BYTES = 8 << 20
+
+
 def count_lines(con: duckdb.DuckDBPyConnection, path: str, gzipped: bool, width: int) -> int | None:
     """The number of physical lines of the file when the one-read path can number them, else None: a line
     is empty or blank, or ends with a tab and has not ``width`` fields (the strict parser takes one empty

@@ -235,7 +235,8 @@ def read_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, tmpdir: str, *, ex
 
 def _fast_lines(con: duckdb.DuckDBPyConnection, read: RawRead, width: int) -> RawRead:
     """Count a fast file's lines (one read will do when none is empty or blank), else load ``raw_lines``."""
-    lines = fields.count_lines(con, read.path, read.gzipped, width)
+    small = os.path.getsize(read.path) < fields.ONE_READ_MIN_BYTES
+    lines = None if small else fields.count_lines(con, read.path, read.gzipped, width)
     if lines is None:
         fields.load_lines(con, read.path, read.gzipped, width)
     return replace(read, lines=lines)
