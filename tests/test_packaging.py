@@ -47,7 +47,7 @@ def test_installed_wheel_finds_its_assets(wheel: Path, tmp_path: Path) -> None:
         "assert sellerdx.__file__.startswith(sys.argv[1]), sellerdx.__file__;"
         "assert str(a.asset_dir('queries')).startswith(sys.argv[1]);"
         "assert str(a.asset_dir('schemas')).startswith(sys.argv[1]);"
-        "assert 'CREATE OR REPLACE TABLE orders' in a.load_query('load_orders');"
+        "assert 'FROM staged AS r' in a.load_query('load_orders');"
         "assert set(s.report_specs()) >= {'orders', 'feedback'};"
         "print('ok')"
     )

@@ -56,7 +56,7 @@ def load_folder(folder: Path, monkeypatch: pytest.MonkeyPatch, *, expect: str = 
 
 
 def staged_lines(con) -> list[tuple[int, str]]:
-    return con.execute("SELECT source_line, order_id FROM stage_orders ORDER BY source_line").fetchall()
+    return con.execute("SELECT source_line, order_id FROM orders ORDER BY source_line").fetchall()
 
 
 def rejects(con) -> list[tuple[int, str | None, str, str]]:
@@ -81,7 +81,7 @@ def test_embedded_tab_shifts_the_line_and_quotes_are_literal(tmp_path, monkeypat
                order_row(3, product_name='"unclosed'))
     con, _ = load_folder(write(tmp_path / "x", text), monkeypatch)
     assert staged_lines(con) == [(2, oid(1)), (4, oid(3))]
-    names = con.execute("SELECT product_name FROM stage_orders ORDER BY source_line").fetchall()
+    names = con.execute("SELECT product_name FROM orders ORDER BY source_line").fetchall()
     assert names == [('Box "XL" 12" wide',), ('"unclosed',)]
     ((line, column, value, reason),) = rejects(con)
     assert (line, column) == (3, None)
@@ -118,7 +118,7 @@ def test_fast_and_exact_paths_stage_and_quarantine_the_same_rows(tmp_path, monke
              order_row(6, product_name='say "hi"\tthere'), "  ", order_row(7) + [""], order_row(8, order_status=""),
              order_row(9, purchase="2026-09-03T08:00:00-07:00")]
     folder = write(tmp_path / "x", tsv(*lines))
-    every = "SELECT * EXCLUDE (source_file) FROM stage_orders ORDER BY source_line"
+    every = "SELECT * EXCLUDE (source_file) FROM orders ORDER BY source_line"
     fast_con, fast = load_folder(folder, monkeypatch, expect="fast")
     exact_con, exact = load_folder(folder, monkeypatch, expect="exact")
     assert fast_con.execute(every).fetchall() == exact_con.execute(every).fetchall()
@@ -140,6 +140,7 @@ def test_reads_that_disagree_fall_back_to_the_exact_path(tmp_path, monkeypatch):
         con.execute("DELETE FROM raw_lines WHERE rowid = 2")
 
     monkeypatch.setattr(fields, "load_lines", lossy)
+    monkeypatch.setattr(fields, "count_lines", lambda *args: None)    # the two reads, not the one-read path
     text = tsv(list(ORDERS_HEADER), order_row(1), order_row(2), order_row(3, quantity="-1"), order_row(4))
     con, result = load_folder(write(tmp_path / "x", text), monkeypatch, expect="fallback")
     assert staged_lines(con) == [(2, oid(1)), (3, oid(2)), (5, oid(4))]
@@ -159,6 +160,7 @@ def test_parser_with_a_record_fewer_than_the_line_read_falls_back(tmp_path, monk
         con.execute("INSERT INTO raw_lines VALUES (false, $b, $w, NULL)", {"w": width, "b": blank})
 
     monkeypatch.setattr(fields, "load_lines", extra)
+    monkeypatch.setattr(fields, "count_lines", lambda *args: None)    # the two reads, not the one-read path
     text = tsv(list(ORDERS_HEADER), order_row(1), order_row(2))
     con, result = load_folder(write(tmp_path / "x", text), monkeypatch, expect="fallback")
     assert staged_lines(con) == [(2, oid(1)), (3, oid(2))]
@@ -181,11 +183,80 @@ def test_physical_lines_of_a_file_read_by_several_threads(tmp_path, monkeypatch)
     assert (rep.rows_read, rep.rows_loaded, rep.rows_rejected) == (n, n - 1, 1)
     assert [(line, reason.split(" (")[0]) for line, _, _, reason in rejects(con)] == [
         (70_004, "line has 20 fields, the header has 33")]
-    picked = con.execute("SELECT source_line, order_id FROM stage_orders WHERE source_line IN (2, 30001, 30004, "
+    picked = con.execute("SELECT source_line, order_id FROM orders WHERE source_line IN (2, 30001, 30004, "
                          "120003) ORDER BY 1").fetchall()
     assert picked == [(2, oid(1)), (30_001, oid(30_000)), (30_004, oid(30_001)), (120_003, oid(120_000))]
     # Every row: order n sits on line n + 1 before the empty lines, n + 3 after them.
     misplaced = con.execute(
-        "SELECT count(*) FROM stage_orders WHERE order_id <> printf('111-0%06d-%07d', 0, "
+        "SELECT count(*) FROM orders WHERE order_id <> printf('111-0%06d-%07d', 0, "
         "source_line - CASE WHEN source_line <= 30001 THEN 1 ELSE 3 END)").fetchone()[0]
     assert misplaced == 0
+
+
+def test_a_clean_file_is_read_once_and_numbered_in_file_order(tmp_path, monkeypatch):
+    # No empty, blank, short or long line: DuckDB's parser alone reads it (the line read never runs), by
+    # several threads; every row keeps its physical line (order n on line n + 1) and none is lost.
+    n = 120_000
+    base = "\t".join(order_row(0))
+    rows = [base.replace(oid(0), oid(i)) for i in range(1, n + 1)]
+    rows[50_000] = rows[50_000].replace("\t1\t", "\tone\t", 1)     # quantity "one": line 50,002 fails
+    line_reads: list[str] = []
+    real = fields.load_lines
+    monkeypatch.setattr(fields, "load_lines", lambda con, path, *a: (line_reads.append(path), real(con, path, *a)))
+    folder = write(tmp_path / "x", tsv("\t".join(ORDERS_HEADER), *rows))
+    con, result = load_folder(folder, monkeypatch, on_disk=True)
+    assert line_reads == []
+    (rep,) = result.files
+    assert (rep.rows_read, rep.rows_loaded, rep.rows_rejected) == (n, n - 1, 1)
+    assert [(line, column) for line, column, _, _ in rejects(con)] == [(50_002, "quantity")]
+    misplaced = con.execute("SELECT count(*) FROM orders WHERE order_id <> printf('111-0%06d-%07d', 0, "
+                            "source_line - 1)").fetchone()[0]
+    assert misplaced == 0
+
+
+@pytest.mark.parametrize("line", ["", "   ", "\t".join(order_row(9)) + "\t"])
+def test_a_line_the_one_read_path_cannot_number_sends_the_file_to_the_two_reads(tmp_path, monkeypatch, line):
+    # An empty or blank line (the parser skips it) or a long line ending in a tab (the strict parser takes
+    # it for a trailing delimiter): the line read numbers the lines instead.
+    monkeypatch.setattr(fields, "ONE_READ_MIN_BYTES", 0)     # a small file tries the one read too
+    line_reads: list[str] = []
+    real = fields.load_lines
+    monkeypatch.setattr(fields, "load_lines", lambda con, path, *a: (line_reads.append(path), real(con, path, *a)))
+    text = tsv(list(ORDERS_HEADER), order_row(1), line, order_row(3))
+    con, result = load_folder(write(tmp_path / "x", text), monkeypatch)
+    assert len(line_reads) == 1
+    assert [source_line for source_line, _ in staged_lines(con)] == [2, 4]
+    expected = [(3, "line has 34 fields, the header has 33")] if line.strip() else []
+    assert [(n, reason.split(" (")[0]) for n, _, _, reason in rejects(con)] == expected
+
+
+def test_ctrl_c_replaced_by_the_parsers_error_still_stops_the_read(tmp_path, monkeypatch):
+    # DuckDB runs Python's SIGINT handler while a query waits; when the query then fails (the strict parser
+    # refusing a line), its error replaces the KeyboardInterrupt. The read must stop, not fall back and go on.
+    import os
+    import signal
+    import time
+
+    import duckdb
+
+    real = load._insert
+    calls: list[int] = []
+
+    def interrupted_then_refused(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 1:                  # the two-read path, if the read went on: loads normally
+            return real(*args, **kwargs)
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)                   # the handler runs here and raises KeyboardInterrupt
+        except KeyboardInterrupt:
+            pass                            # ... which DuckDB's own error replaces
+        raise duckdb.InvalidInputException("CSV Error on Line: 3")
+
+    monkeypatch.setattr(load, "_insert", interrupted_then_refused)
+    monkeypatch.setattr(fields, "ONE_READ_MIN_BYTES", 0)     # the one-read path tries this small file
+    folder = write(tmp_path / "x", tsv(list(ORDERS_HEADER), order_row(1), order_row(2)))
+    with pytest.raises(KeyboardInterrupt):
+        load.load_inventory(store.connect(), ingest.discover(folder))
+    assert calls == [1]                                                     # no second attempt
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler    # the usual handler is back

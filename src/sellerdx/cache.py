@@ -92,6 +92,10 @@ def _rules_fingerprint() -> str:
         digest.update(assets.read_text(folder, name).encode())
     for name in assets.list_assets("schemas", ".yaml"):
         digest.update(assets.read_text("schemas", name).encode())
+    # A file entry holds the rows as its canonical table stores them: the load queries shape them.
+    for name in sorted(assets.query_names()):
+        if assets.query_paths()[name].parent.name == "load":
+            digest.update(assets.load_query(name).encode())
     return digest.hexdigest()
 
 
@@ -301,13 +305,13 @@ class FileCache:
 
     # ---- per file
     def fetch(self, con: duckdb.DuckDBPyConnection, src: SourceFile) -> FileReport | None:
-        """Load the file's rows from the cache into ``stage_<kind>``/``rejected_rows``; None on a miss."""
+        """Load the file's rows from the cache into its table ``<kind>``/``rejected_rows``; None on a miss."""
         entry = self.folder / "files" / self.key(src)
         if not self._open(entry):
             self.misses += 1
             return None
         meta = json.loads((entry / "report.json").read_text(encoding="utf-8"))
-        con.execute(f"INSERT INTO stage_{src.kind} SELECT * REPLACE ($path AS source_file) "
+        con.execute(f"INSERT INTO {src.kind} SELECT * REPLACE ($path AS source_file) "
                     f"FROM read_parquet($file)", {"path": src.path, "file": str(entry / "stage.parquet")})
         con.execute("INSERT INTO rejected_rows SELECT * REPLACE ($path AS path) FROM read_parquet($file)",
                     {"path": src.path, "file": str(entry / "rejected.parquet")})
@@ -322,7 +326,7 @@ class FileCache:
             return
         tmp = self._tmp("files")
         try:
-            con.execute(f"COPY (SELECT * FROM stage_{src.kind} WHERE source_file = $path) TO "
+            con.execute(f"COPY (SELECT * FROM {src.kind} WHERE source_file = $path) TO "
                         f"'{_sql_path(tmp / 'stage.parquet')}' (FORMAT parquet)", {"path": src.path})
             con.execute(f"COPY (SELECT * FROM rejected_rows WHERE path = $path) TO "
                         f"'{_sql_path(tmp / 'rejected.parquet')}' (FORMAT parquet)", {"path": src.path})

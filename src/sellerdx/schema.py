@@ -2,7 +2,8 @@
 
 ``ReportSpec`` joins the two: which headers map to which canonical field and how each is parsed
 (reports.toml), and the field's type, nullability and checks (the pandera schema). The DuckDB types of
-the stage tables are derived from the schema's dtypes here, in one place.
+the stage columns (a file's checked rows, before ``queries/load/load_<kind>.sql`` shapes them into the
+canonical table) are derived from the schema's dtypes here, in one place.
 
 Recognising and validating files need each column's dtype, nullability, title and checks, read from the
 YAML itself (:func:`schema_columns`, :func:`column_checks`): pandera takes 0.2–0.8 s to import, a third of
@@ -101,7 +102,7 @@ class ReportSpec:
         return index
 
     def stage_columns(self) -> list[tuple[str, str]]:
-        """(column, DuckDB type) of the stage table: fields, a ``<ts>_has_time`` per timestamp, provenance."""
+        """(column, DuckDB type) of the stage columns: fields, a ``<ts>_has_time`` per timestamp, provenance."""
         cols: list[tuple[str, str]] = []
         for f in self.fields.values():
             cols.append((f.name, f.duckdb_type))

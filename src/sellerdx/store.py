@@ -1,9 +1,10 @@
-"""The DuckDB store: connection settings, vocabulary, stage tables and the canonical tables.
+"""The DuckDB store: connection settings, vocabulary and the canonical tables.
 
-Validated rows of every file land in ``stage_<kind>`` (typed, with provenance); ``finalize`` then runs
-``queries/load_<kind>.sql`` for every kind to build the canonical tables described in
-docs/architecture.md (derived codes, overlapping exports deduplicated). Kinds that had no file still get
-an empty canonical table, so no query fails on a missing table; ``supplied_kinds`` tells which were given.
+The canonical tables described in docs/architecture.md exist from the start (empty); validation appends
+every file's typed, checked rows straight into them, shaped by ``queries/load/load_<kind>.sql`` (derived
+codes and columns computed in the same statement: one write per row). ``finalize`` then removes the rows
+another export of the same thing replaces (``queries/load/superseded_<kind>.sql``). Kinds that had no file
+keep their empty table, so no query fails on a missing table; ``supplied_kinds`` tells which were given.
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ def connect(path: str | None = None, *, memory_limit: str | None = None, threads
     # The vocabulary normalisation used by the load queries; mirrors vnorm_py.
     con.execute(r"CREATE OR REPLACE MACRO vnorm(x) AS lower(trim(regexp_replace(x, '[\s_\-]+', ' ', 'g')))")
     load_vocabulary(con)
-    create_stage_tables(con)
+    create_tables(con)
     return con
 
 
@@ -183,14 +184,17 @@ def load_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS unusable (kind VARCHAR PRIMARY KEY, reason VARCHAR)")
 
 
-def stage_ddl(kind: str) -> str:
-    cols = ", ".join(f"{name} {typ}" for name, typ in report_specs()[kind].stage_columns())
-    return f"CREATE TABLE IF NOT EXISTS stage_{kind} ({cols})"
+def rows_sql(kind: str, staged: str) -> str:
+    """A SELECT of the canonical rows of ``kind`` (``queries/load/load_<kind>.sql``) for ``staged``: a SELECT
+    of the stage columns (``ReportSpec.stage_columns``, in that order) of one file's typed, checked rows."""
+    return f"WITH staged AS ({staged})\n{assets.load_query(f'load_{kind}')}"
 
 
-def create_stage_tables(con: duckdb.DuckDBPyConnection) -> None:
+def create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every canonical table, empty (its columns and types are those of its load query)."""
     for kind in TABLE_KINDS:
-        con.execute(stage_ddl(kind))
+        empty = ", ".join(f"CAST(NULL AS {typ}) AS {name}" for name, typ in report_specs()[kind].stage_columns())
+        con.execute(f"CREATE TABLE IF NOT EXISTS {kind} AS {rows_sql(kind, f'SELECT {empty} WHERE false')}")
 
 
 # What sellerdx loaded into a connection changes only through this module (finalize, mark_supplied,
@@ -248,11 +252,21 @@ def unusable_kinds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("SELECT kind, reason FROM unusable ORDER BY kind").fetchall())
 
 
-def finalize(con: duckdb.DuckDBPyConnection) -> None:
-    """Build every canonical table from its stage table (queries/load_<kind>.sql)."""
+def finalize(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Remove from every canonical table the rows another export replaces (``superseded_<kind>.sql``,
+    only for kinds loaded from more than one file). Returns the rows removed per file."""
+    removed: dict[str, int] = {}
     for kind in TABLE_KINDS:
-        con.execute(assets.load_query(f"load_{kind}"))
+        if con.execute(f"SELECT count(DISTINCT source_file) FROM {kind}").fetchone()[0] < 2:
+            continue
+        con.execute(f"CREATE OR REPLACE TEMP TABLE superseded AS {assets.load_query(f'superseded_{kind}')}")
+        for path, n in con.execute("SELECT source_file, count(*) FROM superseded GROUP BY 1").fetchall():
+            removed[path] = removed.get(path, 0) + n
+        con.execute(f"DELETE FROM {kind} USING superseded AS x "
+                    f"WHERE {kind}.source_file = x.source_file AND {kind}.source_line = x.source_line")
+        con.execute("DROP TABLE superseded")
     changed(con)
+    return removed
 
 
 def load_frames(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame],
@@ -283,7 +297,7 @@ def load_frames(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFram
         casts = ", ".join(f"CAST({name} AS {typ}) AS {name}" for name, typ in specs[kind].stage_columns())
         con.register("_frame", stage)
         try:
-            con.execute(f"INSERT INTO stage_{kind} SELECT {casts} FROM _frame")
+            con.execute(f"INSERT INTO {kind} {rows_sql(kind, f'SELECT {casts} FROM _frame')}")
         finally:
             con.unregister("_frame")
     mark_supplied(con, frames)

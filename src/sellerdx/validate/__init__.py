@@ -1,16 +1,17 @@
 """Stage 2 — read every recognised file into DuckDB, type and check each row, quarantine what fails.
 
-Rows are read with their physical line number (tab files by DuckDB's CSV parser joined by position to a
-line read, :mod:`.fields`; everything else as lists of text fields in ``raw``), then typed and checked
-by SQL compiled from the pandera schema of the kind (``schemas/<kind>.yaml``): pandera declares what a
-valid row is, DuckDB evaluates it over millions of rows without pulling them into pandas. Every data row
-ends up in exactly one place: ``stage_<kind>`` (loaded) or ``rejected_rows`` (file, line, column, value,
-reason), so for every file ``rows_read == rows_loaded + rows_rejected``.
+Rows are read with their physical line number (tab files by DuckDB's CSV parser, numbered in file order
+or joined by position to a line read, :mod:`.fields`; everything else as lists of text fields in
+``raw``), then typed and checked by SQL compiled from the pandera schema of the kind
+(``schemas/<kind>.yaml``): pandera declares what a valid row is, DuckDB evaluates it over millions of rows
+without pulling them into pandas. Every data row ends up in exactly one place: its canonical table
+``<kind>`` (loaded, written once) or ``rejected_rows`` (file, line, column, value, reason), so for every
+file ``rows_read == rows_loaded + rows_rejected``.
 
 The package holds one concern per module: :mod:`.fields` (the fast read of tab files), :mod:`.raw` (physical lines: DuckDB line reads, transcoding,
 the csv-module path for quoted files, workbook sheets), :mod:`.dates` (which date format a column is
 written in), :mod:`.compile` (pandera schema -> SQL of typed values and problem lists) and :mod:`.load`
-(staging, quarantine, cross-file checks, :class:`LoadResult`, :func:`load_inventory`).
+(loading, quarantine, cross-file checks, :class:`LoadResult`, :func:`load_inventory`).
 """
 
 from __future__ import annotations

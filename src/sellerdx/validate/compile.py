@@ -2,10 +2,11 @@
 importing pandera) into DuckDB SQL.
 
 pandera declares what a valid row is; the SQL compiled here evaluates the same checks over millions of
-rows without pulling them into pandas: one statement types every mapped field and writes every row straight
-into ``stage_<kind>`` with its pass flag (a failing row's ``source_line`` is negative), a second builds the
-list of problems (column, value, reason) of the failing rows only and quarantines them into
-``rejected_rows`` (the caller then deletes them from the stage). tests/test_pandera_equivalence.py proves both reject the same rows.
+rows without pulling them into pandas: one statement types every mapped field and appends the rows that
+pass straight to the canonical table (``queries/load/load_<kind>.sql`` shapes them in the same statement);
+a second, run only when some row failed, builds the list of problems (column, value, reason) of the rows
+that were not loaded and quarantines them into ``rejected_rows``. tests/test_pandera_equivalence.py
+proves both reject the same rows.
 """
 
 from __future__ import annotations
@@ -67,17 +68,17 @@ def check_sql(spec: FieldSpec, check: CheckSpec, typed: str, params: dict[str, A
 
 @dataclass(frozen=True)
 class CompiledStage:
-    sql: str                    # inserts every row into ``stage_<kind>``, failing ones with source_line < 0
+    sql: str                    # appends the passing rows to the canonical table ``<kind>``
     params: dict[str, Any]      # plus ``path`` (the file's name), bound by the caller in both statements
     columns: list[str]          # stage columns filled (fields + has_time)
     warnings: list[str]
-    rejects_sql: str            # quarantines the failing rows (source_line < 0) with their reasons
+    rejects_sql: str            # quarantines the rows not loaded (they failed) with their reasons
     rejects_params: dict[str, Any]
 
 
 def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportSpec, *,
                   marketplace: str | None, header_len: int, rows: int) -> CompiledStage:
-    """SQL that types and checks the ``parsed`` view of one file into ``stage_<kind>`` (bind ``$path``)."""
+    """SQL that types and checks the ``parsed`` view of one file into the table ``<kind>`` (bind ``$path``)."""
     params: dict[str, Any] = {"ncols": header_len}
     warnings: list[str] = []
     typed_cols: list[str] = []
@@ -161,23 +162,26 @@ def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportS
                    "|| ' (a truncated or shifted line)'} END")
     problems = (f"CASE WHEN n_fields <> $ncols THEN list_filter([{field_count}], lambda x: x IS NOT NULL) "
                 f"ELSE list_filter([{', '.join(problem_items) or 'NULL'}], lambda x: x IS NOT NULL) END")
-    # Each value is typed once (the CTE) and written straight into the stage table with its pass/fail flag
-    # in the sign of source_line (negative: failed; NULL: the two reads of the fast path disagree here).
-    # The list of problems is built only for the failing lines, in a second statement.
+    # Each value is typed once (the CTE); the rows that pass go straight into the canonical table (shaped by
+    # queries/load/load_<kind>.sql in the same statement: one write per row). A row the fast path's two reads
+    # disagree on is written too, with a NULL source_line (it sends the file back to the exact path).
+    # The failing rows are never written there: the second statement reads the lines that were not loaded
+    # and quarantines them with their list of problems.
     source = f"(SELECT *, {', '.join(reads)} FROM parsed)" if reads else "parsed"
     typed = f"WITH typed AS (SELECT *, {', '.join(typed_cols)} FROM {source}) "
     ok = f"n_fields = $ncols AND NOT coalesce({' OR '.join(problem_conds) or 'false'}, false)"
-    cols = ", ".join(stage_cols)
-    sql = (f"INSERT INTO stage_{src.kind} ({cols}, source_file, source_line) {typed}SELECT {cols}, $path, "
-           f"CASE WHEN NOT aligned THEN NULL WHEN {ok} THEN line ELSE -line END FROM typed")
-    failing = f"SELECT -source_line FROM stage_{src.kind} WHERE source_file = $path AND source_line < 0"
+    cols = ", ".join(name for name, _ in spec.stage_columns() if name not in ("source_file", "source_line"))
+    staged = (f"{typed}SELECT {cols}, CAST($path AS VARCHAR) AS source_file, "
+              f"CASE WHEN aligned THEN line END AS source_line FROM typed WHERE NOT aligned OR ({ok})")
+    sql = f"INSERT INTO {src.kind} {store.rows_sql(src.kind, staged)}"
+    loaded = f"SELECT source_line FROM {src.kind} WHERE source_file = $path"
     reasons = "array_to_string(list_transform(problems, lambda x: x.reason), '; ')"
-    failing_source = (f"(SELECT *, {', '.join(reads)} FROM parsed WHERE line IN ({failing}))" if reads
-                      else f"parsed WHERE line IN ({failing})")
+    failing_source = (f"(SELECT *, {', '.join(reads)} FROM parsed WHERE line NOT IN ({loaded}))" if reads
+                      else f"parsed WHERE line NOT IN ({loaded})")
     rejects = (f"INSERT INTO rejected_rows WITH typed AS (SELECT *, {', '.join(typed_cols)} FROM {failing_source}"
                f") SELECT $path, line, problems[1].column_name, problems[1].value, "
                f"coalesce(nullif({reasons}, ''), 'the line failed a check') FROM "
-               f"(SELECT line, {problems} AS problems FROM typed)")
+               f"(SELECT line, {problems} AS problems FROM typed) WHERE len(problems) > 0")
     return CompiledStage(sql, _used(sql, params), stage_cols, warnings, rejects, _used(rejects, params))
 
 

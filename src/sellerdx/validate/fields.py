@@ -1,4 +1,4 @@
-"""The fast read of a tab-separated file: DuckDB's CSV parser splits the fields, a line read numbers them.
+"""The fast read of a tab-separated file: DuckDB's CSV parser splits the fields and numbers the lines.
 
 Amazon's exports are tab-separated with no quoting. Splitting every line with ``string_split`` in SQL (the
 exact path of :mod:`.raw`) costs several times what DuckDB's own CSV parser needs, so a UTF-8 tab file is
@@ -12,8 +12,15 @@ read twice instead, both times by DuckDB:
    VARCHAR column per header field; only the mapped columns are read. The parser skips empty lines, pads a
    short line with NULLs and drops a long line's extra fields, which is why the field count comes from (1).
 
+**One read** when it can (most exports): a count of the physical lines first (no table written) says
+whether the file has an empty or blank line (the parser skips those) or a long line that ends with a tab
+(the strict parser takes it as a trailing delimiter); if not, the parser alone is read in strict mode
+(every other short or long line stops it) and the k-th record is the k-th physical line
+(``row_number() OVER ()`` in file order). Such a line, or one the strict parser refuses, sends the file
+to the two reads below.
+
 The two are joined by position (``POSITIONAL JOIN``: the k-th parsed record is the k-th non-empty line);
-the typed rows go straight into ``stage_<kind>`` (:mod:`.compile`). Both reads must agree on the number of
+the typed rows that pass go straight into their canonical table (:mod:`.compile`). Both reads must agree on the number of
 records: the join marks every row it had to pad (``aligned`` false), and one such row sends the file back
 to the exact path (:func:`sellerdx.validate.raw.read_raw`, which keeps one line per record by construction).
 """
@@ -44,6 +51,40 @@ def _fields_read(path: str, gzipped: bool, width: int) -> str:
 
 def read_params(path: str, gzipped: bool) -> dict[str, str]:
     return {"path": path, "nul": "\x00", "comp": "gzip" if gzipped else "none"}
+
+
+#: Files smaller than this take the two reads directly: one read saves nothing measurable on them, and a
+#: strict parse that fails (a short or long line, common in small hand-edited files) raises an error that
+#: can swallow a Ctrl-C pressed at that moment (see ``load._interrupts_noted``).
+ONE_READ_MIN_BYTES = 8 << 20
+
+
+def count_lines(con: duckdb.DuckDBPyConnection, path: str, gzipped: bool, width: int) -> int | None:
+    """The number of physical lines of the file when the one-read path can number them, else None: a line
+    is empty or blank, or ends with a tab and has not ``width`` fields (the strict parser takes one empty
+    field too many for a trailing delimiter; any other line of the wrong width stops it). Nothing is written."""
+    # Nested CASEs: each test runs only on the lines the one before selected (a FILTER with OR/AND would
+    # count the tabs of every line; this costs about what counting the lines does).
+    lines, odd = con.execute(
+        "SELECT count(*), coalesce(sum(CASE WHEN line IS NULL THEN 1 "
+        "WHEN suffix(line, chr(9)) THEN CASE WHEN strlen(line) - strlen(replace(line, chr(9), '')) + 1 <> $width "
+        "THEN 1 ELSE 0 END "
+        "WHEN prefix(line, ' ') THEN CASE WHEN trim(line) = '' THEN 1 ELSE 0 END ELSE 0 END), 0) "
+        f"FROM {LINES}", {**read_params(path, gzipped), "width": width}).fetchone()
+    return None if odd else int(lines)
+
+
+def strict_view_sql(src: SourceFile, path: str, gzipped: bool) -> str:
+    """The ``parsed`` view of the one-read path: the parser in strict mode, each record numbered in file
+    order (run with ``preserve_insertion_order`` on). Same columns as :func:`parsed_view_sql`."""
+    width = len(src.header)
+    cols = ", ".join(f"nullif(trim(f{i + 1}), '') AS c_{name}" for name, i in src.mapping.items())
+    fields = ", ".join(f"f{i + 1}" for i in sorted(set(src.mapping.values()))) or "f1"
+    read = _fields_read(path, gzipped, width).replace("strict_mode = false, null_padding = true",
+                                                      "strict_mode = true, null_padding = false")
+    return (f"CREATE OR REPLACE TEMP VIEW parsed AS SELECT line, {width} AS n_fields, "
+            f"CAST(NULL AS VARCHAR) AS line_text, true AS aligned, {cols} FROM "
+            f"(SELECT row_number() OVER () AS line, {fields} FROM {read}) WHERE line > {int(src.header_line)}")
 
 
 def load_lines(con: duckdb.DuckDBPyConnection, path: str, gzipped: bool, width: int) -> None:
@@ -77,13 +118,3 @@ def parsed_view_sql(src: SourceFile, path: str, gzipped: bool, has_empty: bool) 
             f"POSITIONAL JOIN ({lines}) "
             # A padded row is kept whatever its line (header, blank): it is what sends the file back.
             f"WHERE parsed_row IS NULL OR line IS NULL OR (line > {int(src.header_line)} AND NOT blank)")
-
-
-def load_bad_lines(con: duckdb.DuckDBPyConnection, path: str, gzipped: bool, kind: str, source: str) -> None:
-    """``raw(line, fields)`` of the lines that failed (``stage_<kind>`` rows of ``source`` with a negative
-    ``source_line``), split as the exact path splits them, so the quarantine explains them the same way."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE raw AS SELECT line, string_split(text, chr(9)) AS fields FROM "
-        f"(SELECT rowid + 1 AS line FROM raw_lines) POSITIONAL JOIN (SELECT line AS text FROM {LINES}) "
-        f"WHERE line IN (SELECT -source_line FROM stage_{kind} WHERE source_file = $source AND source_line < 0)",
-        {**read_params(path, gzipped), "source": source})

@@ -160,12 +160,14 @@ class RawRead:
     """How a file was read. ``fast``: a UTF-8 tab file whose fields DuckDB's parser splits
     (:mod:`.fields`; only ``raw_lines`` is loaded so far); otherwise ``raw(line, fields)`` holds every
     record. ``path``/``gzipped``: the UTF-8 file DuckDB reads; ``temp``: that file is a transcoded copy,
-    deleted by :func:`release`."""
+    deleted by :func:`release`. ``lines``: a fast file's physical lines when none is empty or blank (the
+    parser alone can number them; nothing is loaded yet), else None (``raw_lines`` is loaded)."""
     encoding: str
     fast: bool = False
     path: str = ""
     gzipped: bool = False
     temp: bool = False
+    lines: int | None = None
 
 
 def release(read: RawRead) -> None:
@@ -202,9 +204,10 @@ def read_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, tmpdir: str, *, ex
         try:
             if exact:
                 _load_tsv_lines(con, loc.disk_path, loc.gzipped)
-            else:
-                fields.load_lines(con, loc.disk_path, loc.gzipped, width)
-            return read
+                return read
+            return _fast_lines(con, read, width)
+        except duckdb.InterruptException:
+            raise                # Ctrl-C during the read: not a damaged file
         except duckdb.Error as exc:
             if "unicode" not in str(exc).lower() and "utf" not in str(exc).lower():
                 raise UnreadableFileError(f"cannot be read ({str(exc).splitlines()[0]})", path=src.path,
@@ -223,9 +226,23 @@ def read_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, tmpdir: str, *, ex
     try:
         if exact:
             _load_tsv_lines(con, path, gzipped=False)
-        else:
-            fields.load_lines(con, path, False, width)
+            return read
+        return _fast_lines(con, read, width)
     except BaseException:
         release(read)
         raise
-    return read
+
+
+def _fast_lines(con: duckdb.DuckDBPyConnection, read: RawRead, width: int) -> RawRead:
+    """Count a fast file's lines (one read will do when none is empty or blank), else load ``raw_lines``."""
+    small = os.path.getsize(read.path) < fields.ONE_READ_MIN_BYTES
+    lines = None if small else fields.count_lines(con, read.path, read.gzipped, width)
+    if lines is None:
+        fields.load_lines(con, read.path, read.gzipped, width)
+    return replace(read, lines=lines)
+
+
+def load_lines(con: duckdb.DuckDBPyConnection, read: RawRead, width: int) -> RawRead:
+    """The fast file's line read (``raw_lines``), for the two-read path when the one-read path cannot take it."""
+    fields.load_lines(con, read.path, read.gzipped, width)
+    return replace(read, lines=None)
