@@ -29,6 +29,6 @@ WHERE m.family = $family
   AND m.window_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
   AND m.counts_from <= CAST($window_end AS DATE)
   -- the same orders, said on order_facts' purchase date so its scan skips the row groups outside the
-  -- window (order_facts is stored in purchase-date order); window_date is the purchase date except for
-  -- otdr_units (a promised date), whose orders the join on purchase_date finds
+  -- window where the zone maps allow it; window_date is the purchase date except for otdr_units (a
+  -- promised date), whose orders the join on purchase_date finds
   AND (f.purchase_date BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE) OR $family = 'otdr_units')
