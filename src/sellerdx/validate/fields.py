@@ -55,7 +55,7 @@ def read_params(path: str, gzipped: bool) -> dict[str, str]:
 
 #: Files smaller than this take the two reads directly: one read saves nothing measurable on them, and a
 #: strict parse that fails (a short or long line, common in small hand-edited files) raises an error that
-#: can swallow a Ctrl-C pressed at that moment (see ``load._interrupts_noted``).
+#: can swallow a Ctrl-C pressed at that moment (see ``load._interrupts_kept``).
 ONE_READ_MIN_BYTES = 8 << 20
 
 

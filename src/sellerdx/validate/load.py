@@ -107,11 +107,9 @@ def load_file(con: duckdb.DuckDBPyConnection, src: SourceFile, *, marketplace: s
                 read = load_lines(con, read, len(src.header))
         if read.fast and not staged:
             try:
-                with _interrupts_noted() as interrupted:
+                with _interrupts_kept():
                     staged = _stage_fast(con, src, spec, read, state, marketplace)
             except duckdb.InvalidInputException:
-                if interrupted:
-                    raise KeyboardInterrupt from None
                 staged = False      # e.g. a line DuckDB's CSV parser refuses: the exact path decides
             if not staged:
                 _unload(con, src)
@@ -146,14 +144,12 @@ def _stage_one_read(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: Repor
     # row_number() OVER () numbers the records in file order only while insertion order is kept.
     con.execute("SET preserve_insertion_order = true")
     try:
-        with _interrupts_noted() as interrupted:
+        with _interrupts_kept():
             compiled = _insert(con, src, spec, state, marketplace, records, records)
             assert compiled is not None, "the one-read path's rows are aligned by construction"
             if state.rows_rejected:
                 _quarantine(con, src, compiled, state)
     except duckdb.InvalidInputException:
-        if interrupted:     # the parser's error replaced a Ctrl-C pressed at that moment: stop, as asked
-            raise KeyboardInterrupt from None
         _unload(con, src)
         state.warnings.clear()
         return False
@@ -163,14 +159,15 @@ def _stage_one_read(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: Repor
 
 
 @contextlib.contextmanager
-def _interrupts_noted() -> Iterator[list[bool]]:
-    """A list that gets an entry when SIGINT arrives meanwhile (the usual handler still runs). DuckDB runs
+def _interrupts_kept() -> Iterator[None]:
+    """A Ctrl-C pressed inside the block stops the run even when DuckDB's error replaced it: DuckDB runs
     Python's handler while a query waits; when the query then fails (the strict parser refusing a line),
-    DuckDB's error replaces the KeyboardInterrupt, and without this note the run would go on."""
-    noted: list[bool] = []
+    its ``InvalidInputException`` is what reaches Python, and the caller would fall back and go on. SIGINT is
+    noted (the usual handler still runs) and such an error is raised as the KeyboardInterrupt it hid."""
     if threading.current_thread() is not threading.main_thread():
-        yield noted         # signals only reach the main thread
+        yield               # signals only reach the main thread
         return
+    noted: list[bool] = []
     previous = signal.getsignal(signal.SIGINT)
 
     def note(signum: int, frame: Any) -> None:
@@ -182,7 +179,11 @@ def _interrupts_noted() -> Iterator[list[bool]]:
 
     signal.signal(signal.SIGINT, note)
     try:
-        yield noted
+        yield
+    except duckdb.InvalidInputException:
+        if noted:
+            raise KeyboardInterrupt from None
+        raise
     finally:
         signal.signal(signal.SIGINT, previous)
 
