@@ -178,13 +178,12 @@ def use_window(con: duckdb.DuckDBPyConnection, family: str, start: dt.date, end:
     if want not in windows:
         con.execute("DROP VIEW IF EXISTS metric_window")
         run_query(con, "metric_window", {"family": family, "window_start": start, "window_end": end})
-        n = len(windows)
-        con.execute(f"ALTER TABLE metric_window RENAME TO metric_window_{n}")
-        windows[want] = n
+        windows[want] = len(windows)
+        keep_window_table(con, "metric_window", windows[want])
     n = windows[want]
-    con.execute(f"CREATE OR REPLACE TEMP VIEW metric_window AS SELECT * FROM metric_window_{n}")
+    show_window_table(con, "metric_window", n)
     if n in state["items"]:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW metric_window_items AS SELECT * FROM metric_window_items_{n}")
+        show_window_table(con, "metric_window_items", n)
     else:
         con.execute("DROP VIEW IF EXISTS metric_window_items")
     state["window"] = want
@@ -193,16 +192,33 @@ def use_window(con: duckdb.DuckDBPyConnection, family: str, start: dt.date, end:
 def window_items(con: duckdb.DuckDBPyConnection) -> None:
     """Build ``metric_window_items`` (queries/metric_window_items.sql) for the current ``metric_window``
     (once per window: kept as ``metric_window_items_<n>``, the view ``metric_window_items`` shows it)."""
-    state = _PREPARED[con][1]
-    if state["window"] is None:
-        raise RuntimeError("window_items() needs use_window() first")
-    n = state["windows"][state["window"]]
+    n, state = current_window(con, "window_items")
     if n not in state["items"]:
         con.execute("DROP VIEW IF EXISTS metric_window_items")
         run_query(con, "metric_window_items", {"family": state["window"][0]})
-        con.execute(f"ALTER TABLE metric_window_items RENAME TO metric_window_items_{n}")
+        keep_window_table(con, "metric_window_items", n)
         state["items"].add(n)
-        con.execute(f"CREATE OR REPLACE TEMP VIEW metric_window_items AS SELECT * FROM metric_window_items_{n}")
+        show_window_table(con, "metric_window_items", n)
+
+
+def current_window(con: duckdb.DuckDBPyConnection, asker: str) -> tuple[int, dict[str, Any]]:
+    """(number of the current window, the prepared data set's state where its tables are remembered); the
+    window tables of :func:`window_items` and :func:`sellerdx.metrics.window_groups` hang on it."""
+    state = _PREPARED[con][1] if con in _PREPARED else {"window": None}
+    if state["window"] is None:
+        raise RuntimeError(f"{asker}() needs use_window() first")
+    return state["windows"][state["window"]], state
+
+
+def keep_window_table(con: duckdb.DuckDBPyConnection, table: str, n: int) -> None:
+    """Keep the table ``table`` just built as window ``n``'s ``<table>_<n>`` (replacing an earlier one)."""
+    con.execute(f"DROP TABLE IF EXISTS {table}_{n}")
+    con.execute(f"ALTER TABLE {table} RENAME TO {table}_{n}")
+
+
+def show_window_table(con: duckdb.DuckDBPyConnection, table: str, n: int) -> None:
+    """Point the view ``table`` at window ``n``'s ``<table>_<n>``."""
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {table}_{n}")
 
 
 def shipment_coverage(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:

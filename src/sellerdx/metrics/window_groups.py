@@ -43,19 +43,15 @@ def window_groups(con: duckdb.DuckDBPyConnection, columns: Mapping[str, str]) ->
     Built once per window as ``metric_window_groups_<n>``, with the groupings asked for; a later call
     asking for one more builds it again with all of them (the diagnosis asks for every grouping its rules
     read on the window at the first call)."""
-    state = prepared._PREPARED[con][1]
-    if state["window"] is None:
-        raise RuntimeError("window_groups() needs use_window() first")
-    n = state["windows"][state["window"]]
+    n, state = prepared.current_window(con, "window_groups")
     built: dict[int, dict[str, str]] = state.setdefault("groups", {})
     if n not in built or not set(columns) <= set(built[n]):
         wanted = {**built.get(n, {}), **columns}
         con.execute("DROP VIEW IF EXISTS metric_window_groups")
         run_query(con, "metric_window_groups", {}, sql=groups_sql(wanted))
-        con.execute(f"DROP TABLE IF EXISTS metric_window_groups_{n}")   # of an earlier build
-        con.execute(f"ALTER TABLE metric_window_groups RENAME TO metric_window_groups_{n}")
+        prepared.keep_window_table(con, "metric_window_groups", n)   # replaces an earlier build's
         built[n] = wanted
         state["groups_view"] = None
     if state.get("groups_view") != n:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW metric_window_groups AS SELECT * FROM metric_window_groups_{n}")
+        prepared.show_window_table(con, "metric_window_groups", n)
         state["groups_view"] = n
