@@ -20,7 +20,7 @@ import duckdb
 from sellerdx import assets, store
 from sellerdx.ingest import SourceFile
 from sellerdx.schema import CheckSpec, FieldSpec, ReportSpec, column_checks
-from sellerdx.validate.dates import FEEDBACK_FORMAT_LABELS, FORMAT_LABELS, infer_date_group, plausible, read_expr
+from sellerdx.validate.dates import FEEDBACK_FORMAT_LABELS, FORMAT_LABELS, infer_date_groups, plausible, read_expr
 
 
 def check_sql(spec: FieldSpec, check: CheckSpec, typed: str, params: dict[str, Any], n: int) -> tuple[str, str]:
@@ -92,6 +92,9 @@ def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportS
     params["true_words"] = [store.vnorm_py(w) for w in truth["true"]]
     params["false_words"] = [store.vnorm_py(w) for w in truth["false"]]
     n = 0
+    date_groups = infer_date_groups(   # every date column's format, decided from its values (one statement)
+        con, [(f"c_{name}", fspec.parse) for name, fspec in spec.fields.items()
+              if name in src.mapping and fspec.parse in ("timestamp", "date", "feedback_date")], marketplace, rows)
     for name, fspec in spec.fields.items():
         if name not in src.mapping:
             typed_cols.append(f"CAST(NULL AS {fspec.duckdb_type}) AS {name}")
@@ -121,7 +124,7 @@ def compile_stage(con: duckdb.DuckDBPyConnection, src: SourceFile, spec: ReportS
                      f"WHEN list_contains($false_words, vnorm({c})) THEN false END")
             parse_fail, parse_reason = f"{c} IS NOT NULL AND {name} IS NULL", f"{fspec.title} is not yes/no"
         else:  # timestamp | date | feedback_date
-            group, fmts, zones, ambiguous = infer_date_group(con, c, fspec.parse, marketplace, rows)
+            group, fmts, zones, ambiguous = date_groups[c]
             params[f"f_{name}"] = fmts
             labels = FEEDBACK_FORMAT_LABELS if fspec.parse == "feedback_date" else FORMAT_LABELS
             label = labels.get(group, FORMAT_LABELS.get(group, group))

@@ -10,6 +10,7 @@ reads a text column as a UTC timestamp in one group, :func:`plausible` keeps the
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
@@ -73,19 +74,70 @@ def infer_date_group(con: duckdb.DuckDBPyConnection, column: str, parse: str, ma
     ties go to the marketplace's own order. A column is first tried as ISO (what Amazon writes in every
     report but Feedback Manager's); a big one (the orders report) on a sample.
     """
+    return infer_date_groups(con, [(column, parse)], marketplace, rows)[column]
+
+
+def infer_date_groups(con: duckdb.DuckDBPyConnection, columns: Sequence[tuple[str, str]], marketplace: str | None,
+                      rows: int) -> dict[str, tuple[str, list[str], bool, bool]]:
+    """:func:`infer_date_group` of every ``(column, parse)`` of one file of ``rows`` rows, by column.
+
+    Two questions come first for each column: does it hold zone names (" PDT"), and does ISO read every value
+    (what Amazon writes in every report but Feedback Manager's: only ISO reads a value that starts "YYYY-M-D",
+    so when it reads them all the full scoring would pick ISO too, without trying ten groups of formats on
+    every value). A file of at most :data:`_SAMPLE_ROWS` rows answers them for all its columns in one
+    statement (a small file's time goes to statements, not to values); a bigger one column by column, each
+    on a sample of its values. Only a column that is not all ISO is scored."""
+    if rows > _SAMPLE_ROWS:
+        first = {column: _first_answers(con, [(column, parse)], _sample(column, parse))[column]
+                 for column, parse in columns}
+    else:
+        first = _first_answers(con, columns, "parsed") if columns else {}
+    out = {}
+    for column, parse in columns:
+        zones, all_iso = first[column]
+        out[column] = ("iso", [], zones, False) if all_iso else _score(con, column, parse, marketplace, zones)
+    return out
+
+
+def _sample(column: str, parse: str) -> str:
+    """The values of ``column`` a big file's first answers are read from (Feedback Manager's: every value)."""
+    if parse == "feedback_date":
+        return "parsed"
+    return f"(SELECT {column} FROM parsed WHERE {column} IS NOT NULL LIMIT {_SAMPLE_ROWS})"
+
+
+def _first_answers(con: duckdb.DuckDBPyConnection, columns: Sequence[tuple[str, str]],
+                   scope: str) -> dict[str, tuple[bool, bool]]:
+    """column -> (has zone names, ISO reads every value) for ``columns`` of ``scope``, in one statement.
+
+    ISO is read twice, with and without the zone names turned into offsets, and the answer that matches the
+    first question is kept: each question is then asked of the same values in one pass. Feedback Manager's
+    dates are never taken for ISO."""
+    reads, counts = [], []
+    for i, (column, parse) in enumerate(columns):
+        counts.append(f"bool_or(regexp_matches(v{i}, ' [A-Z]{{1,4}}$')), count(v{i})")
+        reads.append(f"{column} AS v{i}")
+        if parse == "feedback_date":
+            counts.append("0, 0")
+            continue
+        for zones in (False, True):
+            reads.append(f"{read_expr(column, 'iso', '', zones)} AS r{i}{'z' if zones else ''}")
+        counts.append(f"count({plausible(f'r{i}')}), count({plausible(f'r{i}z')})")
+    row = con.execute(f"SELECT {', '.join(counts)} FROM (SELECT {', '.join(reads)} FROM {scope})").fetchone()
+    out = {}
+    for i, (column, parse) in enumerate(columns):
+        zones, total, plain, zoned = row[4 * i: 4 * i + 4]
+        zones = bool(zones)
+        ok = zoned if zones else plain
+        out[column] = (zones, parse != "feedback_date" and bool(total) and ok == total)
+    return out
+
+
+def _score(con: duckdb.DuckDBPyConnection, column: str, parse: str, marketplace: str | None,
+           zones: bool) -> tuple[str, list[str], bool, bool]:
+    """(group, formats, zones, ambiguous) of a column that is not all ISO: every format group tried on every
+    value of the file."""
     groups = _group_order(parse, marketplace)
-    scope = f"(SELECT {column} FROM parsed WHERE {column} IS NOT NULL LIMIT {_SAMPLE_ROWS})" \
-        if rows > _SAMPLE_ROWS and parse != "feedback_date" else "parsed"
-    zones = bool(con.execute(f"SELECT bool_or(regexp_matches({column}, ' [A-Z]{{1,4}}$')) FROM {scope}").fetchone()[0])
-    if parse != "feedback_date":
-        # What Amazon writes in every report but Feedback Manager's. Only ISO reads a value that starts
-        # "YYYY-M-D", so when it reads every value no other group reads any: the full scoring below would
-        # pick ISO too, without trying ten groups of formats on every value.
-        iso = plausible("r")
-        ok, total = con.execute(f"SELECT count({iso}), count(v) FROM (SELECT {column} AS v, "
-                                f"{read_expr(column, 'iso', '', zones)} AS r FROM {scope})").fetchone()
-        if total and ok == total:
-            return "iso", [], zones, False
     params = {f"g{i}": fmts for i, (_, fmts) in enumerate(groups) if fmts}
     reads, selects = [], []
     for i, (name, _) in enumerate(groups):   # each group reads each value once (the inner select)
