@@ -3,7 +3,6 @@ and ambiguity as one column at a time, for a small file (one statement) and a bi
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 
 from sellerdx import store
