@@ -35,6 +35,7 @@ _DUCKDB_TYPES = {
 }
 
 
+@functools.lru_cache(maxsize=16384)   # the same few hundred synonyms are matched against every file's header
 def normalize_header(text: str) -> str:
     """Header key used for matching: NFKC, casefold, BOM and quotes gone, '-', '_', spaces removed."""
     text = unicodedata.normalize("NFKC", text).replace("\ufeff", "").strip().strip('"').strip()

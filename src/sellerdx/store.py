@@ -111,10 +111,18 @@ def connect(path: str | None = None, *, memory_limit: str | None = None, threads
     """
     con = duckdb.connect(path or ":memory:")
     _configure(con, path, memory_limit=memory_limit, threads=threads, temp_directory=temp_directory)
-    # The vocabulary normalisation used by the load queries; mirrors vnorm_py.
-    con.execute(r"CREATE OR REPLACE MACRO vnorm(x) AS lower(trim(regexp_replace(x, '[\s_\-]+', ' ', 'g')))")
-    load_vocabulary(con)
-    create_tables(con)
+    # One transaction for the ~20 statements that set the database up: a database file commits each
+    # statement on its own otherwise (~0.05 s of a small folder's run).
+    con.execute("BEGIN TRANSACTION")
+    try:
+        # The vocabulary normalisation used by the load queries; mirrors vnorm_py.
+        con.execute(r"CREATE OR REPLACE MACRO vnorm(x) AS lower(trim(regexp_replace(x, '[\s_\-]+', ' ', 'g')))")
+        load_vocabulary(con)
+        create_tables(con)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
     return con
 
 
