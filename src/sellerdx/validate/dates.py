@@ -84,12 +84,11 @@ def infer_date_groups(con: duckdb.DuckDBPyConnection, columns: Sequence[tuple[st
     Two questions come first for each column: does it hold zone names (" PDT"), and does ISO read every value
     (what Amazon writes in every report but Feedback Manager's: only ISO reads a value that starts "YYYY-M-D",
     so when it reads them all the full scoring would pick ISO too, without trying ten groups of formats on
-    every value). A file of at most :data:`_SAMPLE_ROWS` rows answers them for all its columns in one
+    every value). A file of at most :data:`_SAMPLE_ROWS` rows asks each question of all its columns in one
     statement (a small file's time goes to statements, not to values); a bigger one column by column, each
     on a sample of its values. Only a column that is not all ISO is scored."""
     if rows > _SAMPLE_ROWS:
-        first = {column: _first_answers(con, [(column, parse)], _sample(column, parse))[column]
-                 for column, parse in columns}
+        first = {column: _first_answers_sampled(con, column, parse) for column, parse in columns}
     else:
         first = _first_answers(con, columns, "parsed") if columns else {}
     out = {}
@@ -99,37 +98,37 @@ def infer_date_groups(con: duckdb.DuckDBPyConnection, columns: Sequence[tuple[st
     return out
 
 
-def _sample(column: str, parse: str) -> str:
-    """The values of ``column`` a big file's first answers are read from (Feedback Manager's: every value)."""
+def _first_answers_sampled(con: duckdb.DuckDBPyConnection, column: str, parse: str) -> tuple[bool, bool]:
+    """(has zone names, ISO reads every value) of one column of a big file, each on a sample of its values
+    (Feedback Manager's: every value)."""
+    scope = "parsed" if parse == "feedback_date" else \
+        f"(SELECT {column} FROM parsed WHERE {column} IS NOT NULL LIMIT {_SAMPLE_ROWS})"
+    zones = bool(con.execute(f"SELECT bool_or(regexp_matches({column}, ' [A-Z]{{1,4}}$')) FROM {scope}").fetchone()[0])
     if parse == "feedback_date":
-        return "parsed"
-    return f"(SELECT {column} FROM parsed WHERE {column} IS NOT NULL LIMIT {_SAMPLE_ROWS})"
+        return zones, False
+    ok, total = con.execute(f"SELECT count({plausible('r')}), count(v) FROM (SELECT {column} AS v, "
+                            f"{read_expr(column, 'iso', '', zones)} AS r FROM {scope})").fetchone()
+    return zones, bool(total) and ok == total
 
 
 def _first_answers(con: duckdb.DuckDBPyConnection, columns: Sequence[tuple[str, str]],
                    scope: str) -> dict[str, tuple[bool, bool]]:
-    """column -> (has zone names, ISO reads every value) for ``columns`` of ``scope``, in one statement.
-
-    ISO is read twice, with and without the zone names turned into offsets, and the answer that matches the
-    first question is kept: each question is then asked of the same values in one pass. Feedback Manager's
-    dates are never taken for ISO."""
-    reads, counts = [], []
-    for i, (column, parse) in enumerate(columns):
-        counts.append(f"bool_or(regexp_matches(v{i}, ' [A-Z]{{1,4}}$')), count(v{i})")
-        reads.append(f"{column} AS v{i}")
-        if parse == "feedback_date":
-            counts.append("0, 0")
-            continue
-        for zones in (False, True):
-            reads.append(f"{read_expr(column, 'iso', '', zones)} AS r{i}{'z' if zones else ''}")
-        counts.append(f"count({plausible(f'r{i}')}), count({plausible(f'r{i}z')})")
-    row = con.execute(f"SELECT {', '.join(counts)} FROM (SELECT {', '.join(reads)} FROM {scope})").fetchone()
+    """column -> (has zone names, ISO reads every value) for ``columns`` of ``scope`` (a small file's
+    ``parsed``): each question asked of every column in one statement. Feedback Manager's dates are never
+    taken for ISO."""
+    zoned = con.execute("SELECT " + ", ".join(f"coalesce(bool_or(regexp_matches({column}, ' [A-Z]{{1,4}}$')), false)"
+                                              for column, _parse in columns) + f" FROM {scope}").fetchone()
+    iso = [(i, column) for i, (column, parse) in enumerate(columns) if parse != "feedback_date"]
+    counts: dict[str, tuple[int, int]] = {}
+    if iso:
+        reads = ", ".join(f"{column} AS v{i}, {read_expr(column, 'iso', '', zoned[i])} AS r{i}" for i, column in iso)
+        row = con.execute("SELECT " + ", ".join(f"count({plausible(f'r{i}')}), count(v{i})" for i, _c in iso)
+                          + f" FROM (SELECT {reads} FROM {scope})").fetchone()
+        counts = {column: (row[2 * n], row[2 * n + 1]) for n, (_i, column) in enumerate(iso)}
     out = {}
-    for i, (column, parse) in enumerate(columns):
-        zones, total, plain, zoned = row[4 * i: 4 * i + 4]
-        zones = bool(zones)
-        ok = zoned if zones else plain
-        out[column] = (zones, parse != "feedback_date" and bool(total) and ok == total)
+    for i, (column, _parse) in enumerate(columns):
+        ok, total = counts.get(column, (0, 0))
+        out[column] = (bool(zoned[i]), bool(total) and ok == total)
     return out
 
 
