@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
 import weakref
 from typing import Any
 
@@ -110,17 +111,20 @@ def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False, timezone: An
     key = _key(con, timezone)
     if not force and con in _PREPARED and _PREPARED[con][0] == key:
         return
-    if not force and con not in _PREPARED and stored_prepared(con) == _key_text(key):
-        _PREPARED[con] = (key, _fresh_state(con, adopted=True))
-        return
+    if not force and con not in _PREPARED:
+        info = stored_info(con)
+        if info is not None and info.get("key") == _key_text(key):
+            _PREPARED[con] = (key, _fresh_state(con, adopted=True, info=info))
+            return
     _build(con, timezone)
     _drop_windows(con)
     _PREPARED[con] = (key, _fresh_state(con, adopted=False))
 
 
-def _fresh_state(con: duckdb.DuckDBPyConnection, *, adopted: bool) -> dict[str, Any]:
-    return {"coverage": query_one(con, "shipment_coverage"), "window": None, "windows": {}, "items": set(),
-            "adopted": adopted, "span": None}
+def _fresh_state(con: duckdb.DuckDBPyConnection, *, adopted: bool,
+                 info: dict[str, Any] | None = None) -> dict[str, Any]:
+    coverage = _stored_coverage(info) or query_one(con, "shipment_coverage")
+    return {"coverage": coverage, "window": None, "windows": {}, "items": set(), "adopted": adopted}
 
 
 def store_prepared(con: duckdb.DuckDBPyConnection, timezone: Any = None) -> None:
@@ -128,18 +132,40 @@ def store_prepared(con: duckdb.DuckDBPyConnection, timezone: Any = None) -> None
     naming what they were built from, so a later analysis of the same database (the folder's cache entry,
     attached read-only) uses them without rebuilding: only the window queries depend on ``--as-of``."""
     _build(con, timezone)
-    con.execute("CREATE OR REPLACE TABLE prepared_info AS SELECT CAST($k AS VARCHAR) AS key",
-                {"k": _key_text(_key(con, timezone))})
+    # The as-of-independent facts read in every run are stored beside them too: the orders' purchase-date
+    # span (order_span: min, max over every order row) and the shipments' coverage.
+    span = _span_query(con)
+    con.execute("CREATE OR REPLACE TABLE prepared_info AS SELECT CAST($k AS VARCHAR) AS key, "
+                "CAST($counts AS VARCHAR) AS counts, CAST($first AS DATE) AS first_date, "
+                "CAST($last AS DATE) AS last_date, CAST($coverage AS VARCHAR) AS coverage",
+                {"k": _key_text(_key(con, timezone)), "counts": repr(_source_counts(con)),
+                 "first": span[0], "last": span[1],
+                 "coverage": json.dumps(query_one(con, "shipment_coverage"), sort_keys=True)})
 
 
-def stored_prepared(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The key of the prepared tables stored in ``con``'s databases (``prepared_info``), None without."""
+def stored_info(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    """The row of ``prepared_info`` stored in ``con``'s databases (:func:`store_prepared`), None without:
+    ``key`` (what the prepared tables were built from), and since round five ``counts`` (the source row
+    counts they were built from), ``first_date`` / ``last_date`` (:func:`order_span`) and ``coverage``
+    (:func:`shipment_coverage`, JSON). An entry stored before has only ``key``: those are then queried."""
     found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'prepared_info' "
                         "AND NOT temporary").fetchone()[0]
     if not found:
         return None
-    row = con.execute("SELECT key FROM prepared_info").fetchone()
-    return row[0] if row else None
+    cur = con.execute("SELECT * FROM prepared_info")
+    row = cur.fetchone()
+    return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None
+
+
+def stored_prepared(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The key of the prepared tables stored in ``con``'s databases (``prepared_info``), None without."""
+    info = stored_info(con)
+    return info.get("key") if info else None
+
+
+def _stored_coverage(info: dict[str, Any] | None) -> dict[str, Any] | None:
+    text = (info or {}).get("coverage")
+    return json.loads(text) if text else None
 
 
 def adopted(con: duckdb.DuckDBPyConnection) -> bool:
@@ -253,15 +279,33 @@ def local_zones(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def order_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date | None]:
-    """(first, last) UTC purchase date in the orders data."""
-    counts = tuple(sorted(query_one(con, "source_counts").items()))
+    """(first, last) UTC purchase date in the orders data.
+
+    Read once per loaded data set; a folder's cached database holds it with the prepared tables
+    (:func:`store_prepared`), so a later run of the folder reads it from there when the source row counts
+    are the ones it was stored with, and does not scan the orders."""
+    counts = _source_counts(con)
     cached = _SPANS.get(con)
     if cached is not None and cached[0] == counts:
         return cached[1]
-    row = query_one(con, "order_span")
-    span = (row["first_date"], row["last_date"])
+    info = stored_info(con)
+    if info is not None and info.get("counts") == repr(counts) and "first_date" in info:
+        span = (info["first_date"], info["last_date"])
+    else:
+        span = _span_query(con)
     _SPANS[con] = (counts, span)
     return span
+
+
+def _source_counts(con: duckdb.DuckDBPyConnection) -> tuple:
+    """The source tables' row counts (queries/metrics/source_counts.sql: table metadata, no scan), asked
+    every time: a test or a user's own SQL may change a table without telling ``store``."""
+    return tuple(sorted(query_one(con, "source_counts").items()))
+
+
+def _span_query(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date | None]:
+    row = query_one(con, "order_span")
+    return row["first_date"], row["last_date"]
 
 
 _SPANS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple] = weakref.WeakKeyDictionary()
