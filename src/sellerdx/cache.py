@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 from . import assets
 from .errors import BadOptionError
 from .model import FileReport
-from .paths import file_sha256, user_cache_dir
+from .paths import hash_files, user_cache_dir
 from .text import parse_size
 from .version import __version__
 
@@ -102,8 +102,9 @@ def _rules_fingerprint() -> str:
 # ------------------------------------------------------------------------------------------------ entries
 def write_manifest(entry: Path) -> None:
     """List every file of a (temporary) entry with its size and SHA-256; written last."""
-    files = {p.name: {"size": p.stat().st_size, "sha256": file_sha256(p)}
-             for p in sorted(entry.iterdir()) if p.is_file() and p.name != MANIFEST}
+    names = [p for p in sorted(entry.iterdir()) if p.is_file() and p.name != MANIFEST]
+    hashes = hash_files(names)    # side by side (paths.hash_files), each file's own SHA-256
+    files = {p.name: {"size": p.stat().st_size, "sha256": hashes[str(p)].result()} for p in names}
     (entry / MANIFEST).write_text(json.dumps({"sellerdx": __version__, "files": files}), encoding="utf-8")
 
 
@@ -124,7 +125,13 @@ def verify(entry: Path) -> str | None:
             return f"{name} is missing"
         if size != want.get("size"):
             return f"{name} has {size:,} bytes, {want.get('size')!r} expected"
-        if file_sha256(path) != want.get("sha256"):
+    hashes = hash_files([entry / name for name in files])     # side by side (paths.hash_files)
+    for name, want in files.items():
+        try:
+            digest = hashes[str(entry / name)].result()
+        except OSError:
+            return f"{name} is missing"
+        if digest != want.get("sha256"):
             return f"{name} does not match its checksum"
     return None
 
