@@ -181,3 +181,64 @@ def test_window_groups_take_only_checked_columns(con):
         groups_sql({"carrier": "w.carrier); DROP TABLE order_facts; --"})
     with pytest.raises(ValueError):
         groups_sql({"Bad Name": "w.carrier"})
+
+
+def _window_rows(con) -> list[tuple]:
+    return sorted(con.execute("SELECT * FROM metric_window").fetchall(), key=repr)
+
+
+def _built_alone(family: str, start: dt.date, end: dt.date) -> list[tuple]:
+    """The window as queries/metrics/metric_window.sql builds it in a fresh connection (no sharing)."""
+    fresh = _mixed_channels()
+    prepared.prepare(fresh, force=True)
+    runner.run_query(fresh, "metric_window", {"family": family, "window_start": start, "window_end": end})
+    return sorted(fresh.execute("SELECT * FROM metric_window").fetchall(), key=repr)
+
+
+def _mixed_channels():
+    from support.metrics_data import feedback
+    # MFN orders 1-3 and FBA orders 4-5, purchased Oct 1, 5, 10 / Oct 3, 12; negative feedback on 2 and 4
+    days = {1: "2026-10-01", 2: "2026-10-05", 3: "2026-10-10", 4: "2026-10-03", 5: "2026-10-12"}
+    orders = [order(i, d, channel="Amazon" if i >= 4 else "Merchant") for i, d in days.items()]
+    return load(orders=orders, feedback=[feedback(2, 1, "2026-10-15"), feedback(4, 2, "2026-10-16")])
+
+
+def test_an_odr_channel_window_is_the_odr_all_window_of_its_channel_not_built_again():
+    con = _mixed_channels()
+    prepared.prepare(con, force=True)
+    start, end = dt.date(2026, 9, 1), dt.date(2026, 10, 31)
+    runner.QUERY_STATS.clear()
+    prepared.use_window(con, "odr_afn", start, end)
+    afn = _window_rows(con)
+    prepared.use_window(con, "odr_all", start, end)
+    prepared.use_window(con, "odr_mfn", start, end)
+    mfn = _window_rows(con)
+    assert runner.QUERY_STATS["metric_window"][0] == 1          # odr_all's, built for odr_afn, then shared
+    ids = sorted(r[7][-1:] for r in mfn)
+    assert ids == ["1", "2", "3"] and sorted(r[7][-1:] for r in afn) == ["4", "5"]
+    assert sorted((r[7][-1:], r[0]) for r in mfn + afn) == [
+        ("1", False), ("2", True), ("3", False), ("4", True), ("5", False)]   # the negative feedback
+    assert mfn == _built_alone("odr_mfn", start, end) and afn == _built_alone("odr_afn", start, end)
+
+
+def test_a_shorter_window_with_the_same_end_is_the_wider_windows_rows_from_its_start():
+    con = _mixed_channels()
+    prepared.prepare(con, force=True)
+    end = dt.date(2026, 10, 12)
+    alone = _built_alone("lsr", dt.date(2026, 10, 3), end)
+    runner.QUERY_STATS.clear()
+    prepared.use_window(con, "lsr", dt.date(2026, 9, 13), end)        # 30 days
+    thirty = _window_rows(con)
+    prepared.use_window(con, "lsr", dt.date(2026, 10, 3), end)        # 10 days
+    ten = _window_rows(con)
+    assert runner.QUERY_STATS["metric_window"][0] == 1
+    # LSR counts MFN orders only: 1 (Oct 1), 2 (Oct 5), 3 (Oct 10) in 30 days, 2 and 3 from Oct 3 on
+    assert sorted(r[7][-1:] for r in thirty) == ["1", "2", "3"]
+    assert sorted(r[7][-1:] for r in ten) == ["2", "3"]
+    assert ten == alone
+    prepared.window_items(con)                                         # items of a view window: a join as before
+    assert sorted(r[0][-1:] for r in con.execute("SELECT order_id FROM metric_window_items").fetchall()) == \
+        sorted(r[7][-1:] for r in ten)
+    # another end is not the same window family's rows: built
+    prepared.use_window(con, "lsr", dt.date(2026, 10, 3), dt.date(2026, 10, 11))
+    assert runner.QUERY_STATS["metric_window"][0] == 2

@@ -124,7 +124,8 @@ def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False, timezone: An
 def _fresh_state(con: duckdb.DuckDBPyConnection, *, adopted: bool,
                  info: dict[str, Any] | None = None) -> dict[str, Any]:
     coverage = _stored_coverage(info) or query_one(con, "shipment_coverage")
-    return {"coverage": coverage, "window": None, "windows": {}, "items": set(), "adopted": adopted}
+    return {"coverage": coverage, "window": None, "windows": {}, "views": set(), "items": set(),
+            "adopted": adopted}
 
 
 def store_prepared(con: duckdb.DuckDBPyConnection, timezone: Any = None) -> None:
@@ -181,7 +182,8 @@ def _drop_windows(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP VIEW IF EXISTS metric_window")
     con.execute("DROP VIEW IF EXISTS metric_window_items")
     for n in state["windows"].values():
-        con.execute(f"DROP TABLE IF EXISTS metric_window_{n}")
+        kind = "VIEW" if n in state["views"] else "TABLE"
+        con.execute(f"DROP {kind} IF EXISTS metric_window_{n}")
         con.execute(f"DROP TABLE IF EXISTS metric_window_items_{n}")
 
 
@@ -202,10 +204,7 @@ def use_window(con: duckdb.DuckDBPyConnection, family: str, start: dt.date, end:
         return
     windows: dict[tuple, int] = state["windows"]
     if want not in windows:
-        con.execute("DROP VIEW IF EXISTS metric_window")
-        run_query(con, "metric_window", {"family": family, "window_start": start, "window_end": end})
-        windows[want] = len(windows)
-        keep_window_table(con, "metric_window", windows[want])
+        _new_window(con, state, family, start, end)
     n = windows[want]
     show_window_table(con, "metric_window", n)
     if n in state["items"]:
@@ -213,6 +212,49 @@ def use_window(con: duckdb.DuckDBPyConnection, family: str, start: dt.date, end:
     else:
         con.execute("DROP VIEW IF EXISTS metric_window_items")
     state["window"] = want
+
+
+CHANNEL_FAMILIES = {"odr_mfn": ("odr_all", "MFN"), "odr_afn": ("odr_all", "AFN")}
+"""Families whose rows in metric_orders are another family's rows of one channel, column for column
+(queries/metrics/metric_orders.sql: odr_mfn and odr_afn are odr_all's MFN and AFN orders)."""
+
+
+def _new_window(con: duckdb.DuckDBPyConnection, state: dict[str, Any], family: str, start: dt.date,
+                end: dt.date) -> None:
+    """Make window (family, start, end) known as ``metric_window_<n>``: a view of a window already holding
+    its rows, else a temp table of its own (queries/metrics/metric_window.sql).
+
+    A window's rows are those of metric_orders with ``window_date`` from start to end that count on the
+    end (``counts_from <= end``), joined with their order_facts columns. So an ODR window of one channel is
+    the odr_all window of the same dates restricted to that channel (:data:`CHANNEL_FAMILIES`; the odr_all
+    window is built for it if it was not), and a window of a family whose end another window of the
+    family shares, starting earlier (the 10-day LSR window in the 30-day one), is that window's rows from
+    ``start`` on. Either is a view: nothing copied."""
+    windows: dict[tuple, int] = state["windows"]
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date):
+        raise TypeError(f"a window's start and end are dates, not {start!r} and {end!r}")
+    source: tuple[int, str] | None = None   # (window whose rows these are, the SQL condition that keeps them)
+    if family in CHANNEL_FAMILIES:
+        whole, channel = CHANNEL_FAMILIES[family]
+        if (whole, start, end) not in windows:
+            _new_window(con, state, whole, start, end)
+        source = (windows[(whole, start, end)], f"channel = '{channel}'")
+    else:
+        wider = [(s, n) for (f, s, e), n in windows.items() if f == family and e == end and s < start]
+        if wider:   # the widest one
+            source = (min(wider)[1], f"window_date >= DATE '{start.isoformat()}'")
+    n = len(windows)
+    if source is None:
+        con.execute("DROP VIEW IF EXISTS metric_window")
+        run_query(con, "metric_window", {"family": family, "window_start": start, "window_end": end})
+        keep_window_table(con, "metric_window", n)
+    else:
+        # A view's text holds no parameter: the condition is made of a channel code of the mapping above
+        # or an ISO date, never of user text.
+        con.execute(f"CREATE OR REPLACE TEMP VIEW metric_window_{n} AS "
+                    f"SELECT * FROM metric_window_{source[0]} WHERE {source[1]}")
+        state["views"].add(n)
+    windows[(family, start, end)] = n
 
 
 def window_items(con: duckdb.DuckDBPyConnection) -> None:
