@@ -185,3 +185,29 @@ def test_an_entry_stored_before_the_span_was_kept_still_works(tmp_path, cache_di
     assert ran.get("order_span") == 1 and ran.get("shipment_coverage") == 1
     assert prepared.order_span(again.con) == (dt.date(2026, 9, 1), dt.date(2026, 9, 1))
     assert (again.metric("odr_mfn").numerator, again.metric("odr_mfn").denominator) == (1, 3)
+
+
+def test_the_orders_marketplaces_are_stored_with_the_entry(tmp_path, cache_dir, monkeypatch):
+    # Orders 1 and 2 on Amazon.com, order 3 on Amazon.ca: two marketplaces, counted once into the entry
+    from sellerdx import marketplaces
+    folder = make_folder(tmp_path)
+    orders = folder / "orders.txt"
+    lines = orders.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace("Amazon.com", "Amazon.ca")
+    orders.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ran: list[str] = []
+    real = marketplaces._run
+
+    def spy(con, name, params):
+        ran.append(name)
+        return real(con, name, params)
+
+    monkeypatch.setattr(marketplaces, "_run", spy)
+    first, _ = run(folder, tmp_path / "out1")
+    assert ran.count("marketplace_channels") == 1                       # counted while the entry was built
+    ran.clear()
+    again, _ = run(folder, tmp_path / "out2", as_of="2026-09-20")
+    assert "read" not in again.timings and "marketplace_channels" not in ran
+    assert [(m.sales_channel, m.orders) for m in again.marketplaces] == [("Amazon.com", 2), ("Amazon.ca", 1)]
+    assert [(c.sales_channel, c.orders) for c in marketplaces.list_channels(again.con)] == [
+        ("Amazon.com", 2), ("Amazon.ca", 1)]

@@ -151,6 +151,7 @@ class Analysis:
             # database, so a later run of this folder (another --as-of or --out) reruns only the windows.
             with self._timed("metrics"):
                 store_prepared(con, timezone=self.options.timezone)
+                marketplaces.store_channels(con)   # the orders' marketplaces: as-of independent too
             return built[0]
 
         con, reports = cache.open_database(tables, os.path.join(workdir, "work.duckdb"), build)
