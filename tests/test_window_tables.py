@@ -106,7 +106,7 @@ def test_window_items_join_the_marks_and_read_no_raw_table(con):
 
 
 def test_prepared_tables_live_in_the_database_windows_in_the_session(con):
-    prepared.use_window(con, "lsr", dt.date(2026, 10, 22), dt.date(2026, 10, 31))
+    prepared.use_window(con, "lsr", dt.date(2026, 10, 2), dt.date(2026, 10, 31))   # the 30-day window
     prepared.window_items(con)
     temporary = dict(con.execute("SELECT table_name, temporary FROM duckdb_tables()").fetchall())
     for name in prepared.PREPARED_TABLES:
@@ -242,3 +242,52 @@ def test_a_shorter_window_with_the_same_end_is_the_wider_windows_rows_from_its_s
     # another end is not the same window family's rows: built
     prepared.use_window(con, "lsr", dt.date(2026, 10, 3), dt.date(2026, 10, 11))
     assert runner.QUERY_STATS["metric_window"][0] == 2
+
+
+def test_the_10_day_lsr_window_asked_first_is_still_a_view_of_the_30_day_one():
+    # metrics.toml: lsr_10d and lsr_30d, both ending on the as-of day: the 30-day window is built first
+    con = _mixed_channels()
+    prepared.prepare(con, force=True)
+    end = dt.date(2026, 10, 12)
+    runner.QUERY_STATS.clear()
+    prepared.use_window(con, "lsr", dt.date(2026, 10, 3), end)
+    assert sorted(r[7][-1:] for r in _window_rows(con)) == ["2", "3"]     # MFN orders of Oct 3 .. 12
+    prepared.use_window(con, "lsr", dt.date(2026, 9, 13), end)
+    assert sorted(r[7][-1:] for r in _window_rows(con)) == ["1", "2", "3"]
+    assert runner.QUERY_STATS["metric_window"][0] == 1
+    state = prepared._PREPARED[con][1]
+    assert state["windows"][("lsr", dt.date(2026, 9, 13), end)] not in state["views"]
+    # pfcr has one window in metrics.toml: built as asked
+    prepared.use_window(con, "pfcr", dt.date(2026, 10, 6), end)
+    assert state["windows"][("pfcr", dt.date(2026, 10, 6), end)] not in state["views"]
+    assert runner.QUERY_STATS["metric_window"][0] == 2
+
+
+def _items_alone(family: str, start: dt.date, end: dt.date) -> list[tuple]:
+    fresh = _mixed_channels()
+    prepared.prepare(fresh, force=True)
+    runner.run_query(fresh, "metric_window", {"family": family, "window_start": start, "window_end": end})
+    runner.run_query(fresh, "metric_window_items", {"family": family})
+    return sorted(fresh.execute("SELECT * FROM metric_window_items").fetchall(), key=repr)
+
+
+def test_a_view_windows_items_are_the_wider_windows_items_of_its_orders():
+    start, end = dt.date(2026, 9, 1), dt.date(2026, 10, 31)
+    want = {f: _items_alone(f, start, end) for f in ("odr_mfn", "odr_afn")}
+    want["lsr"] = _items_alone("lsr", dt.date(2026, 10, 3), dt.date(2026, 10, 12))
+    con = _mixed_channels()
+    prepared.prepare(con, force=True)
+    runner.QUERY_STATS.clear()
+    got = {}
+    for family, s, e in (("odr_mfn", start, end), ("odr_afn", start, end),
+                         ("lsr", dt.date(2026, 10, 3), dt.date(2026, 10, 12))):
+        prepared.use_window(con, family, s, e)
+        prepared.window_items(con)
+        got[family] = sorted(con.execute("SELECT * FROM metric_window_items").fetchall(), key=repr)
+    assert got == want
+    # by hand: odr_mfn's items are orders 1-3 (SKU-A each), order 2 concerned (its negative feedback)
+    assert [(r[0][-1:], r[1], r[4]) for r in got["odr_mfn"]] == [("1", "SKU-A", False), ("2", "SKU-A", True),
+                                                                 ("3", "SKU-A", False)]
+    # the wider windows' items (odr_all, the 30-day LSR window) were built once each, the rest kept from them
+    assert runner.QUERY_STATS["metric_window_items"][0] == 2
+    assert runner.QUERY_STATS["metric_window_items_subset"][0] == 3

@@ -124,7 +124,7 @@ def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False, timezone: An
 def _fresh_state(con: duckdb.DuckDBPyConnection, *, adopted: bool,
                  info: dict[str, Any] | None = None) -> dict[str, Any]:
     coverage = _stored_coverage(info) or query_one(con, "shipment_coverage")
-    return {"coverage": coverage, "window": None, "windows": {}, "views": set(), "items": set(),
+    return {"coverage": coverage, "window": None, "windows": {}, "views": {}, "items": set(),
             "adopted": adopted}
 
 
@@ -240,6 +240,12 @@ def _new_window(con: duckdb.DuckDBPyConnection, state: dict[str, Any], family: s
             _new_window(con, state, whole, start, end)
         source = (windows[(whole, start, end)], f"channel = '{channel}'")
     else:
+        days = _widest_days(family)
+        widest = end - dt.timedelta(days=days - 1) if days else start
+        if widest < start and (family, widest, end) not in windows:
+            # the family's widest window ends on the same day (metrics.toml) and will be asked for too:
+            # built first, whichever metric's rules come first, so this one is a view of it
+            _new_window(con, state, family, widest, end)
         wider = [(s, n) for (f, s, e), n in windows.items() if f == family and e == end and s < start]
         if wider:   # the widest one
             source = (min(wider)[1], f"window_date >= DATE '{start.isoformat()}'")
@@ -253,8 +259,17 @@ def _new_window(con: duckdb.DuckDBPyConnection, state: dict[str, Any], family: s
         # or an ISO date, never of user text.
         con.execute(f"CREATE OR REPLACE TEMP VIEW metric_window_{n} AS "
                     f"SELECT * FROM metric_window_{source[0]} WHERE {source[1]}")
-        state["views"].add(n)
+        state["views"][n] = source[0]
     windows[(family, start, end)] = n
+
+
+def _widest_days(family: str) -> int | None:
+    """The longest window (days) of the metrics of ``family`` (data/metrics.toml), when they all end on the
+    same day (the same ``lagged`` and ``lag_days``) and there are several; else None."""
+    cfgs = [c for c in metrics_config()["metrics"].values() if c.get("family") == family]
+    if len(cfgs) < 2 or len({(bool(c.get("lagged")), c.get("lag_days")) for c in cfgs}) != 1:
+        return None
+    return max(int(c["window_days"]) for c in cfgs)
 
 
 def window_items(con: duckdb.DuckDBPyConnection) -> None:
@@ -262,8 +277,24 @@ def window_items(con: duckdb.DuckDBPyConnection) -> None:
     (once per window: kept as ``metric_window_items_<n>``, the view ``metric_window_items`` shows it)."""
     n, state = current_window(con, "window_items")
     if n not in state["items"]:
+        wider = state["views"].get(n)
+        if wider is not None and wider not in state["items"]:
+            # a view's items are kept from the wider window's: built first (the rules ask for them too)
+            show_window_table(con, "metric_window", wider)
+            con.execute("DROP VIEW IF EXISTS metric_window_items")
+            family = next(f for (f, _, _), m in state["windows"].items() if m == wider)
+            run_query(con, "metric_window_items", {"family": family})
+            keep_window_table(con, "metric_window_items", wider)
+            state["items"].add(wider)
+            show_window_table(con, "metric_window", n)
         con.execute("DROP VIEW IF EXISTS metric_window_items")
-        run_query(con, "metric_window_items", {"family": state["window"][0]})
+        if wider is None:
+            run_query(con, "metric_window_items", {"family": state["window"][0]})
+        else:   # the wider window's items of this window's orders (no join with order_items)
+            con.execute(f"CREATE OR REPLACE TEMP VIEW metric_window_items_wider AS "
+                        f"SELECT * FROM metric_window_items_{wider}")
+            run_query(con, "metric_window_items_subset", {})
+            con.execute("DROP VIEW metric_window_items_wider")
         keep_window_table(con, "metric_window_items", n)
         state["items"].add(n)
         show_window_table(con, "metric_window_items", n)
