@@ -25,7 +25,7 @@ import sellerdx
 from sellerdx.metrics import prepared, runner
 from test_cache import make_folder
 
-PREPARED = ("defect_events", "order_facts", "order_items", "metric_orders")
+PREPARED = ("defect_events", "order_facts", "order_items", "metric_orders", "metric_day_sums")
 
 
 

@@ -291,3 +291,18 @@ def test_a_view_windows_items_are_the_wider_windows_items_of_its_orders():
     # the wider windows' items (odr_all, the 30-day LSR window) were built once each, the rest kept from them
     assert runner.QUERY_STATS["metric_window_items"][0] == 2
     assert runner.QUERY_STATS["metric_window_items_subset"][0] == 3
+
+
+def test_metric_day_sums_are_metric_orders_per_family_day_and_counts_from():
+    # odr_all: orders 1-5, one a day, the negative feedback of orders 2 (Oct 5) and 4 (Oct 3) counted;
+    # odr_afn: orders 4 and 5 only
+    con = _mixed_channels()
+    prepared.prepare(con, force=True)
+    rows = con.execute("SELECT family, window_date, counts_from, n, k, bad FROM metric_day_sums "
+                       "WHERE family IN ('odr_all', 'odr_afn') ORDER BY family, window_date").fetchall()
+    got = [(f, w.isoformat(), c.isoformat(), int(n), int(k), int(b)) for f, w, c, n, k, b in rows]
+    assert got == [
+        ("odr_afn", "2026-10-03", "2026-10-03", 1, 1, 1), ("odr_afn", "2026-10-12", "2026-10-12", 1, 0, 0),
+        ("odr_all", "2026-10-01", "2026-10-01", 1, 0, 0), ("odr_all", "2026-10-03", "2026-10-03", 1, 1, 1),
+        ("odr_all", "2026-10-05", "2026-10-05", 1, 1, 1), ("odr_all", "2026-10-10", "2026-10-10", 1, 0, 0),
+        ("odr_all", "2026-10-12", "2026-10-12", 1, 0, 0)]

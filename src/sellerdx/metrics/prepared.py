@@ -1,4 +1,4 @@
-"""Derived tables built once per loaded data set (``defect_events``, ``order_facts``, ``order_items``, ``metric_orders``), the per-window tables the rules read, and the as-of date."""
+"""Derived tables built once per loaded data set (``defect_events``, ``order_facts``, ``order_items``, ``metric_orders``, ``metric_day_sums``), the per-window tables the rules read, and the as-of date."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ _PREPARED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple] = weakref
 _KEEP = object()
 
 
-PREPARED_TABLES = ("defect_events", "order_facts", "order_items", "metric_orders")
+PREPARED_TABLES = ("defect_events", "order_facts", "order_items", "metric_orders", "metric_day_sums")
 """The as-of-independent tables :func:`prepare` builds, in this order (queries/metrics/<name>.sql)."""
 
 _STAGES = {"metric_orders": ("metric_unit_rows",)}
@@ -57,7 +57,7 @@ def _key_text(key: tuple) -> str:
 
 
 def _build(con: duckdb.DuckDBPyConnection, timezone: Any) -> None:
-    """Run defect_events, order_facts, order_items and metric_orders: tables of the connection's database
+    """Run defect_events, order_facts, order_items, metric_orders and metric_day_sums: tables of the connection's database
     (the work database of an analysis, or the cache entry being built), never temp tables. Temp tables
     live in memory uncompressed (a 1M-item account's prepared tables took ~850 MB of DuckDB's budget as temp
     tables); tables of the database file are compressed and paged by DuckDB's buffer manager."""
@@ -86,6 +86,7 @@ def _build(con: duckdb.DuckDBPyConnection, timezone: Any) -> None:
         },
         "metric_unit_rows": {"invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]]},
         "metric_orders": {},
+        "metric_day_sums": {},
     }
     for name in PREPARED_TABLES:   # the biggest statements of a run: tried again before giving up (store)
         for stage in _STAGES.get(name, ()):
@@ -96,7 +97,7 @@ def _build(con: duckdb.DuckDBPyConnection, timezone: Any) -> None:
 
 
 def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False, timezone: Any = _KEEP) -> None:
-    """Build ``defect_events``, ``order_facts``, ``order_items`` and ``metric_orders`` unless already built for this data.
+    """Build the prepared tables (:data:`PREPARED_TABLES`) unless already built for this data.
 
     ``timezone`` is the zone of every order's local weekday / hour / date (``--timezone``), None for each
     order's sales-channel zone (data/timezones.toml); left out, the zone of the last build is kept.
