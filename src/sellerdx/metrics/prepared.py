@@ -249,7 +249,7 @@ def _new_window(con: duckdb.DuckDBPyConnection, state: dict[str, Any], family: s
             _new_window(con, state, family, widest, end)
         wider = [(s, n) for (f, s, e), n in windows.items() if f == family and e == end and s < start]
         if wider:   # the widest one
-            source = (min(wider)[1], f"window_date >= DATE '{start.isoformat()}'")
+            source = (min(wider)[1], f"window_date >= DATE '{start:%Y-%m-%d}'")
     n = len(windows)
     if source is None:
         con.execute("DROP VIEW IF EXISTS metric_window")
