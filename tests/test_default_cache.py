@@ -40,7 +40,7 @@ def test_the_cache_is_on_by_default_in_the_user_cache_folder(tmp_path, cache_dir
     assert len(names(cache_dir, "folders")) == 1                     # the folder's database
     assert len(names(cache_dir, "files")) == 2                       # orders.txt and claims.txt
     entry = cache_dir / "folders" / names(cache_dir, "folders")[0]
-    assert sorted(p.name for p in entry.iterdir()) == ["data.duckdb", "manifest.json", "reports.json"]
+    assert sorted(p.name for p in entry.iterdir()) == ["data.duckdb", "manifest.json", "reports.json", "stat.key"]
 
 
 def test_a_second_run_is_a_hit_that_reads_nothing(tmp_path, cache_dir):

@@ -16,6 +16,7 @@ claim on order 1 (order 2's claim row is quarantined). By hand:
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -24,7 +25,7 @@ import sellerdx
 from sellerdx.metrics import prepared, runner
 from test_cache import make_folder
 
-PREPARED = ("defect_events", "order_facts", "order_items", "metric_orders")
+PREPARED = ("defect_events", "order_facts", "order_items", "metric_orders", "metric_day_sums")
 
 
 
@@ -121,7 +122,9 @@ def test_each_window_is_built_once(tmp_path, cache_dir):
     analysis, ran = run(folder, tmp_path / "out1", as_of="2026-09-20")
     analysis.result  # noqa: B018 - describe: breakdowns and plan read the windows again
     state = prepared._PREPARED[analysis.con][1]
-    assert runner.QUERY_STATS.get("metric_window", [0])[0] == len(state["windows"])
+    # every window is built once, and none of those that are views of another (an ODR channel's window
+    # in odr_all's of the same dates, the 10-day LSR window in the 30-day one)
+    assert runner.QUERY_STATS.get("metric_window", [0])[0] == len(state["windows"]) - len(state["views"])
 
 
 def test_the_source_counts_are_read_once_per_load_and_again_after_a_reload():
@@ -142,3 +145,69 @@ def test_the_source_counts_are_read_once_per_load_and_again_after_a_reload():
     assert runner.QUERY_STATS["source_counts"][0] - before == 2
     assert con.execute("SELECT count(*) FROM order_facts").fetchall() == [(3,)]
     assert "feedback" in store.supplied_kinds(con)
+
+
+def test_the_order_span_and_shipment_coverage_are_stored_with_the_prepared_tables(tmp_path, cache_dir):
+    # Both are as-of independent: a second run of the folder reads them from the entry's prepared_info,
+    # never scanning orders or shipments for them, with the as-of given or not.
+    folder = make_folder(tmp_path)
+    first, ran = run(folder, tmp_path / "out1")
+    assert ran.get("order_span") == 1 and ran.get("shipment_coverage") == 1   # stored into the entry
+    for as_of in ("2026-09-20", None):
+        options = {"as_of": as_of} if as_of else {}
+        again, ran = run(folder, tmp_path / f"out-{as_of}", **options)
+        assert "read" not in again.timings and prepared.adopted(again.con)
+        assert "order_span" not in ran and "shipment_coverage" not in ran
+        # the three orders were all purchased on 2026-09-01; the folder has no shipments export
+        assert prepared.order_span(again.con) == (dt.date(2026, 9, 1), dt.date(2026, 9, 1))
+        assert again.params.as_of == (dt.date(2026, 9, 20) if as_of else dt.date(2026, 9, 1))
+        assert prepared.shipment_coverage(again.con) == {
+            "rows": 0, "with_confirmation": 0, "with_tracking": 0, "with_delivery_dates": 0}
+    # the last run took the stored span's last day as its as-of: the PFCR window Aug 26 .. Sep 1, 3 orders
+    assert (again.metric("pfcr").numerator, again.metric("pfcr").denominator) == (0, 3)
+
+
+def test_an_entry_stored_before_the_span_was_kept_still_works(tmp_path, cache_dir):
+    # An entry written by an earlier sellerdx holds prepared_info(key) only: its tables are still used,
+    # the span and the coverage are then queried.
+    folder = make_folder(tmp_path)
+    run(folder, tmp_path / "out1")
+    [entry] = [p for p in (cache_dir / "folders").iterdir() if not p.name.startswith(".tmp-")]
+    import duckdb
+
+    from sellerdx import cache as cache_mod
+    db = duckdb.connect(str(entry / "data.duckdb"))
+    db.execute("CREATE OR REPLACE TABLE prepared_info AS SELECT key FROM prepared_info")
+    db.close()
+    cache_mod.write_manifest(entry)
+    again, ran = run(folder, tmp_path / "out2", as_of="2026-09-20")
+    assert prepared.adopted(again.con) and built(ran) == []
+    assert ran.get("order_span") == 1 and ran.get("shipment_coverage") == 1
+    assert prepared.order_span(again.con) == (dt.date(2026, 9, 1), dt.date(2026, 9, 1))
+    assert (again.metric("odr_mfn").numerator, again.metric("odr_mfn").denominator) == (1, 3)
+
+
+def test_the_orders_marketplaces_are_stored_with_the_entry(tmp_path, cache_dir, monkeypatch):
+    # Orders 1 and 2 on Amazon.com, order 3 on Amazon.ca: two marketplaces, counted once into the entry
+    from sellerdx import marketplaces
+    folder = make_folder(tmp_path)
+    orders = folder / "orders.txt"
+    lines = orders.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace("Amazon.com", "Amazon.ca")
+    orders.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ran: list[str] = []
+    real = marketplaces._run
+
+    def spy(con, name, params):
+        ran.append(name)
+        return real(con, name, params)
+
+    monkeypatch.setattr(marketplaces, "_run", spy)
+    first, _ = run(folder, tmp_path / "out1")
+    assert ran.count("marketplace_channels") == 1                       # counted while the entry was built
+    ran.clear()
+    again, _ = run(folder, tmp_path / "out2", as_of="2026-09-20")
+    assert "read" not in again.timings and "marketplace_channels" not in ran
+    assert [(m.sales_channel, m.orders) for m in again.marketplaces] == [("Amazon.com", 2), ("Amazon.ca", 1)]
+    assert [(c.sales_channel, c.orders) for c in marketplaces.list_channels(again.con)] == [
+        ("Amazon.com", 2), ("Amazon.ca", 1)]

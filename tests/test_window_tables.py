@@ -106,7 +106,7 @@ def test_window_items_join_the_marks_and_read_no_raw_table(con):
 
 
 def test_prepared_tables_live_in_the_database_windows_in_the_session(con):
-    prepared.use_window(con, "lsr", dt.date(2026, 10, 22), dt.date(2026, 10, 31))
+    prepared.use_window(con, "lsr", dt.date(2026, 10, 2), dt.date(2026, 10, 31))   # the 30-day window
     prepared.window_items(con)
     temporary = dict(con.execute("SELECT table_name, temporary FROM duckdb_tables()").fetchall())
     for name in prepared.PREPARED_TABLES:
@@ -181,3 +181,128 @@ def test_window_groups_take_only_checked_columns(con):
         groups_sql({"carrier": "w.carrier); DROP TABLE order_facts; --"})
     with pytest.raises(ValueError):
         groups_sql({"Bad Name": "w.carrier"})
+
+
+def _window_rows(con) -> list[tuple]:
+    return sorted(con.execute("SELECT * FROM metric_window").fetchall(), key=repr)
+
+
+def _built_alone(family: str, start: dt.date, end: dt.date) -> list[tuple]:
+    """The window as queries/metrics/metric_window.sql builds it in a fresh connection (no sharing)."""
+    fresh = _mixed_channels()
+    prepared.prepare(fresh, force=True)
+    runner.run_query(fresh, "metric_window", {"family": family, "window_start": start, "window_end": end})
+    return sorted(fresh.execute("SELECT * FROM metric_window").fetchall(), key=repr)
+
+
+def _mixed_channels():
+    from support.metrics_data import feedback
+    # MFN orders 1-3 and FBA orders 4-5, purchased Oct 1, 5, 10 / Oct 3, 12; negative feedback on 2 and 4
+    days = {1: "2026-10-01", 2: "2026-10-05", 3: "2026-10-10", 4: "2026-10-03", 5: "2026-10-12"}
+    orders = [order(i, d, channel="Amazon" if i >= 4 else "Merchant") for i, d in days.items()]
+    return load(orders=orders, feedback=[feedback(2, 1, "2026-10-15"), feedback(4, 2, "2026-10-16")])
+
+
+def test_an_odr_channel_window_is_the_odr_all_window_of_its_channel_not_built_again():
+    con = _mixed_channels()
+    prepared.prepare(con, force=True)
+    start, end = dt.date(2026, 9, 1), dt.date(2026, 10, 31)
+    runner.QUERY_STATS.clear()
+    prepared.use_window(con, "odr_afn", start, end)
+    afn = _window_rows(con)
+    prepared.use_window(con, "odr_all", start, end)
+    prepared.use_window(con, "odr_mfn", start, end)
+    mfn = _window_rows(con)
+    assert runner.QUERY_STATS["metric_window"][0] == 1          # odr_all's, built for odr_afn, then shared
+    ids = sorted(r[7][-1:] for r in mfn)
+    assert ids == ["1", "2", "3"] and sorted(r[7][-1:] for r in afn) == ["4", "5"]
+    assert sorted((r[7][-1:], r[0]) for r in mfn + afn) == [
+        ("1", False), ("2", True), ("3", False), ("4", True), ("5", False)]   # the negative feedback
+    assert mfn == _built_alone("odr_mfn", start, end) and afn == _built_alone("odr_afn", start, end)
+
+
+def test_a_shorter_window_with_the_same_end_is_the_wider_windows_rows_from_its_start():
+    con = _mixed_channels()
+    prepared.prepare(con, force=True)
+    end = dt.date(2026, 10, 12)
+    alone = _built_alone("lsr", dt.date(2026, 10, 3), end)
+    runner.QUERY_STATS.clear()
+    prepared.use_window(con, "lsr", dt.date(2026, 9, 13), end)        # 30 days
+    thirty = _window_rows(con)
+    prepared.use_window(con, "lsr", dt.date(2026, 10, 3), end)        # 10 days
+    ten = _window_rows(con)
+    assert runner.QUERY_STATS["metric_window"][0] == 1
+    # LSR counts MFN orders only: 1 (Oct 1), 2 (Oct 5), 3 (Oct 10) in 30 days, 2 and 3 from Oct 3 on
+    assert sorted(r[7][-1:] for r in thirty) == ["1", "2", "3"]
+    assert sorted(r[7][-1:] for r in ten) == ["2", "3"]
+    assert ten == alone
+    prepared.window_items(con)                                         # items of a view window: a join as before
+    assert sorted(r[0][-1:] for r in con.execute("SELECT order_id FROM metric_window_items").fetchall()) == \
+        sorted(r[7][-1:] for r in ten)
+    # another end is not the same window family's rows: built
+    prepared.use_window(con, "lsr", dt.date(2026, 10, 3), dt.date(2026, 10, 11))
+    assert runner.QUERY_STATS["metric_window"][0] == 2
+
+
+def test_the_10_day_lsr_window_asked_first_is_still_a_view_of_the_30_day_one():
+    # metrics.toml: lsr_10d and lsr_30d, both ending on the as-of day: the 30-day window is built first
+    con = _mixed_channels()
+    prepared.prepare(con, force=True)
+    end = dt.date(2026, 10, 12)
+    runner.QUERY_STATS.clear()
+    prepared.use_window(con, "lsr", dt.date(2026, 10, 3), end)
+    assert sorted(r[7][-1:] for r in _window_rows(con)) == ["2", "3"]     # MFN orders of Oct 3 .. 12
+    prepared.use_window(con, "lsr", dt.date(2026, 9, 13), end)
+    assert sorted(r[7][-1:] for r in _window_rows(con)) == ["1", "2", "3"]
+    assert runner.QUERY_STATS["metric_window"][0] == 1
+    state = prepared._PREPARED[con][1]
+    assert state["windows"][("lsr", dt.date(2026, 9, 13), end)] not in state["views"]
+    # pfcr has one window in metrics.toml: built as asked
+    prepared.use_window(con, "pfcr", dt.date(2026, 10, 6), end)
+    assert state["windows"][("pfcr", dt.date(2026, 10, 6), end)] not in state["views"]
+    assert runner.QUERY_STATS["metric_window"][0] == 2
+
+
+def _items_alone(family: str, start: dt.date, end: dt.date) -> list[tuple]:
+    fresh = _mixed_channels()
+    prepared.prepare(fresh, force=True)
+    runner.run_query(fresh, "metric_window", {"family": family, "window_start": start, "window_end": end})
+    runner.run_query(fresh, "metric_window_items", {"family": family})
+    return sorted(fresh.execute("SELECT * FROM metric_window_items").fetchall(), key=repr)
+
+
+def test_a_view_windows_items_are_the_wider_windows_items_of_its_orders():
+    start, end = dt.date(2026, 9, 1), dt.date(2026, 10, 31)
+    want = {f: _items_alone(f, start, end) for f in ("odr_mfn", "odr_afn")}
+    want["lsr"] = _items_alone("lsr", dt.date(2026, 10, 3), dt.date(2026, 10, 12))
+    con = _mixed_channels()
+    prepared.prepare(con, force=True)
+    runner.QUERY_STATS.clear()
+    got = {}
+    for family, s, e in (("odr_mfn", start, end), ("odr_afn", start, end),
+                         ("lsr", dt.date(2026, 10, 3), dt.date(2026, 10, 12))):
+        prepared.use_window(con, family, s, e)
+        prepared.window_items(con)
+        got[family] = sorted(con.execute("SELECT * FROM metric_window_items").fetchall(), key=repr)
+    assert got == want
+    # by hand: odr_mfn's items are orders 1-3 (SKU-A each), order 2 concerned (its negative feedback)
+    assert [(r[0][-1:], r[1], r[4]) for r in got["odr_mfn"]] == [("1", "SKU-A", False), ("2", "SKU-A", True),
+                                                                 ("3", "SKU-A", False)]
+    # the wider windows' items (odr_all, the 30-day LSR window) were built once each, the rest kept from them
+    assert runner.QUERY_STATS["metric_window_items"][0] == 2
+    assert runner.QUERY_STATS["metric_window_items_subset"][0] == 3
+
+
+def test_metric_day_sums_are_metric_orders_per_family_day_and_counts_from():
+    # odr_all: orders 1-5, one a day, the negative feedback of orders 2 (Oct 5) and 4 (Oct 3) counted;
+    # odr_afn: orders 4 and 5 only
+    con = _mixed_channels()
+    prepared.prepare(con, force=True)
+    rows = con.execute("SELECT family, window_date, counts_from, n, k, bad FROM metric_day_sums "
+                       "WHERE family IN ('odr_all', 'odr_afn') ORDER BY family, window_date").fetchall()
+    got = [(f, w.isoformat(), c.isoformat(), int(n), int(k), int(b)) for f, w, c, n, k, b in rows]
+    assert got == [
+        ("odr_afn", "2026-10-03", "2026-10-03", 1, 1, 1), ("odr_afn", "2026-10-12", "2026-10-12", 1, 0, 0),
+        ("odr_all", "2026-10-01", "2026-10-01", 1, 0, 0), ("odr_all", "2026-10-03", "2026-10-03", 1, 1, 1),
+        ("odr_all", "2026-10-05", "2026-10-05", 1, 1, 1), ("odr_all", "2026-10-10", "2026-10-10", 1, 0, 0),
+        ("odr_all", "2026-10-12", "2026-10-12", 1, 0, 0)]

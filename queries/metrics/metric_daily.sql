@@ -2,8 +2,10 @@
 -- first to the last purchase date in the data, the metric as it would read with as-of = D (window of
 -- window_days days ending on D - lag_days, by metric_orders.window_date: the UTC purchase date, the
 -- promised delivery date for otdr_units; an order counts from its metric_orders.counts_from on). Sums
--- metric_orders' weights (1 per order; units for otdr_units). metric_orders is read once for all series.
--- Inputs: order_facts (the data's span), metric_orders.
+-- metric_orders' weights (1 per order; units for otdr_units), summed per day once per data set
+-- (metric_day_sums); one query for all series.
+-- Inputs: order_facts (the data's span), metric_day_sums (metric_orders summed per family, day and
+--   counts_from: queries/metrics/metric_day_sums.sql, a prepared table).
 -- Parameters:
 --   $series STRUCT(metric VARCHAR, family VARCHAR, lag_days INTEGER, window_days INTEGER)[]  one entry per
 --           series: the metric key (returned as is), its family (odr_mfn, odr_afn, odr_all, pfcr, lsr, vtr,
@@ -22,11 +24,10 @@ span AS (
 days AS (
     SELECT CAST(unnest(generate_series(first_day, last_day, INTERVAL 1 DAY)) AS DATE) AS day FROM span
 ),
-per_day AS (
-    SELECT family, window_date, counts_from, sum(weight) AS n, sum(num_weight) AS k, sum(bad_weight) AS bad
-    FROM metric_orders
+per_day AS (   -- metric_orders' weights per (family, day, counts_from), summed once per data set
+    SELECT family, window_date, counts_from, n, k, bad
+    FROM metric_day_sums
     WHERE family IN (SELECT family FROM series)
-    GROUP BY family, window_date, counts_from
 ),
 grid AS (
     SELECT s.metric, s.family, d.day,

@@ -90,6 +90,11 @@ class Analysis:
     def inventory(self) -> ingest.Inventory:
         """Stage 1: the files found and recognised (raises on unusable input)."""
         with self._timed("discover"):
+            # The folder's cache entry, guessed from the files' sizes and times, is checked on a thread
+            # while discover hashes the files (cache.FileCache.expect); used only if the hashes name it.
+            early = self._file_cache()
+            if early is not None:
+                early.expect(self.folder, exclude=(self.options.out,))
             return ingest.discover(self.folder, exclude=(self.options.out,))
 
     @functools.cached_property
@@ -114,7 +119,13 @@ class Analysis:
         return self._load_with_cache(inventory, on_file, cache, workdir)
 
     def _file_cache(self) -> Any:
-        """The cache of this run (``cache`` option: True = the user cache folder), None when off or unusable."""
+        """The cache of this run (``cache`` option: True = the user cache folder), None when off or unusable;
+        made once per analysis."""
+        if "_cache_made" not in self.__dict__:
+            self.__dict__["_cache_made"] = self._make_file_cache()
+        return self.__dict__["_cache_made"]
+
+    def _make_file_cache(self) -> Any:
         folder = resolve(self.options.cache)
         if folder is None:
             return None
@@ -140,6 +151,7 @@ class Analysis:
             # database, so a later run of this folder (another --as-of or --out) reruns only the windows.
             with self._timed("metrics"):
                 store_prepared(con, timezone=self.options.timezone)
+                marketplaces.store_channels(con)   # the orders' marketplaces: as-of independent too
             return built[0]
 
         con, reports = cache.open_database(tables, os.path.join(workdir, "work.duckdb"), build)

@@ -43,11 +43,13 @@ from typing import TYPE_CHECKING, Any
 from . import assets
 from .errors import BadOptionError
 from .model import FileReport
-from .paths import file_sha256, user_cache_dir
+from .paths import hash_files, user_cache_dir
 from .text import parse_size
 from .version import __version__
 
 if TYPE_CHECKING:  # DuckDB and the ingest types are only needed when a cache is used, not by `cache info`
+    from concurrent.futures import Future
+
     import duckdb
 
     from .ingest import SourceFile
@@ -102,8 +104,9 @@ def _rules_fingerprint() -> str:
 # ------------------------------------------------------------------------------------------------ entries
 def write_manifest(entry: Path) -> None:
     """List every file of a (temporary) entry with its size and SHA-256; written last."""
-    files = {p.name: {"size": p.stat().st_size, "sha256": file_sha256(p)}
-             for p in sorted(entry.iterdir()) if p.is_file() and p.name != MANIFEST}
+    names = [p for p in sorted(entry.iterdir()) if p.is_file() and p.name != MANIFEST]
+    hashes = hash_files(names)    # side by side (paths.hash_files), each file's own SHA-256
+    files = {p.name: {"size": p.stat().st_size, "sha256": hashes[str(p)].result()} for p in names}
     (entry / MANIFEST).write_text(json.dumps({"sellerdx": __version__, "files": files}), encoding="utf-8")
 
 
@@ -124,9 +127,47 @@ def verify(entry: Path) -> str | None:
             return f"{name} is missing"
         if size != want.get("size"):
             return f"{name} has {size:,} bytes, {want.get('size')!r} expected"
-        if file_sha256(path) != want.get("sha256"):
+    hashes = hash_files([entry / name for name in files])     # side by side (paths.hash_files)
+    for name, want in files.items():
+        try:
+            digest = hashes[str(entry / name)].result()
+        except OSError:
+            return f"{name} is missing"
+        if digest != want.get("sha256"):
             return f"{name} does not match its checksum"
     return None
+
+
+STAT_KEY = "stat.key"
+"""A folder entry's file naming the names, sizes and modification times of the folder's files when the entry
+was built (:func:`folder_stat_key`): how a later run guesses its entry before it has hashed the files."""
+
+
+def folder_stat_key(folder: str | os.PathLike[str], *, exclude: Iterable[str | os.PathLike[str] | None] = (),
+                    marketplace: str = "") -> str:
+    """A digest of every file's relative path, size and modification time below ``folder`` (subfolders in
+    ``exclude``, e.g. the output folder, left out) and the marketplace. Only a guess of which folder entry
+    a run will open: the entry is still found by the files' content (:meth:`FileCache.database_key`)."""
+    root = Path(folder)
+    skip = set()
+    for path in exclude:
+        if path:
+            try:
+                skip.add(Path(path).resolve())
+            except OSError:
+                pass
+    digest = hashlib.sha256(marketplace.encode() + b"\0")
+    for dirpath, dirs, files in os.walk(root):
+        here = Path(dirpath)
+        dirs[:] = sorted(d for d in dirs if (here / d).resolve() not in skip)
+        for name in sorted(files):
+            try:
+                st = os.stat(here / name)
+            except OSError:
+                continue
+            rel = (here / name).relative_to(root).as_posix()
+            digest.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def _touch(entry: Path) -> None:
@@ -268,6 +309,36 @@ class FileCache:
         self.misses = 0
         self.rebuilt: list[str] = []     # entries found damaged (deleted, then built again)
         self.used: set[Path] = set()     # entries this run reads or wrote: never evicted by it
+        self.stat_key: str | None = None                     # :meth:`expect`'s, stored with a new entry
+        self._checking: dict[Path, Future[str | None]] = {}  # entry -> verify() started by expect()
+
+    # ---- the folder's entry checked early
+    def expect(self, folder: str | os.PathLike[str], *,
+               exclude: Iterable[str | os.PathLike[str] | None] = ()) -> Path | None:
+        """Guess the folder entry this run will open and start verifying it in the background; returns it.
+
+        Called before the folder's files are hashed (ingest.discover): the entry whose :data:`STAT_KEY` names
+        the same files, sizes and modification times is checked (:func:`verify`, a full SHA-256 of its
+        database) on a thread beside the hashing, which leaves a core idle once the small files are done.
+        :meth:`open_database` uses that check only if the content key names the same entry; otherwise the
+        guess cost some hashing and nothing else. An entry is never used without a full check."""
+        self.stat_key = folder_stat_key(folder, exclude=exclude, marketplace=self.marketplace)
+        base = self.folder / "folders"
+        for entry in sorted(base.iterdir()) if base.is_dir() else ():
+            if entry.name.startswith(_TMP_PREFIX):
+                continue
+            try:
+                if (entry / STAT_KEY).read_text(encoding="utf-8").strip() != self.stat_key:
+                    continue
+            except OSError:
+                continue
+            from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - only when a cache is used
+
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sellerdx-verify")
+            self._checking[entry] = pool.submit(verify, entry)
+            pool.shutdown(wait=False)
+            return entry
+        return None
 
     # ---- keys
     def database_key(self, sources: list[SourceFile]) -> str:
@@ -288,9 +359,10 @@ class FileCache:
 
     def _open(self, entry: Path) -> bool:
         """Whether a complete, intact entry exists; a damaged one is deleted (and counted)."""
+        checking = self._checking.pop(entry, None)
         if not entry.exists():
             return False
-        problem = verify(entry)
+        problem = checking.result() if checking is not None else verify(entry)
         if problem:
             log.warning("cache entry %s is damaged (%s); rebuilding it", entry, problem)
             self.rebuilt.append(f"{entry.parent.name}/{entry.name}: {problem}")
@@ -366,8 +438,10 @@ class FileCache:
                 con.close()
             (tmp / "reports.json").write_text(json.dumps([_report_to_json(r) for r in result.files],
                                                          ensure_ascii=False), encoding="utf-8")
+            if self.stat_key:     # how the next run of this folder finds the entry early (expect)
+                (tmp / STAT_KEY).write_text(self.stat_key, encoding="utf-8")
             for leftover in tmp.iterdir():      # DuckDB's spill files and WAL: not part of the entry
-                if leftover.name != "data.duckdb" and leftover.name != "reports.json":
+                if leftover.name not in ("data.duckdb", "reports.json", STAT_KEY):
                     _remove(leftover) if leftover.is_dir() else leftover.unlink(missing_ok=True)
             try:
                 _publish(tmp, entry)

@@ -22,7 +22,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from charset_normalizer import from_bytes
 
@@ -32,9 +32,12 @@ from .errors import MissingColumnError, NoInputError, UnreadableFileError
 from .i18n import Message
 from .i18n.fields import Joined
 from .model import SkippedFile
-from .paths import file_sha256
+from .paths import hash_files
 from .recognise import MAPPING_FILE, Verdict, article, recognise_table
 from .schema import normalize_header, report_specs
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 SAMPLE_BYTES = 256 * 1024
 _TEXT_SUFFIXES = {".txt", ".csv", ".tsv", ".tab", ".json"}
@@ -121,22 +124,45 @@ def _same(a: Path, b: Path) -> bool:
 def _candidates(folder: Path, exclude: tuple[Path, ...],
                 skipped: list[SkippedFile]) -> Iterator[tuple[str, Location, int, str]]:
     """(display path, location, size, content hash) of every file, archives opened."""
-    for path in _walk(folder, exclude):
+    paths = list(_walk(folder, exclude))
+    # Every plain file's SHA-256 is started at once on a pool of threads (paths.hash_files: the same hash
+    # as file_sha256 one by one), while the loop below recognises the files in order as their hashes arrive.
+    hashes = hash_files([p for p in paths if _skip_reason(p) is None and p.suffix.lower() != ".zip"])
+    try:
+        yield from _each_candidate(folder, paths, hashes, skipped)
+    finally:   # discovery stopped early (an unreadable archive): the hashes not yet started are not needed
+        for future in hashes.values():
+            future.cancel()
+
+
+def _each_candidate(folder: Path, paths: list[Path], hashes: dict[str, Future[str]],
+                    skipped: list[SkippedFile]) -> Iterator[tuple[str, Location, int, str]]:
+    for path in paths:
         rel = path.relative_to(folder).as_posix()
-        if path.is_symlink():
-            skipped.append(SkippedFile(rel, "a symbolic link; copy the file itself into the folder"))
-            continue
-        if path.name == MAPPING_FILE:
+        reason = _skip_reason(path)
+        if reason == "":
             continue  # read separately: the user's header mapping
-        if path.name.startswith(".") or path.name in {"Thumbs.db", "desktop.ini"}:
-            skipped.append(SkippedFile(rel, "hidden or system file"))
+        if reason is not None:
+            skipped.append(SkippedFile(rel, reason))
             continue
         suffix = path.suffix.lower()
         if suffix == ".zip":
             yield from _zip_members(path, rel, skipped)
             continue
         size = path.stat().st_size
-        yield rel, Location(str(path), gzipped=(suffix == ".gz")), size, file_sha256(str(path))
+        yield rel, Location(str(path), gzipped=(suffix == ".gz")), size, hashes[str(path)].result()
+
+
+def _skip_reason(path: Path) -> str | None:
+    """Why a file of the folder is not a candidate, None when it is one; an empty reason for the user's
+    header mapping (read separately, not listed as skipped)."""
+    if path.is_symlink():
+        return "a symbolic link; copy the file itself into the folder"
+    if path.name == MAPPING_FILE:
+        return ""
+    if path.name.startswith(".") or path.name in {"Thumbs.db", "desktop.ini"}:
+        return "hidden or system file"
+    return None
 
 
 def _zip_members(path: Path, rel: str, skipped: list[SkippedFile]) -> Iterator[tuple[str, Location, int, str]]:

@@ -19,6 +19,7 @@ A folder with one marketplace (or none named) is analysed exactly as before: no 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -96,9 +97,41 @@ def _run(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]) -
 
 
 def list_channels(con: duckdb.DuckDBPyConnection) -> tuple[Channel, ...]:
-    """The marketplaces of the orders, most orders first (``queries/load/marketplace_channels.sql``)."""
-    rows = _run(con, "marketplace_channels", {"marketplace_prefix": _prefix()})
+    """The marketplaces of the orders, most orders first (``queries/load/marketplace_channels.sql``); read
+    from the folder's cache entry when :func:`store_channels` stored them for the same orders."""
+    rows = _stored_channels(con)
+    if rows is None:
+        rows = _run(con, "marketplace_channels", {"marketplace_prefix": _prefix()})
     return tuple(Channel(str(key), str(name), int(n)) for key, name, n in rows)
+
+
+# -- stored with a folder's cache entry (round five): the channels depend on the orders only, so a later run
+# -- of the folder (a new --as-of or --out) does not count the distinct orders of every marketplace again.
+_STORED = "marketplace_channels_info"
+
+
+def _stored_key(con: duckdb.DuckDBPyConnection) -> str:
+    """What the stored channels were counted from: the orders' row count and the marketplace prefix."""
+    return json.dumps([con.execute("SELECT count(*) FROM orders").fetchone()[0], _prefix()])
+
+
+def store_channels(con: duckdb.DuckDBPyConnection) -> None:
+    """Store the orders' marketplaces in ``con``'s database (the folder's cache entry being built)."""
+    rows = _run(con, "marketplace_channels", {"marketplace_prefix": _prefix()})
+    con.execute(f"CREATE OR REPLACE TABLE {_STORED} AS SELECT CAST($k AS VARCHAR) AS key, "
+                "CAST($rows AS VARCHAR) AS rows",
+                {"k": _stored_key(con), "rows": json.dumps([[str(a), str(b), int(n)] for a, b, n in rows])})
+
+
+def _stored_channels(con: duckdb.DuckDBPyConnection) -> list[tuple] | None:
+    found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = $t AND NOT temporary",
+                        {"t": _STORED}).fetchone()[0]
+    if not found:
+        return None
+    row = con.execute(f"SELECT key, rows FROM {_STORED}").fetchone()
+    if row is None or row[0] != _stored_key(con):
+        return None
+    return [tuple(r) for r in json.loads(row[1])]
 
 
 def _listing(channels: Sequence[Channel]) -> str:
@@ -252,4 +285,5 @@ def describe_marketplaces(con: duckdb.DuckDBPyConnection, split_: Split, *, fold
                                data_warnings=(*top.data_warnings, other_marketplaces_warning(split_, results)))
 
 
-__all__ = ["BINDINGS", "Channel", "Split", "choose", "describe_marketplaces", "list_channels", "split", "view"]
+__all__ = ["BINDINGS", "Channel", "Split", "choose", "describe_marketplaces", "list_channels", "split",
+           "store_channels", "view"]

@@ -32,6 +32,8 @@ def write_csv(path: str | os.PathLike[str], header: Sequence[str], rows: Iterabl
         writer = csv.writer(fh)
         writer.writerow(header)
         for row in rows:
-            writer.writerow(["" if v is None else neutralize(v) for v in row])
+            # neutralize() inline: a call per cell is most of the time of a big file (evidence.csv)
+            writer.writerow(["" if v is None else "'" + v if isinstance(v, str) and v.startswith(_TRIGGERS)
+                             else v for v in row])
             count += 1
     return count

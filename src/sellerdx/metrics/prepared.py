@@ -1,10 +1,11 @@
-"""Derived tables built once per loaded data set (``defect_events``, ``order_facts``, ``order_items``, ``metric_orders``), the per-window tables the rules read, and the as-of date."""
+"""Derived tables built once per loaded data set (``defect_events``, ``order_facts``, ``order_items``, ``metric_orders``, ``metric_day_sums``), the per-window tables the rules read, and the as-of date."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import hashlib
+import json
 import weakref
 from typing import Any
 
@@ -23,7 +24,7 @@ _PREPARED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple] = weakref
 _KEEP = object()
 
 
-PREPARED_TABLES = ("defect_events", "order_facts", "order_items", "metric_orders")
+PREPARED_TABLES = ("defect_events", "order_facts", "order_items", "metric_orders", "metric_day_sums")
 """The as-of-independent tables :func:`prepare` builds, in this order (queries/metrics/<name>.sql)."""
 
 _STAGES = {"metric_orders": ("metric_unit_rows",)}
@@ -56,7 +57,7 @@ def _key_text(key: tuple) -> str:
 
 
 def _build(con: duckdb.DuckDBPyConnection, timezone: Any) -> None:
-    """Run defect_events, order_facts, order_items and metric_orders: tables of the connection's database
+    """Run defect_events, order_facts, order_items, metric_orders and metric_day_sums: tables of the connection's database
     (the work database of an analysis, or the cache entry being built), never temp tables. Temp tables
     live in memory uncompressed (a 1M-item account's prepared tables took ~850 MB of DuckDB's budget as temp
     tables); tables of the database file are compressed and paged by DuckDB's buffer manager."""
@@ -85,6 +86,7 @@ def _build(con: duckdb.DuckDBPyConnection, timezone: Any) -> None:
         },
         "metric_unit_rows": {"invalid_carriers": [w.lower() for w in cfg["tracking"]["invalid_carriers"]]},
         "metric_orders": {},
+        "metric_day_sums": {},
     }
     for name in PREPARED_TABLES:   # the biggest statements of a run: tried again before giving up (store)
         for stage in _STAGES.get(name, ()):
@@ -95,7 +97,7 @@ def _build(con: duckdb.DuckDBPyConnection, timezone: Any) -> None:
 
 
 def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False, timezone: Any = _KEEP) -> None:
-    """Build ``defect_events``, ``order_facts``, ``order_items`` and ``metric_orders`` unless already built for this data.
+    """Build the prepared tables (:data:`PREPARED_TABLES`) unless already built for this data.
 
     ``timezone`` is the zone of every order's local weekday / hour / date (``--timezone``), None for each
     order's sales-channel zone (data/timezones.toml); left out, the zone of the last build is kept.
@@ -110,17 +112,21 @@ def prepare(con: duckdb.DuckDBPyConnection, *, force: bool = False, timezone: An
     key = _key(con, timezone)
     if not force and con in _PREPARED and _PREPARED[con][0] == key:
         return
-    if not force and con not in _PREPARED and stored_prepared(con) == _key_text(key):
-        _PREPARED[con] = (key, _fresh_state(con, adopted=True))
-        return
+    if not force and con not in _PREPARED:
+        info = stored_info(con)
+        if info is not None and info.get("key") == _key_text(key):
+            _PREPARED[con] = (key, _fresh_state(con, adopted=True, info=info))
+            return
     _build(con, timezone)
     _drop_windows(con)
     _PREPARED[con] = (key, _fresh_state(con, adopted=False))
 
 
-def _fresh_state(con: duckdb.DuckDBPyConnection, *, adopted: bool) -> dict[str, Any]:
-    return {"coverage": query_one(con, "shipment_coverage"), "window": None, "windows": {}, "items": set(),
-            "adopted": adopted, "span": None}
+def _fresh_state(con: duckdb.DuckDBPyConnection, *, adopted: bool,
+                 info: dict[str, Any] | None = None) -> dict[str, Any]:
+    coverage = _stored_coverage(info) or query_one(con, "shipment_coverage")
+    return {"coverage": coverage, "window": None, "windows": {}, "views": {}, "items": set(),
+            "adopted": adopted}
 
 
 def store_prepared(con: duckdb.DuckDBPyConnection, timezone: Any = None) -> None:
@@ -128,18 +134,40 @@ def store_prepared(con: duckdb.DuckDBPyConnection, timezone: Any = None) -> None
     naming what they were built from, so a later analysis of the same database (the folder's cache entry,
     attached read-only) uses them without rebuilding: only the window queries depend on ``--as-of``."""
     _build(con, timezone)
-    con.execute("CREATE OR REPLACE TABLE prepared_info AS SELECT CAST($k AS VARCHAR) AS key",
-                {"k": _key_text(_key(con, timezone))})
+    # The as-of-independent facts read in every run are stored beside them too: the orders' purchase-date
+    # span (order_span: min, max over every order row) and the shipments' coverage.
+    span = _span_query(con)
+    con.execute("CREATE OR REPLACE TABLE prepared_info AS SELECT CAST($k AS VARCHAR) AS key, "
+                "CAST($counts AS VARCHAR) AS counts, CAST($first AS DATE) AS first_date, "
+                "CAST($last AS DATE) AS last_date, CAST($coverage AS VARCHAR) AS coverage",
+                {"k": _key_text(_key(con, timezone)), "counts": repr(_source_counts(con)),
+                 "first": span[0], "last": span[1],
+                 "coverage": json.dumps(query_one(con, "shipment_coverage"), sort_keys=True)})
 
 
-def stored_prepared(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The key of the prepared tables stored in ``con``'s databases (``prepared_info``), None without."""
+def stored_info(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    """The row of ``prepared_info`` stored in ``con``'s databases (:func:`store_prepared`), None without:
+    ``key`` (what the prepared tables were built from), and since round five ``counts`` (the source row
+    counts they were built from), ``first_date`` / ``last_date`` (:func:`order_span`) and ``coverage``
+    (:func:`shipment_coverage`, JSON). An entry stored before has only ``key``: those are then queried."""
     found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'prepared_info' "
                         "AND NOT temporary").fetchone()[0]
     if not found:
         return None
-    row = con.execute("SELECT key FROM prepared_info").fetchone()
-    return row[0] if row else None
+    cur = con.execute("SELECT * FROM prepared_info")
+    row = cur.fetchone()
+    return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None
+
+
+def stored_prepared(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The key of the prepared tables stored in ``con``'s databases (``prepared_info``), None without."""
+    info = stored_info(con)
+    return info.get("key") if info else None
+
+
+def _stored_coverage(info: dict[str, Any] | None) -> dict[str, Any] | None:
+    text = (info or {}).get("coverage")
+    return json.loads(text) if text else None
 
 
 def adopted(con: duckdb.DuckDBPyConnection) -> bool:
@@ -155,7 +183,8 @@ def _drop_windows(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP VIEW IF EXISTS metric_window")
     con.execute("DROP VIEW IF EXISTS metric_window_items")
     for n in state["windows"].values():
-        con.execute(f"DROP TABLE IF EXISTS metric_window_{n}")
+        kind = "VIEW" if n in state["views"] else "TABLE"
+        con.execute(f"DROP {kind} IF EXISTS metric_window_{n}")
         con.execute(f"DROP TABLE IF EXISTS metric_window_items_{n}")
 
 
@@ -176,10 +205,7 @@ def use_window(con: duckdb.DuckDBPyConnection, family: str, start: dt.date, end:
         return
     windows: dict[tuple, int] = state["windows"]
     if want not in windows:
-        con.execute("DROP VIEW IF EXISTS metric_window")
-        run_query(con, "metric_window", {"family": family, "window_start": start, "window_end": end})
-        windows[want] = len(windows)
-        keep_window_table(con, "metric_window", windows[want])
+        _new_window(con, state, family, start, end)
     n = windows[want]
     show_window_table(con, "metric_window", n)
     if n in state["items"]:
@@ -189,13 +215,87 @@ def use_window(con: duckdb.DuckDBPyConnection, family: str, start: dt.date, end:
     state["window"] = want
 
 
+CHANNEL_FAMILIES = {"odr_mfn": ("odr_all", "MFN"), "odr_afn": ("odr_all", "AFN")}
+"""Families whose rows in metric_orders are another family's rows of one channel, column for column
+(queries/metrics/metric_orders.sql: odr_mfn and odr_afn are odr_all's MFN and AFN orders)."""
+
+
+def _new_window(con: duckdb.DuckDBPyConnection, state: dict[str, Any], family: str, start: dt.date,
+                end: dt.date) -> None:
+    """Make window (family, start, end) known as ``metric_window_<n>``: a view of a window already holding
+    its rows, else a temp table of its own (queries/metrics/metric_window.sql).
+
+    A window's rows are those of metric_orders with ``window_date`` from start to end that count on the
+    end (``counts_from <= end``), joined with their order_facts columns. So an ODR window of one channel is
+    the odr_all window of the same dates restricted to that channel (:data:`CHANNEL_FAMILIES`; the odr_all
+    window is built for it if it was not), and a window of a family whose end another window of the
+    family shares, starting earlier (the 10-day LSR window in the 30-day one), is that window's rows from
+    ``start`` on. Either is a view: nothing copied."""
+    windows: dict[tuple, int] = state["windows"]
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date):
+        raise TypeError(f"a window's start and end are dates, not {start!r} and {end!r}")
+    source: tuple[int, str] | None = None   # (window whose rows these are, the SQL condition that keeps them)
+    if family in CHANNEL_FAMILIES:
+        whole, channel = CHANNEL_FAMILIES[family]
+        if (whole, start, end) not in windows:
+            _new_window(con, state, whole, start, end)
+        source = (windows[(whole, start, end)], f"channel = '{channel}'")
+    else:
+        days = _widest_days(family)
+        widest = end - dt.timedelta(days=days - 1) if days else start
+        if widest < start and (family, widest, end) not in windows:
+            # the family's widest window ends on the same day (metrics.toml) and will be asked for too:
+            # built first, whichever metric's rules come first, so this one is a view of it
+            _new_window(con, state, family, widest, end)
+        wider = [(s, n) for (f, s, e), n in windows.items() if f == family and e == end and s < start]
+        if wider:   # the widest one
+            source = (min(wider)[1], f"window_date >= DATE '{start:%Y-%m-%d}'")
+    n = len(windows)
+    if source is None:
+        con.execute("DROP VIEW IF EXISTS metric_window")
+        run_query(con, "metric_window", {"family": family, "window_start": start, "window_end": end})
+        keep_window_table(con, "metric_window", n)
+    else:
+        # A view's text holds no parameter: the condition is made of a channel code of the mapping above
+        # or an ISO date, never of user text.
+        con.execute(f"CREATE OR REPLACE TEMP VIEW metric_window_{n} AS "
+                    f"SELECT * FROM metric_window_{source[0]} WHERE {source[1]}")
+        state["views"][n] = source[0]
+    windows[(family, start, end)] = n
+
+
+def _widest_days(family: str) -> int | None:
+    """The longest window (days) of the metrics of ``family`` (data/metrics.toml), when they all end on the
+    same day (the same ``lagged`` and ``lag_days``) and there are several; else None."""
+    cfgs = [c for c in metrics_config()["metrics"].values() if c.get("family") == family]
+    if len(cfgs) < 2 or len({(bool(c.get("lagged")), c.get("lag_days")) for c in cfgs}) != 1:
+        return None
+    return max(int(c["window_days"]) for c in cfgs)
+
+
 def window_items(con: duckdb.DuckDBPyConnection) -> None:
     """Build ``metric_window_items`` (queries/metric_window_items.sql) for the current ``metric_window``
     (once per window: kept as ``metric_window_items_<n>``, the view ``metric_window_items`` shows it)."""
     n, state = current_window(con, "window_items")
     if n not in state["items"]:
+        wider = state["views"].get(n)
+        if wider is not None and wider not in state["items"]:
+            # a view's items are kept from the wider window's: built first (the rules ask for them too)
+            show_window_table(con, "metric_window", wider)
+            con.execute("DROP VIEW IF EXISTS metric_window_items")
+            family = next(f for (f, _, _), m in state["windows"].items() if m == wider)
+            run_query(con, "metric_window_items", {"family": family})
+            keep_window_table(con, "metric_window_items", wider)
+            state["items"].add(wider)
+            show_window_table(con, "metric_window", n)
         con.execute("DROP VIEW IF EXISTS metric_window_items")
-        run_query(con, "metric_window_items", {"family": state["window"][0]})
+        if wider is None:
+            run_query(con, "metric_window_items", {"family": state["window"][0]})
+        else:   # the wider window's items of this window's orders (no join with order_items)
+            con.execute(f"CREATE OR REPLACE TEMP VIEW metric_window_items_wider AS "
+                        f"SELECT * FROM metric_window_items_{wider}")
+            run_query(con, "metric_window_items_subset", {})
+            con.execute("DROP VIEW metric_window_items_wider")
         keep_window_table(con, "metric_window_items", n)
         state["items"].add(n)
         show_window_table(con, "metric_window_items", n)
@@ -253,15 +353,33 @@ def local_zones(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def order_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date | None]:
-    """(first, last) UTC purchase date in the orders data."""
-    counts = tuple(sorted(query_one(con, "source_counts").items()))
+    """(first, last) UTC purchase date in the orders data.
+
+    Read once per loaded data set; a folder's cached database holds it with the prepared tables
+    (:func:`store_prepared`), so a later run of the folder reads it from there when the source row counts
+    are the ones it was stored with, and does not scan the orders."""
+    counts = _source_counts(con)
     cached = _SPANS.get(con)
     if cached is not None and cached[0] == counts:
         return cached[1]
-    row = query_one(con, "order_span")
-    span = (row["first_date"], row["last_date"])
+    info = stored_info(con)
+    if info is not None and info.get("counts") == repr(counts) and "first_date" in info:
+        span = (info["first_date"], info["last_date"])
+    else:
+        span = _span_query(con)
     _SPANS[con] = (counts, span)
     return span
+
+
+def _source_counts(con: duckdb.DuckDBPyConnection) -> tuple:
+    """The source tables' row counts (queries/metrics/source_counts.sql: table metadata, no scan), asked
+    every time: a test or a user's own SQL may change a table without telling ``store``."""
+    return tuple(sorted(query_one(con, "source_counts").items()))
+
+
+def _span_query(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date | None]:
+    row = query_one(con, "order_span")
+    return row["first_date"], row["last_date"]
 
 
 _SPANS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple] = weakref.WeakKeyDictionary()

@@ -37,6 +37,8 @@ BINDINGS: dict[str, frozenset[str]] = {
     "breakdown_items": frozenset({"defects_only"}),
     "metric_window": frozenset({"family", "window_start", "window_end"}),
     "metric_window_items": frozenset({"family"}),
+    "metric_window_items_subset": frozenset(),
+    "metric_day_sums": frozenset(),
     "metric_window_groups": frozenset(),
     "recovery": frozenset({"family", "as_of", "lag_days", "window_days"}),
     "unmatched_defects": frozenset({"defect_delay_days"}),

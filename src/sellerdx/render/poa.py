@@ -13,9 +13,10 @@ import functools
 import os
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
+import numpy as np
 
 from sellerdx import assets
 from sellerdx.catalog import metric_family, metric_wording
@@ -26,6 +27,9 @@ from sellerdx.model import MetricResult
 from sellerdx.result import AnalysisResult, CauseSection, MetricFigure, PreventiveStep
 from sellerdx.safecsv import write_csv
 from sellerdx.text import is_missing, neutralize_text, percent
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # --------------------------------------------------------------------------------------------------
 # The Plan of Action
@@ -209,6 +213,17 @@ def _iso_date(value: Any) -> str | None:
     return (value.date() if hasattr(value, "date") else value).isoformat()
 
 
+def _iso_dates(series: pd.Series) -> list[str | None]:
+    """:func:`_iso_date` of every value of a column; a plain datetime64 column at once (numpy's day of a
+    timestamp is ``Timestamp.date()``'s: both floor), instead of a Timestamp made per value."""
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind == "M":
+        values = series.to_numpy()
+        days = values.astype("datetime64[D]").astype(str)
+        return np.where(np.isnat(values), None, days).tolist()
+    return [_iso_date(r["v"]) for r in records(series.to_frame("v"))]
+
+
 _EVIDENCE_FIELDS = ("order_id", "purchase_date", "channel", "asin", "sku", "defect_type")
 
 
@@ -220,31 +235,43 @@ def evidence_rows(result: AnalysisResult) -> list[list[Any]]:
     rows: list[list[Any]] = []
     listed: set[tuple[str | None, str]] = set()
     sections: dict[tuple[str | None, str], str] = {}
+    families: dict[str, str | None] = {}   # metric -> family, asked once per metric (not once per order)
+
+    def family(metric: str) -> str | None:
+        if metric not in families:
+            families[metric] = metric_family(metric)
+        return families[metric]
+
     if result.plan is not None:
-        sections = {(metric_family(a.metric), a.order_id): a.section for a in result.plan.answered}
+        sections = {(family(a.metric), a.order_id): a.section for a in result.plan.answered}
     for item in result.findings:
         f = item.finding
         if not f.order_ids:
             continue
-        found: dict[str, dict[str, Any]] = {}
+        found: dict[str, tuple[dict[str, Any], str | None]] = {}
         if item.evidence is not None:   # only the columns written (every column: 1 s at 1M items)
-            frame = item.evidence[[c for c in _EVIDENCE_FIELDS if c in item.evidence.columns]]
-            found = {r["order_id"]: r for r in records(frame)}
+            ev = item.evidence
+            frame = ev[[c for c in _EVIDENCE_FIELDS if c in ev.columns and c != "purchase_date"]]
+            dates = _iso_dates(ev["purchase_date"]) if "purchase_date" in ev.columns else [None] * len(ev)
+            found = {r["order_id"]: (r, day) for r, day in zip(records(frame), dates, strict=True)}
         detail = f"{f.metric}: {f.title}"
+        fam = family(f.metric)
         for order_id in f.order_ids:
-            r = found.get(order_id)
-            section = sections.get((metric_family(f.metric), order_id), "")
-            listed.add((metric_family(f.metric), order_id))
-            if r is None:
+            hit = found.get(order_id)
+            section = sections.get((fam, order_id), "")
+            listed.add((fam, order_id))
+            if hit is None:
                 rows.append([order_id, None, None, None, None, None, f.code, section, detail])
                 continue
-            rows.append([r["order_id"], _iso_date(r.get("purchase_date")), r.get("channel"), r.get("asin"),
+            r, day = hit
+            rows.append([r["order_id"], day, r.get("channel"), r.get("asin"),
                          r.get("sku"), r.get("defect_type"), f.code, section, detail])
     if result.plan is not None:
         for a in result.plan.answered:
-            if (metric_family(a.metric), a.order_id) in listed:
+            key = (family(a.metric), a.order_id)
+            if key in listed:
                 continue
-            listed.add((metric_family(a.metric), a.order_id))
+            listed.add(key)
             rows.append([a.order_id, None, None, None, None, a.defect, "", a.section, f"{a.metric}: {a.reason}"])
     return rows
 
