@@ -9,6 +9,7 @@ the repository and ``src/sellerdx/queries`` does not exist).
 from __future__ import annotations
 
 import functools
+import hashlib
 import tomllib
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -86,3 +87,41 @@ def load_toml(filename: str) -> dict[str, Any]:
 def list_assets(folder: str, suffix: str = "") -> list[str]:
     """Names of the files directly inside a packaged folder, sorted."""
     return sorted(p.name for p in asset_dir(folder).iterdir() if p.name.endswith(suffix) and p.is_file())
+
+
+def code_files() -> list[tuple[str, Traversable]]:
+    """(name, file) of sellerdx's own code and data, sorted by name: every file of the package (modules,
+    data, templates, translations; no ``__pycache__``) and the queries and schemas where a source checkout
+    keeps them beside it (see :func:`asset_dir`)."""
+    files: list[tuple[str, Traversable]] = []
+
+    def walk(prefix: str, folder: Traversable) -> None:
+        for item in sorted(folder.iterdir(), key=lambda t: t.name):
+            if item.is_dir():
+                if item.name != "__pycache__":
+                    walk(f"{prefix}{item.name}/", item)
+            elif item.is_file() and not item.name.endswith((".pyc", ".pyo")):
+                files.append((prefix + item.name, item))
+
+    root = _package_root()
+    walk("sellerdx/", root)
+    for name in _TOP_LEVEL:
+        folder = asset_dir(name)
+        if str(folder) != str(root / name):
+            walk(f"{name}/", folder)
+    return files
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of sellerdx's version and of :func:`code_files`: what a stored result (a cache entry, an
+    account's outputs kept by a portfolio run) was made by. It changes with any update of sellerdx, even to
+    another commit of the same version (a checkout between two releases, an editable install). ~10 ms."""
+    from sellerdx.version import __version__  # noqa: PLC0415 - assets is imported by everything; keep it light
+
+    digest = hashlib.sha256(__version__.encode())
+    for name, item in code_files():
+        digest.update(name.encode() + b"\0")
+        digest.update(item.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()

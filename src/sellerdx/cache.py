@@ -4,9 +4,10 @@ The cache folder is ``paths.user_cache_dir()`` (``$SELLERDX_CACHE_DIR`` override
 ``--no-cache`` (``cache=False``) turns it off. It holds two kinds of entries:
 
 * ``folders/<key>/`` — **a whole folder**: the loaded DuckDB database (canonical tables, quarantined rows)
-  and the file reports. The key hashes every file's content hash, kind and name, the sellerdx version, the
-  data that decides how files are read, and the marketplace. Analysing the same folder again (a new
-  ``--as-of``, a new output folder) attaches that database read-only and reads nothing.
+  and the file reports. The key hashes every file's content hash, kind and name, the sellerdx version and
+  its own code and data (every module, query, schema and data file), and the marketplace. Analysing the
+  same folder again (a new ``--as-of``, a new output folder) attaches that database read-only and reads
+  nothing.
 * ``files/<key>/`` — **one file**: its staged and quarantined rows as Parquet, and its report. When the
   folder changed, every file whose bytes did not change is restored from here instead of being read again.
 
@@ -16,7 +17,7 @@ the cache: it is never evicted nor cleared.
 Safety: an entry is built under a temporary name (``.tmp-*``) and renamed into place only when complete;
 its ``manifest.json`` (written last) lists the size and SHA-256 of every file in it and is checked each time
 the entry is opened. An entry that does not match (half-written, truncated, edited) is deleted and rebuilt,
-never used. Any change to a file or to the reading rules gives a new key, so a stale entry is never used.
+never used. Any change to a file or to sellerdx's code gives a new key, so a stale entry is never used.
 
 Size: each use touches the entry's manifest (its "last used" time). After a run stores an entry, the least
 recently used entries are deleted until the cache is under its bound (``$SELLERDX_CACHE_MAX_BYTES``,
@@ -27,7 +28,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import hashlib
 import json
 import logging
@@ -62,7 +62,6 @@ MANIFEST = "manifest.json"
 ENTRY_KINDS = ("files", "folders")
 _TMP_PREFIX = ".tmp-"
 _STALE_TMP_SECONDS = 6 * 3600     # a temporary entry this old belongs to a run that was killed
-_DATA_FILES = (("data", "reports.toml"), ("data", "dates.toml"), ("data", "vocabulary.toml"))
 
 
 # ------------------------------------------------------------------------------------------------ settings
@@ -87,18 +86,11 @@ def max_bytes() -> int:
                              hint="write a number of bytes or e.g. 500MB, 2GB") from None
 
 
-@functools.cache
 def _rules_fingerprint() -> str:
-    digest = hashlib.sha256(__version__.encode())
-    for folder, name in _DATA_FILES:
-        digest.update(assets.read_text(folder, name).encode())
-    for name in assets.list_assets("schemas", ".yaml"):
-        digest.update(assets.read_text("schemas", name).encode())
-    # A file entry holds the rows as its canonical table stores them: the load queries shape them.
-    for name in sorted(assets.query_names()):
-        if assets.query_paths()[name].parent.name == "load":
-            digest.update(assets.load_query(name).encode())
-    return digest.hexdigest()
+    """In every key: sellerdx's version and its own code and data (:func:`sellerdx.assets.code_fingerprint`).
+    An entry written by another version, or by another commit of the same version, is never used, whatever
+    part of the reading or of the prepared tables changed."""
+    return assets.code_fingerprint()
 
 
 # ------------------------------------------------------------------------------------------------ entries

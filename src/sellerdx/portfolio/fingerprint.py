@@ -1,52 +1,33 @@
 """Incremental runs: a content fingerprint per account, kept in ``DIR/portfolio-state.json``.
 
 An account's fingerprint hashes the content (sha256) and relative path of every file in its folder, the
-options it declares, the sellerdx version and the packaged data, queries, schemas and templates. An account
-whose fingerprint equals the one of the last successful run, and whose ``DIR/<account>/summary.json`` is
-still there, is not analysed again: its outputs are reused. A file's hash is reused from the state when
+options it declares, and sellerdx's version and its own code and data (every module, query, schema, data
+file and template). An account whose fingerprint equals the one of the last successful run, and whose
+``DIR/<account>/summary.json`` is still there, is not analysed again: its outputs are reused. A file's hash is reused from the state when
 its size and modification time did not change, so an unchanged portfolio is not even read in full.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
 from collections.abc import Mapping
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from ..assets import asset_dir
+from .. import __version__, assets
 from ..paths import file_sha256
 from .accounts import Account
 
 STATE_NAME = "portfolio-state.json"
 STATE_VERSION = 1
-_CODE_FOLDERS = ("data", "queries", "schemas", "templates")
 
 
-@functools.cache
 def code_fingerprint() -> str:
-    """The sellerdx version and every packaged data, query, schema and template file."""
-    digest = hashlib.sha256(__version__.encode())
-    for name in _CODE_FOLDERS:
-        for rel, entry in sorted(_walk(asset_dir(name), name)):
-            digest.update(rel.encode() + b"\0" + entry.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def _walk(folder: Traversable, prefix: str) -> list[tuple[str, Traversable]]:
-    found = []
-    for entry in folder.iterdir():
-        rel = f"{prefix}/{entry.name}"
-        if entry.is_dir():
-            found += _walk(entry, rel)
-        elif entry.is_file() and not entry.name.endswith(".pyc"):
-            found.append((rel, entry))
-    return found
+    """The sellerdx version and every file of its code and data (:func:`sellerdx.assets.code_fingerprint`):
+    an account analysed by another version or commit is analysed again."""
+    return assets.code_fingerprint()
 
 
 def account_fingerprint(account: Account, known_files: Mapping[str, Any] | None = None,
