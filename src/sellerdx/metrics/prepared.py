@@ -278,27 +278,31 @@ def window_items(con: duckdb.DuckDBPyConnection) -> None:
     (once per window: kept as ``metric_window_items_<n>``, the view ``metric_window_items`` shows it)."""
     n, state = current_window(con, "window_items")
     if n not in state["items"]:
-        wider = state["views"].get(n)
-        if wider is not None and wider not in state["items"]:
-            # a view's items are kept from the wider window's: built first (the rules ask for them too)
-            show_window_table(con, "metric_window", wider)
-            con.execute("DROP VIEW IF EXISTS metric_window_items")
-            family = next(f for (f, _, _), m in state["windows"].items() if m == wider)
-            run_query(con, "metric_window_items", {"family": family})
-            keep_window_table(con, "metric_window_items", wider)
-            state["items"].add(wider)
-            show_window_table(con, "metric_window", n)
-        con.execute("DROP VIEW IF EXISTS metric_window_items")
-        if wider is None:
-            run_query(con, "metric_window_items", {"family": state["window"][0]})
-        else:   # the wider window's items of this window's orders (no join with order_items)
-            con.execute(f"CREATE OR REPLACE TEMP VIEW metric_window_items_wider AS "
-                        f"SELECT * FROM metric_window_items_{wider}")
-            run_query(con, "metric_window_items_subset", {})
-            con.execute("DROP VIEW metric_window_items_wider")
-        keep_window_table(con, "metric_window_items", n)
-        state["items"].add(n)
+        _build_items(con, state, n)
         show_window_table(con, "metric_window_items", n)
+
+
+def _build_items(con: duckdb.DuckDBPyConnection, state: dict[str, Any], n: int) -> None:
+    """Build and keep ``metric_window_items_<n>`` while the view ``metric_window`` shows window ``n``. A
+    window that is a view of a wider one (:func:`_new_window`) takes the wider window's items of its orders
+    (no join with order_items); the wider window's items are built first when they are not yet (the rules
+    ask for them too)."""
+    wider = state["views"].get(n)
+    if wider is not None and wider not in state["items"]:
+        show_window_table(con, "metric_window", wider)
+        _build_items(con, state, wider)
+        show_window_table(con, "metric_window", n)
+    con.execute("DROP VIEW IF EXISTS metric_window_items")
+    if wider is None:
+        family = next(f for (f, _start, _end), m in state["windows"].items() if m == n)
+        run_query(con, "metric_window_items", {"family": family})
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW metric_window_items_wider AS "
+                    f"SELECT * FROM metric_window_items_{wider}")
+        run_query(con, "metric_window_items_subset", {})
+        con.execute("DROP VIEW metric_window_items_wider")
+    keep_window_table(con, "metric_window_items", n)
+    state["items"].add(n)
 
 
 def current_window(con: duckdb.DuckDBPyConnection, asker: str) -> tuple[int, dict[str, Any]]:

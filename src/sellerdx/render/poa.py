@@ -235,15 +235,8 @@ def evidence_rows(result: AnalysisResult) -> list[list[Any]]:
     rows: list[list[Any]] = []
     listed: set[tuple[str | None, str]] = set()
     sections: dict[tuple[str | None, str], str] = {}
-    families: dict[str, str | None] = {}   # metric -> family, asked once per metric (not once per order)
-
-    def family(metric: str) -> str | None:
-        if metric not in families:
-            families[metric] = metric_family(metric)
-        return families[metric]
-
     if result.plan is not None:
-        sections = {(family(a.metric), a.order_id): a.section for a in result.plan.answered}
+        sections = {(metric_family(a.metric), a.order_id): a.section for a in result.plan.answered}
     for item in result.findings:
         f = item.finding
         if not f.order_ids:
@@ -255,7 +248,7 @@ def evidence_rows(result: AnalysisResult) -> list[list[Any]]:
             dates = _iso_dates(ev["purchase_date"]) if "purchase_date" in ev.columns else [None] * len(ev)
             found = {r["order_id"]: (r, day) for r, day in zip(records(frame), dates, strict=True)}
         detail = f"{f.metric}: {f.title}"
-        fam = family(f.metric)
+        fam = metric_family(f.metric)
         for order_id in f.order_ids:
             hit = found.get(order_id)
             section = sections.get((fam, order_id), "")
@@ -268,7 +261,7 @@ def evidence_rows(result: AnalysisResult) -> list[list[Any]]:
                          r.get("sku"), r.get("defect_type"), f.code, section, detail])
     if result.plan is not None:
         for a in result.plan.answered:
-            key = (family(a.metric), a.order_id)
+            key = (metric_family(a.metric), a.order_id)
             if key in listed:
                 continue
             listed.add(key)
