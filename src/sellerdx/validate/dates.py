@@ -88,7 +88,8 @@ def infer_date_groups(con: duckdb.DuckDBPyConnection, columns: Sequence[tuple[st
     statement (a small file's time goes to statements, not to values); a bigger one column by column, each
     on a sample of its values. Only a column that is not all ISO is scored."""
     if rows > _SAMPLE_ROWS:
-        first = {column: _first_answers_sampled(con, column, parse) for column, parse in columns}
+        first = {column: _first_answers(con, [(column, parse)], _sample(column, parse))[column]
+                 for column, parse in columns}
     else:
         first = _first_answers(con, columns, "parsed") if columns else {}
     out = {}
@@ -98,24 +99,19 @@ def infer_date_groups(con: duckdb.DuckDBPyConnection, columns: Sequence[tuple[st
     return out
 
 
-def _first_answers_sampled(con: duckdb.DuckDBPyConnection, column: str, parse: str) -> tuple[bool, bool]:
-    """(has zone names, ISO reads every value) of one column of a big file, each on a sample of its values
-    (Feedback Manager's: every value)."""
-    scope = "parsed" if parse == "feedback_date" else \
-        f"(SELECT {column} FROM parsed WHERE {column} IS NOT NULL LIMIT {_SAMPLE_ROWS})"
-    zones = bool(con.execute(f"SELECT bool_or(regexp_matches({column}, ' [A-Z]{{1,4}}$')) FROM {scope}").fetchone()[0])
+def _sample(column: str, parse: str) -> str:
+    """The values of one column of a big file its first questions are asked of: the first
+    :data:`_SAMPLE_ROWS` that are not empty (Feedback Manager's: every value)."""
     if parse == "feedback_date":
-        return zones, False
-    ok, total = con.execute(f"SELECT count({plausible('r')}), count(v) FROM (SELECT {column} AS v, "
-                            f"{read_expr(column, 'iso', '', zones)} AS r FROM {scope})").fetchone()
-    return zones, bool(total) and ok == total
+        return "parsed"
+    return f"(SELECT {column} FROM parsed WHERE {column} IS NOT NULL LIMIT {_SAMPLE_ROWS})"
 
 
 def _first_answers(con: duckdb.DuckDBPyConnection, columns: Sequence[tuple[str, str]],
                    scope: str) -> dict[str, tuple[bool, bool]]:
     """column -> (has zone names, ISO reads every value) for ``columns`` of ``scope`` (a small file's
-    ``parsed``): each question asked of every column in one statement. Feedback Manager's dates are never
-    taken for ISO."""
+    ``parsed``, or one column's :func:`_sample`): each question asked of every column in one statement.
+    Feedback Manager's dates are never taken for ISO."""
     zoned = con.execute("SELECT " + ", ".join(f"coalesce(bool_or(regexp_matches({column}, ' [A-Z]{{1,4}}$')), false)"
                                               for column, _parse in columns) + f" FROM {scope}").fetchone()
     iso = [(i, column) for i, (column, parse) in enumerate(columns) if parse != "feedback_date"]
