@@ -86,13 +86,6 @@ def max_bytes() -> int:
                              hint="write a number of bytes or e.g. 500MB, 2GB") from None
 
 
-def _rules_fingerprint() -> str:
-    """In every key: sellerdx's version and its own code and data (:func:`sellerdx.assets.code_fingerprint`).
-    An entry written by another version, or by another commit of the same version, is never used, whatever
-    part of the reading or of the prepared tables changed."""
-    return assets.code_fingerprint()
-
-
 # ------------------------------------------------------------------------------------------------ entries
 def write_manifest(entry: Path) -> None:
     """List every file of a (temporary) entry with its size and SHA-256; written last."""
@@ -334,9 +327,9 @@ class FileCache:
 
     # ---- keys
     def database_key(self, sources: list[SourceFile]) -> str:
-        """Key of a whole folder: every file's content and kind, the reading rules, the marketplace."""
+        """Key of a whole folder: every file's content and kind, sellerdx's code (assets.code_fingerprint), the marketplace."""
         digest = hashlib.sha256()
-        for part in (_rules_fingerprint(), self.marketplace,
+        for part in (assets.code_fingerprint(), self.marketplace,
                      *sorted(f"{s.content_hash}:{s.kind}:{s.path}" for s in sources)):
             digest.update(part.encode())
             digest.update(b"\0")
@@ -344,7 +337,7 @@ class FileCache:
 
     def key(self, src: SourceFile) -> str:
         digest = hashlib.sha256()
-        for part in (src.content_hash, _rules_fingerprint(), self.marketplace, src.kind):
+        for part in (src.content_hash, assets.code_fingerprint(), self.marketplace, src.kind):
             digest.update(part.encode())
             digest.update(b"\0")
         return digest.hexdigest()[:32]
