@@ -92,7 +92,7 @@ class Analysis:
         with self._timed("discover"):
             # The folder's cache entry, guessed from the files' sizes and times, is checked on a thread
             # while discover hashes the files (cache.FileCache.expect); used only if the hashes name it.
-            early = self._file_cache()
+            early = self._file_cache
             if early is not None:
                 early.expect(self.folder, exclude=(self.options.out,))
             return ingest.discover(self.folder, exclude=(self.options.out,))
@@ -108,7 +108,7 @@ class Analysis:
                 self._progress(Message(N_("reading {file}"), {"file": src.path}), next(counter), total)
 
         workdir = tempfile.mkdtemp(prefix="sellerdx-")
-        cache = self._file_cache()
+        cache = self._file_cache
         if cache is None:
             con = store.connect(os.path.join(workdir, "work.duckdb"), temp_directory=workdir)
             weakref.finalize(self, _close_and_remove, con, workdir)
@@ -118,14 +118,10 @@ class Analysis:
             return con, result
         return self._load_with_cache(inventory, on_file, cache, workdir)
 
+    @functools.cached_property
     def _file_cache(self) -> Any:
         """The cache of this run (``cache`` option: True = the user cache folder), None when off or unusable;
         made once per analysis."""
-        if "_cache_made" not in self.__dict__:
-            self.__dict__["_cache_made"] = self._make_file_cache()
-        return self.__dict__["_cache_made"]
-
-    def _make_file_cache(self) -> Any:
         folder = resolve(self.options.cache)
         if folder is None:
             return None
